@@ -1,0 +1,272 @@
+//! `site.yaml`: the raw file as serde reads it, checked once into a
+//! [`Config`] that every later stage trusts.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    base_url: String,
+    #[serde(default)]
+    default_language: Option<String>,
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    theme: Option<String>,
+    #[serde(default)]
+    paginate: Option<usize>,
+    #[serde(default)]
+    images: Option<ImageConfig>,
+    #[serde(default)]
+    compact_numbers: bool,
+    #[serde(default)]
+    extra: serde_yaml::Mapping,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: String,
+    #[serde(default)]
+    locale: Option<String>,
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// Settings for the photo pipeline (`images:` in `site.yaml`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImageConfig {
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    #[serde(default = "default_max_pixels")]
+    pub max_pixels: u64,
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 960, 1600]
+}
+fn default_quality() -> u8 {
+    82
+}
+fn default_max_pixels() -> u64 {
+    100_000_000
+}
+
+impl Default for ImageConfig {
+    fn default() -> Self {
+        ImageConfig {
+            widths: default_widths(),
+            quality: default_quality(),
+            max_pixels: default_max_pixels(),
+        }
+    }
+}
+
+/// One site language, e.g. `zh` (中文, zh-CN).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Language {
+    pub code: String,
+    pub name: String,
+    /// BCP 47 tag for `<html lang>` and hreflang, e.g. `zh-CN`.
+    pub locale: String,
+    pub title: String,
+    pub description: String,
+    /// URL prefix: "" for the default language, "en/" for the others.
+    pub prefix: String,
+}
+
+/// The checked site configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    /// Without trailing slash: `https://news.example.org` or `https://x.org/sub`.
+    pub base_url: String,
+    /// The path part of `base_url`, always ending in `/`: `/` or `/sub/`.
+    pub base_path: String,
+    /// The default language comes first, the others follow in code order.
+    pub languages: Vec<Language>,
+    pub theme: String,
+    pub paginate: usize,
+    pub images: ImageConfig,
+    pub compact_numbers: bool,
+    pub extra: serde_json::Value,
+}
+
+impl Config {
+    /// Reads and checks `site.yaml` in `root`.
+    pub fn load(root: &Path) -> Result<Config, Error> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::new(
+                CONFIG_FILE,
+                format!("cannot read the site configuration: {e}"),
+            )
+        })?;
+        Config::parse(root, &text)
+    }
+
+    pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
+        let file = Path::new(CONFIG_FILE);
+        let raw: RawConfig =
+            serde_yaml::from_str(text).map_err(|e| Error::yaml(file, 1, text, &e))?;
+        let fail = |m: String| Error::new(file, m);
+
+        if raw.languages.is_empty() {
+            return Err(fail("`languages` must name at least one language".into()));
+        }
+        let default = match raw.default_language {
+            Some(d) => d,
+            None if raw.languages.len() == 1 => raw.languages.keys().next().unwrap().clone(),
+            None => {
+                return Err(fail(
+                    "`default_language` is required when there are several languages".into(),
+                ));
+            }
+        };
+        if !raw.languages.contains_key(&default) {
+            return Err(fail(format!(
+                "`default_language: {default}` is not one of `languages` ({})",
+                raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let mut languages = Vec::new();
+        for (code, l) in raw.languages {
+            if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(fail(format!(
+                    "language code `{code}` must be letters, digits or `-`"
+                )));
+            }
+            let prefix = if code == default {
+                String::new()
+            } else {
+                format!("{code}/")
+            };
+            languages.push(Language {
+                locale: l.locale.unwrap_or_else(|| code.clone()),
+                description: l.description.unwrap_or_default(),
+                code,
+                name: l.name,
+                title: l.title,
+                prefix,
+            });
+        }
+        languages.sort_by_key(|l| !l.prefix.is_empty());
+
+        let (base_url, base_path) = split_base_url(&raw.base_url).map_err(fail)?;
+        let paginate = raw.paginate.unwrap_or(20);
+        if paginate == 0 {
+            return Err(fail("`paginate` must be at least 1".into()));
+        }
+        let images = raw.images.unwrap_or_default();
+        if images.widths.is_empty() || images.widths.contains(&0) {
+            return Err(fail("`images.widths` must list positive widths".into()));
+        }
+        if !(1..=100).contains(&images.quality) {
+            return Err(fail("`images.quality` must be between 1 and 100".into()));
+        }
+        let extra = serde_json::to_value(&raw.extra)
+            .map_err(|e| fail(format!("`extra` cannot be used by templates: {e}")))?;
+        Ok(Config {
+            root: root.to_path_buf(),
+            base_url,
+            base_path,
+            languages,
+            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            paginate,
+            images,
+            compact_numbers: raw.compact_numbers,
+            extra,
+        })
+    }
+
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The same site served from another address (dev mode, `--base-url`).
+    pub fn with_base_url(mut self, url: &str) -> Result<Config, Error> {
+        (self.base_url, self.base_path) =
+            split_base_url(url).map_err(|m| Error::new("--base-url", m))?;
+        Ok(self)
+    }
+}
+
+/// `https://x.org/sub/` → (`https://x.org/sub`, `/sub/`).
+fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let base_url = url.trim_end_matches('/').to_string();
+    let Some(after_scheme) = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))
+    else {
+        return Err(format!(
+            "`base_url` must start with http:// or https://, not `{url}`"
+        ));
+    };
+    let base_path = match after_scheme.find('/') {
+        Some(i) => format!("{}/", &after_scheme[i..]),
+        None => "/".to_string(),
+    };
+    Ok((base_url, base_path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "base_url: https://news.example.org/\ndefault_language: zh\nlanguages:\n  zh: { name: 中文, locale: zh-CN, title: 工会新闻 }\n  en: { name: English, locale: en, title: Union News }\n";
+
+    #[test]
+    fn default_language_first_with_empty_prefix() {
+        let c = Config::parse(Path::new("."), SITE).unwrap();
+        assert_eq!(c.languages[0].code, "zh");
+        assert_eq!(c.languages[0].prefix, "");
+        assert_eq!(c.languages[1].prefix, "en/");
+        assert_eq!(c.base_url, "https://news.example.org");
+        assert_eq!(c.base_path, "/");
+        assert_eq!(c.images.widths, vec![480, 960, 1600]);
+    }
+
+    #[test]
+    fn base_path_from_url() {
+        let c = Config::parse(Path::new("."), SITE).unwrap();
+        let c = c.with_base_url("http://127.0.0.1:1111/sub/").unwrap();
+        assert_eq!(c.base_url, "http://127.0.0.1:1111/sub");
+        assert_eq!(c.base_path, "/sub/");
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_suggestion() {
+        let e = Config::parse(Path::new("."), &format!("{SITE}pagnate: 3\n")).unwrap_err();
+        assert_eq!(e.line, 6);
+        assert!(
+            e.message.contains("did you mean `paginate`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn unknown_default_language() {
+        let text = SITE.replace("default_language: zh", "default_language: fr");
+        let e = Config::parse(Path::new("."), &text).unwrap_err();
+        assert!(
+            e.message.contains("not one of `languages` (en, zh)"),
+            "{}",
+            e.message
+        );
+    }
+}

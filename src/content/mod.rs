@@ -1,0 +1,785 @@
+//! The content stage: walks `content/`, reads every Markdown file once (front
+//! matter and body, in parallel), links translations by path, applies
+//! inheritance and gives each page its URL. The result is plain data, [`Site`].
+
+pub mod front_matter;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::{Error, Errors, key_line};
+use crate::markdown::{self, Rendered};
+use crate::metrics::NumberStyle;
+use crate::text::{is_cjk, summarize};
+use front_matter::{Correction, Date, FrontMatter, SectionMatter};
+
+pub const CONTENT_DIR: &str = "content";
+
+/// What to include in a build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Include drafts and pages dated in the future.
+    pub drafts: bool,
+}
+
+/// A cover image with its URL resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverImage {
+    pub url: String,
+    pub alt: String,
+    pub caption: String,
+    pub credit: String,
+}
+
+/// Another language's version of a page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Translation {
+    pub lang: String,
+    pub url: String,
+}
+
+/// One article in one language, ready to render.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// The Markdown file, relative to the site root.
+    pub source: PathBuf,
+    pub lang: String,
+    /// Translation key: the content path without language suffix (`news/x`).
+    pub key: String,
+    /// Top-level folder under `content/` (`news`), "" for pages at the top.
+    pub section: String,
+    /// URL path relative to the site root, ending in `/`: `en/news/x/`.
+    pub url: String,
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub summary: String,
+    pub author: Vec<String>,
+    pub location: String,
+    pub tags: Vec<String>,
+    pub cover: Option<CoverImage>,
+    pub photo_credit: String,
+    pub draft: bool,
+    pub weight: i64,
+    pub featured: bool,
+    pub aliases: Vec<String>,
+    pub corrections: Vec<Correction>,
+    pub extra: serde_json::Value,
+    pub body: Rendered,
+    pub reading_minutes: usize,
+    /// The other languages' versions, in the site's language order.
+    pub translations: Vec<Translation>,
+}
+
+/// The title and intro of a list page (`_index.<lang>.md`).
+#[derive(Debug, Clone)]
+pub struct SectionIndex {
+    pub source: PathBuf,
+    pub lang: String,
+    /// "" for the home page, else the section folder (`news`).
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    pub weight: i64,
+    pub html: String,
+    pub extra: serde_json::Value,
+}
+
+/// A file in `content/` that is not Markdown (photos in bundles), copied to
+/// the same path in the output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Path relative to `content/` with `/` separators: `news/x/photo.jpg`.
+    pub path: String,
+}
+
+/// Everything `content/` holds, checked and linked.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Newest first; pages of one date by key, then language order.
+    pub pages: Vec<Page>,
+    pub sections: Vec<SectionIndex>,
+    pub assets: Vec<Asset>,
+}
+
+impl Site {
+    pub fn pages_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Page> + 'a {
+        self.pages.iter().filter(move |p| p.lang == lang)
+    }
+
+    pub fn section_index(&self, key: &str, lang: &str) -> Option<&SectionIndex> {
+        self.sections
+            .iter()
+            .find(|s| s.key == key && s.lang == lang)
+    }
+}
+
+/// What a Markdown file is, from its name.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Page,
+    Section,
+}
+
+#[derive(Debug)]
+struct SourceFile {
+    /// Relative to the site root.
+    source: PathBuf,
+    /// Relative to `content/`, `/`-separated, without language and `.md`.
+    key: String,
+    lang: String,
+    kind: Kind,
+    /// The folder holding the file, relative to `content/`: references in
+    /// the file resolve against it.
+    dir: String,
+}
+
+/// A page as read from its file, before translations are linked.
+struct ParsedPage {
+    file: SourceFile,
+    fm: FrontMatter,
+    cover: Option<CoverImage>,
+    body: Rendered,
+}
+
+/// Reads the whole `content/` folder. All problems of all files are returned.
+pub fn load(config: &Config, options: LoadOptions) -> Result<Site, Errors> {
+    let (sources, assets) = discover(config)?;
+    let asset_paths: HashSet<&str> = assets.iter().map(|a| a.path.as_str()).collect();
+
+    let parsed: Vec<Result<Parsed, Errors>> = sources
+        .into_par_iter()
+        .map(|file| parse_file(config, &asset_paths, file))
+        .collect();
+    let mut errors = Vec::new();
+    let mut pages = Vec::new();
+    let mut sections = Vec::new();
+    for p in parsed {
+        match p {
+            Ok(Parsed::Page(p)) => pages.push(*p),
+            Ok(Parsed::Section(s)) => sections.push(s),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    let pages = link(config, pages, &sections, options)?;
+    Ok(Site {
+        pages,
+        sections,
+        assets,
+    })
+}
+
+/// Walks `content/` in a stable order: Markdown sources and other files.
+fn discover(config: &Config) -> Result<(Vec<SourceFile>, Vec<Asset>), Errors> {
+    let dir = config.root.join(CONTENT_DIR);
+    if !dir.is_dir() {
+        return Err(vec![Error::new(
+            CONTENT_DIR,
+            "no content folder: create `content/` with one folder per section",
+        )]);
+    }
+    let mut sources = Vec::new();
+    let mut assets = Vec::new();
+    let mut errors = Vec::new();
+    let walker = walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| dir.clone());
+                errors.push(Error::new(relative(&config.root, &path), e.to_string()));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_content = entry
+            .path()
+            .strip_prefix(&dir)
+            .expect("walkdir stays inside content/");
+        let path = slash_path(rel_content);
+        let source = Path::new(CONTENT_DIR).join(rel_content);
+        if path.ends_with(".md") {
+            match classify(config, &path) {
+                Ok((key, lang, kind)) => {
+                    let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                    sources.push(SourceFile {
+                        source,
+                        key,
+                        lang,
+                        kind,
+                        dir,
+                    })
+                }
+                Err(message) => errors.push(Error::new(source, message)),
+            }
+        } else {
+            assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                path,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok((sources, assets))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Editor backups, swap files and hidden files are never content.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// `news/x/index.en.md` → (`news/x`, `en`, page); `news/_index.md` →
+/// (`news`, default language, section).
+fn classify(config: &Config, path: &str) -> Result<(String, String, Kind), String> {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    let (dir, name) = match stem.rsplit_once('/') {
+        Some((d, n)) => (d, n),
+        None => ("", stem),
+    };
+    let (base, lang) = match name.rsplit_once('.') {
+        Some((base, suffix)) if config.language(suffix).is_some() => (base, suffix.to_string()),
+        Some((_, suffix)) if looks_like_language(suffix) => {
+            return Err(format!(
+                "language `{suffix}` is not configured in site.yaml (languages: {})",
+                config
+                    .languages
+                    .iter()
+                    .map(|l| l.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        _ => (name, config.default_language().code.clone()),
+    };
+    match base {
+        "_index" => Ok((dir.to_string(), lang, Kind::Section)),
+        "index" if dir.is_empty() => {
+            Err("the home page's text goes in `content/_index.md` (with an underscore)".into())
+        }
+        "index" => Ok((dir.to_string(), lang, Kind::Page)),
+        _ if base.is_empty() || base.contains('.') => Err(format!(
+            "cannot tell the page and language from the name `{name}.md`"
+        )),
+        _ if dir.is_empty() => Ok((base.to_string(), lang, Kind::Page)),
+        _ => Ok((format!("{dir}/{base}"), lang, Kind::Page)),
+    }
+}
+
+fn looks_like_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+enum Parsed {
+    Page(Box<ParsedPage>),
+    Section(SectionIndex),
+}
+
+/// Reads one Markdown file: front matter, body, images. Reports all problems.
+fn parse_file(config: &Config, assets: &HashSet<&str>, file: SourceFile) -> Result<Parsed, Errors> {
+    let path = file.source.clone();
+    let text = read_utf8(&config.root.join(&path), &path).map_err(|e| vec![e])?;
+    let (yaml, body, body_line) = front_matter::split(&path, &text).map_err(|e| vec![e])?;
+    let locale = &config
+        .language(&file.lang)
+        .expect("classify checked the language")
+        .locale;
+    let numbers = NumberStyle::for_locale(locale, config.compact_numbers);
+    let resolve = |src: &str| resolve_file(config, assets, &file.dir, src);
+    let cx = markdown::Context {
+        path: &path,
+        first_line: body_line,
+        numbers,
+        resolve_image: &resolve,
+    };
+
+    match file.kind {
+        Kind::Section => {
+            let fm: SectionMatter = front_matter::parse(&path, &yaml).map_err(|e| vec![e])?;
+            let rendered = markdown::render(&body, &cx)?;
+            Ok(Parsed::Section(SectionIndex {
+                source: path.clone(),
+                lang: file.lang,
+                key: file.key,
+                title: fm.title,
+                description: fm
+                    .description
+                    .unwrap_or_else(|| summarize(&rendered.first_paragraph)),
+                weight: fm.weight.unwrap_or(0),
+                html: rendered.html,
+                extra: yaml_to_json(&path, fm.extra).map_err(|e| vec![e])?,
+            }))
+        }
+        Kind::Page => {
+            let fm_result: Result<FrontMatter, Error> = front_matter::parse(&path, &yaml);
+            let body_result = markdown::render(&body, &cx);
+            let mut errors = Vec::new();
+            let cover = match &fm_result {
+                Ok(fm) => match &fm.cover {
+                    Some(c) => match resolve(&c.src) {
+                        Ok(url) => Some(CoverImage {
+                            url,
+                            alt: c.alt.clone(),
+                            caption: c.caption.clone(),
+                            credit: c.credit.clone(),
+                        }),
+                        Err(m) => {
+                            errors.push(
+                                Error::new(&path, format!("cover: {m}"))
+                                    .at(key_line(&yaml, "cover").map_or(1, |l| l + 1), 1),
+                            );
+                            None
+                        }
+                    },
+                    None => None,
+                },
+                Err(_) => None,
+            };
+            let fm = fm_result.map_err(|e| errors.push(e));
+            let body = body_result.map_err(|e| errors.extend(e));
+            match (fm, body) {
+                (Ok(fm), Ok(body)) if errors.is_empty() => Ok(Parsed::Page(Box::new(ParsedPage {
+                    file,
+                    fm,
+                    cover,
+                    body,
+                }))),
+                _ => Err(errors),
+            }
+        }
+    }
+}
+
+/// Reads a file that must be UTF-8; says where the first bad byte is.
+pub fn read_utf8(abs: &Path, shown: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(abs).map_err(|e| Error::io(shown, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Error::new(
+            shown,
+            "the file is not valid UTF-8: save it as UTF-8 (GBK and GB2312 are not supported)",
+        )
+        .at(line, column)
+    })
+}
+
+/// Resolves a file reference in a page in `dir` (relative to `content/`) to
+/// its URL. External and root-relative URLs are left as written.
+fn resolve_file(
+    config: &Config,
+    assets: &HashSet<&str>,
+    dir: &str,
+    src: &str,
+) -> Result<String, String> {
+    if src.is_empty() {
+        return Err("image has no path".into());
+    }
+    if src.contains("://")
+        || src.starts_with("//")
+        || src.starts_with("data:")
+        || src.starts_with('/')
+    {
+        return Ok(src.to_string());
+    }
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let decoded = percent_decode(path);
+    let joined = if dir.is_empty() {
+        decoded.clone()
+    } else {
+        format!("{dir}/{decoded}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for c in Path::new(&joined).components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_str().unwrap_or("")),
+            Component::ParentDir if parts.pop().is_some() => {}
+            Component::CurDir => {}
+            _ => return Err(format!("`{src}` points outside the content folder")),
+        }
+    }
+    let normal = parts.join("/");
+    if assets.contains(normal.as_str()) {
+        Ok(format!("{}{normal}", config.base_path))
+    } else {
+        Err(format!("`{src}` not found (looked for content/{normal})"))
+    }
+}
+
+/// `%E5%9B%BE.jpg` → `图.jpg`; invalid escapes are kept as written.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+fn yaml_to_json(path: &Path, extra: serde_yaml::Mapping) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(extra).map_err(|e| Error::new(path, format!("extra: {e}")))
+}
+
+/// Links translations, applies inheritance, drops drafts and future pages,
+/// gives URLs and finds duplicate URLs.
+fn link(
+    config: &Config,
+    parsed: Vec<ParsedPage>,
+    sections: &[SectionIndex],
+    options: LoadOptions,
+) -> Result<Vec<Page>, Errors> {
+    let lang_order = |code: &str| {
+        config
+            .languages
+            .iter()
+            .position(|l| l.code == code)
+            .unwrap_or(usize::MAX)
+    };
+    let mut groups: BTreeMap<String, Vec<ParsedPage>> = BTreeMap::new();
+    for p in parsed {
+        groups.entry(p.file.key.clone()).or_default().push(p);
+    }
+    let now = chrono::Utc::now().fixed_offset();
+    let mut errors = Vec::new();
+    let mut pages = Vec::new();
+    for (_, mut group) in groups {
+        group.sort_by_key(|p| lang_order(&p.file.lang));
+        // The original: the default language's version, else the first.
+        let original_fm = group[0].fm.clone();
+        let original_cover = group[0].cover.clone();
+        let mut built = Vec::new();
+        for (i, p) in group.into_iter().enumerate() {
+            let is_cjk_lang =
+                is_cjk_locale(&config.language(&p.file.lang).expect("checked").locale);
+            let mut fm = p.fm;
+            let mut cover = p.cover;
+            if i > 0 {
+                inherit(&mut fm, &original_fm, is_cjk_lang);
+                if cover.is_none() {
+                    cover = original_cover.clone();
+                }
+            }
+            let Some(date) = fm.date else {
+                errors.push(Error::new(&p.file.source, "missing `date` (YYYY-MM-DD)").at(1, 1));
+                continue;
+            };
+            let draft = fm.draft.unwrap_or(false);
+            if !options.drafts && (draft || date.at > now) {
+                continue;
+            }
+            match page_url(config, &p.file, fm.slug.as_deref()) {
+                Ok(url) => built.push(make_page(p.file, fm, cover, p.body, date, url)),
+                Err(e) => errors.push(e),
+            }
+        }
+        let translations: Vec<Translation> = built
+            .iter()
+            .map(|p: &Page| Translation {
+                lang: p.lang.clone(),
+                url: p.url.clone(),
+            })
+            .collect();
+        for mut page in built {
+            page.translations = translations
+                .iter()
+                .filter(|t| t.lang != page.lang)
+                .cloned()
+                .collect();
+            pages.push(page);
+        }
+    }
+    check_duplicate_urls(config, &pages, sections, &mut errors);
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    pages.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.key.cmp(&b.key))
+            .then_with(|| lang_order(&a.lang).cmp(&lang_order(&b.lang)))
+    });
+    Ok(pages)
+}
+
+fn is_cjk_locale(locale: &str) -> bool {
+    matches!(locale.get(..2), Some("zh" | "ja" | "ko"))
+}
+
+/// A translation takes the original's language-neutral fields it does not
+/// set itself. Tags come along only when they read the same in both
+/// languages: words in the translation's own script, or no letters at all.
+fn inherit(t: &mut FrontMatter, o: &FrontMatter, cjk_target: bool) {
+    t.date = t.date.or(o.date);
+    t.updated = t.updated.or(o.updated);
+    t.weight = t.weight.or(o.weight);
+    t.featured = t.featured.or(o.featured);
+    t.draft = t.draft.or(o.draft);
+    if t.cover.is_none() {
+        t.cover = o.cover.clone();
+    }
+    if t.tags.is_none()
+        && let Some(tags) = &o.tags
+    {
+        let same_words = |tag: &&String| {
+            let letters: Vec<char> = tag.chars().filter(|c| c.is_alphabetic()).collect();
+            letters.is_empty() || letters.iter().all(|&c| is_cjk(c) == cjk_target)
+        };
+        t.tags = Some(tags.iter().filter(same_words).cloned().collect());
+    }
+}
+
+fn page_url(config: &Config, file: &SourceFile, slug: Option<&str>) -> Result<String, Error> {
+    let prefix = &config.language(&file.lang).expect("checked").prefix;
+    let path = match slug {
+        None => file.key.clone(),
+        Some(s) if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." => {
+            return Err(Error::new(
+                &file.source,
+                format!("slug `{s}` must be one path segment without / ? #"),
+            )
+            .at(1, 1));
+        }
+        Some(s) => match file.key.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{s}"),
+            None => s.to_string(),
+        },
+    };
+    Ok(format!("{prefix}{path}/"))
+}
+
+fn make_page(
+    file: SourceFile,
+    fm: FrontMatter,
+    cover: Option<CoverImage>,
+    body: Rendered,
+    date: Date,
+    url: String,
+) -> Page {
+    let summary = fm
+        .summary
+        .unwrap_or_else(|| summarize(&body.first_paragraph));
+    let section = match file.key.split_once('/') {
+        Some((s, _)) => s.to_string(),
+        None => String::new(),
+    };
+    Page {
+        reading_minutes: body.count.reading_minutes(),
+        extra: serde_json::to_value(&fm.extra).unwrap_or_default(),
+        source: file.source,
+        lang: file.lang,
+        key: file.key,
+        section,
+        url,
+        title: fm.title,
+        date,
+        updated: fm.updated,
+        summary,
+        author: fm.author.map(|a| a.into_vec()).unwrap_or_default(),
+        location: fm.location.unwrap_or_default(),
+        tags: fm.tags.unwrap_or_default(),
+        cover,
+        photo_credit: fm.photo_credit.unwrap_or_default(),
+        draft: fm.draft.unwrap_or(false),
+        weight: fm.weight.unwrap_or(0),
+        featured: fm.featured.unwrap_or(false),
+        aliases: fm.aliases,
+        corrections: fm.corrections,
+        body,
+        translations: Vec::new(),
+    }
+}
+
+/// Two sources that would write the same URL are an error naming both.
+fn check_duplicate_urls(
+    config: &Config,
+    pages: &[Page],
+    sections: &[SectionIndex],
+    errors: &mut Errors,
+) {
+    let mut seen: HashMap<String, &Path> = HashMap::new();
+    for s in sections {
+        let prefix = &config.language(&s.lang).expect("checked").prefix;
+        let url = if s.key.is_empty() {
+            prefix.clone()
+        } else {
+            format!("{prefix}{}/", s.key)
+        };
+        seen.insert(url, &s.source);
+    }
+    let mut sorted: Vec<&Page> = pages.iter().collect();
+    sorted.sort_by(|a, b| a.source.cmp(&b.source));
+    for p in sorted {
+        if let Some(other) = seen.insert(p.url.clone(), &p.source) {
+            errors.push(
+                Error::new(
+                    &p.source,
+                    format!("duplicate URL /{}: {} has it too", p.url, other.display()),
+                )
+                .at(1, 1),
+            );
+        }
+    }
+}
+
+/// A path relative to `root` for messages; unchanged when outside it.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// A relative path with `/` separators on every platform.
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(Path::new("."), "base_url: https://x.org\ndefault_language: zh\nlanguages:\n  zh: { name: 中文, locale: zh-CN, title: 新闻 }\n  en: { name: English, title: News }\n").unwrap()
+    }
+
+    #[test]
+    fn classifies_bundles_single_files_and_sections() {
+        let c = config();
+        assert_eq!(
+            classify(&c, "news/x/index.en.md").unwrap(),
+            ("news/x".into(), "en".into(), Kind::Page)
+        );
+        assert_eq!(
+            classify(&c, "news/x/index.md").unwrap(),
+            ("news/x".into(), "zh".into(), Kind::Page)
+        );
+        assert_eq!(
+            classify(&c, "news/y.zh.md").unwrap(),
+            ("news/y".into(), "zh".into(), Kind::Page)
+        );
+        assert_eq!(
+            classify(&c, "news/_index.en.md").unwrap(),
+            ("news".into(), "en".into(), Kind::Section)
+        );
+        assert_eq!(
+            classify(&c, "_index.md").unwrap(),
+            ("".into(), "zh".into(), Kind::Section)
+        );
+        assert_eq!(
+            classify(&c, "about.md").unwrap(),
+            ("about".into(), "zh".into(), Kind::Page)
+        );
+        assert!(
+            classify(&c, "news/y.fr.md")
+                .unwrap_err()
+                .contains("`fr` is not configured")
+        );
+    }
+
+    #[test]
+    fn translation_inherits_neutral_fields_and_same_script_tags() {
+        let o = FrontMatter {
+            title: "原文".into(),
+            date: Date::parse("2021-12-31"),
+            featured: Some(true),
+            tags: Some(vec!["劳动竞赛".into(), "ACFTU".into(), "2021".into()]),
+            ..Default::default()
+        };
+        let mut t = FrontMatter {
+            title: "Original".into(),
+            ..Default::default()
+        };
+        inherit(&mut t, &o, false);
+        assert_eq!(t.date, o.date);
+        assert_eq!(t.featured, Some(true));
+        assert_eq!(t.tags.unwrap(), vec!["ACFTU", "2021"]);
+        let mut own = FrontMatter {
+            title: "x".into(),
+            tags: Some(vec!["Skills".into()]),
+            featured: Some(false),
+            ..Default::default()
+        };
+        inherit(&mut own, &o, false);
+        assert_eq!(own.tags.unwrap(), vec!["Skills"]);
+        assert_eq!(own.featured, Some(false));
+    }
+
+    #[test]
+    fn resolves_bundle_files_and_rejects_escapes() {
+        let c = config();
+        let assets: HashSet<&str> = ["news/x/a.jpg", "news/图.jpg"].into_iter().collect();
+        assert_eq!(
+            resolve_file(&c, &assets, "news/x", "a.jpg").unwrap(),
+            "/news/x/a.jpg"
+        );
+        assert_eq!(
+            resolve_file(&c, &assets, "news/x", "./a.jpg").unwrap(),
+            "/news/x/a.jpg"
+        );
+        assert_eq!(
+            resolve_file(&c, &assets, "news/x", "../%E5%9B%BE.jpg").unwrap(),
+            "/news/图.jpg"
+        );
+        assert!(
+            resolve_file(&c, &assets, "news/x", "b.jpg")
+                .unwrap_err()
+                .contains("not found")
+        );
+        assert!(
+            resolve_file(&c, &assets, "news", "../../etc/passwd")
+                .unwrap_err()
+                .contains("outside")
+        );
+        assert_eq!(
+            resolve_file(&c, &assets, "news", "https://e.org/a.png").unwrap(),
+            "https://e.org/a.png"
+        );
+    }
+
+    #[test]
+    fn non_utf8_is_reported_with_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.md");
+        std::fs::write(&f, b"---\ntitle: \xb9\xa4\n").unwrap();
+        let e = read_utf8(&f, Path::new("a.md")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8));
+        assert!(e.message.contains("not valid UTF-8"));
+    }
+}

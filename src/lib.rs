@@ -1,0 +1,14 @@
+//! unionpress: a static-site generator for bilingual trade-union news sites.
+//!
+//! The pipeline, one module a stage: [`config`] reads `site.yaml`;
+//! [`content`] walks `content/`, parses front matter and Markdown
+//! ([`markdown`], [`metrics`]) and links translations; [`render`] turns the
+//! site into output files with the [`theme`]; [`output`] writes them
+//! atomically. [`build`] runs the stages; [`scaffold`] makes new sites and pages.
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod markdown;
+pub mod metrics;
+pub mod text;

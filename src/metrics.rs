@@ -1,0 +1,258 @@
+//! Metric blocks: key figures such as 新增工会会员 36186人, read from a
+//! ```` ```metrics ```` fence, validated, and formatted per locale.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    label: String,
+    value: f64,
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    change: String,
+}
+
+/// One key figure. `value` is the data; `display` is how a reader sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Metric {
+    pub label: String,
+    pub value: f64,
+    pub unit: String,
+    pub note: String,
+    pub change: String,
+    /// The value as written for machines (`<data value>`): 36186, 434.2.
+    pub data: String,
+    /// The value as shown: 36,186 or, with compact numbers, 3.62万.
+    pub display: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricBlock {
+    pub title: String,
+    pub items: Vec<Metric>,
+    /// Line of the opening fence in the Markdown file.
+    pub line: usize,
+}
+
+/// How numbers are written for one page.
+#[derive(Debug, Clone, Copy)]
+pub struct NumberStyle {
+    group: char,
+    decimal: char,
+    /// 36186 → 3.62万 (Chinese locales only, when `compact_numbers` is on).
+    compact_cjk: bool,
+}
+
+impl NumberStyle {
+    pub fn for_locale(locale: &str, compact_numbers: bool) -> NumberStyle {
+        let lang = locale
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let (group, decimal) = match lang.as_str() {
+            "de" | "es" | "it" | "nl" | "pt" | "id" | "tr" | "da" => ('.', ','),
+            "fr" | "ru" | "pl" | "cs" | "sv" | "fi" | "nb" | "uk" => ('\u{202f}', ','),
+            _ => (',', '.'),
+        };
+        NumberStyle {
+            group,
+            decimal,
+            compact_cjk: compact_numbers && lang == "zh",
+        }
+    }
+
+    /// Formats `value` for display; `unit` tells whether it already carries a
+    /// Chinese scale (万元), in which case it is never compacted again.
+    pub fn format(&self, value: f64, unit: &str) -> String {
+        if self.compact_cjk && !unit.starts_with(['万', '亿']) {
+            for (scale, name) in [(1e8, "亿"), (1e4, "万")] {
+                if value.abs() >= scale {
+                    let scaled = format!("{:.2}", value / scale);
+                    let scaled = scaled.trim_end_matches('0').trim_end_matches('.');
+                    return format!("{}{name}", self.group_digits(scaled));
+                }
+            }
+        }
+        self.group_digits(&plain_number(value))
+    }
+
+    fn group_digits(&self, number: &str) -> String {
+        let (sign, digits) = match number.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", number),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let mut out = String::from(sign);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(self.group);
+            }
+            out.push(c);
+        }
+        if !frac.is_empty() {
+            out.push(self.decimal);
+            out.push_str(frac);
+        }
+        out
+    }
+}
+
+/// The shortest exact decimal form, never in exponent notation: 36186, 434.2.
+pub fn plain_number(value: f64) -> String {
+    value.to_string()
+}
+
+/// Parses the YAML list inside a metrics fence. `info_rest` is what follows
+/// `metrics` on the fence line (the block's title); `fence_line` is the line
+/// of the fence in `path`, so YAML errors point into the Markdown file.
+pub fn parse_block(
+    path: &Path,
+    fence_line: usize,
+    info_rest: &str,
+    yaml: &str,
+    style: NumberStyle,
+) -> Result<MetricBlock, Error> {
+    let raw: Vec<RawItem> = if yaml.trim().is_empty() {
+        Vec::new()
+    } else {
+        serde_yaml::from_str(yaml).map_err(|e| {
+            let mut err = Error::yaml(path, fence_line + 1, yaml, &e);
+            err.message = format!("in metrics block: {}", err.message);
+            err
+        })?
+    };
+    if raw.is_empty() {
+        return Err(Error::new(
+            path,
+            "metrics block is empty: list items as `- { label: …, value: … }`",
+        )
+        .at(fence_line, 1));
+    }
+    let mut items = Vec::with_capacity(raw.len());
+    for (i, item) in raw.into_iter().enumerate() {
+        if !item.value.is_finite() {
+            return Err(Error::new(
+                path,
+                format!(
+                    "metric {} `{}`: value must be a finite number",
+                    i + 1,
+                    item.label
+                ),
+            )
+            .at(fence_line, 1));
+        }
+        items.push(Metric {
+            data: plain_number(item.value),
+            display: style.format(item.value, &item.unit),
+            label: item.label,
+            value: item.value,
+            unit: item.unit,
+            note: item.note,
+            change: item.change,
+        });
+    }
+    Ok(MetricBlock {
+        title: info_rest.trim().to_string(),
+        items,
+        line: fence_line,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zh() -> NumberStyle {
+        NumberStyle::for_locale("zh-CN", false)
+    }
+
+    #[test]
+    fn groups_per_locale() {
+        assert_eq!(zh().format(36186.0, "人"), "36,186");
+        assert_eq!(zh().format(434.2, "万元"), "434.2");
+        assert_eq!(
+            NumberStyle::for_locale("de", false).format(1234567.5, ""),
+            "1.234.567,5"
+        );
+        assert_eq!(
+            NumberStyle::for_locale("en", false).format(-4342000.0, ""),
+            "-4,342,000"
+        );
+    }
+
+    #[test]
+    fn compact_chinese_numbers_only_for_display() {
+        let style = NumberStyle::for_locale("zh-CN", true);
+        assert_eq!(style.format(36186.0, "人"), "3.62万");
+        assert_eq!(style.format(772432.0, "人"), "77.24万");
+        assert_eq!(style.format(250000000.0, "元"), "2.5亿");
+        assert_eq!(style.format(5675.0, "万元"), "5,675");
+        assert_eq!(
+            NumberStyle::for_locale("en", true).format(36186.0, ""),
+            "36,186"
+        );
+        let block = parse_block(
+            Path::new("a.md"),
+            1,
+            "",
+            "- { label: 会员, value: 36186 }",
+            style,
+        )
+        .unwrap();
+        assert_eq!(block.items[0].data, "36186");
+    }
+
+    #[test]
+    fn value_must_be_a_number_with_line() {
+        let yaml = "- { label: a, value: 1 }\n- { label: b, value: \"36,186\" }\n";
+        let err = parse_block(Path::new("a.md"), 10, "", yaml, zh()).unwrap_err();
+        assert_eq!(err.line, 12);
+        assert!(err.message.contains("value"), "{}", err.message);
+    }
+
+    #[test]
+    fn label_is_required_and_keys_are_checked() {
+        let err = parse_block(Path::new("a.md"), 1, "", "- { value: 1 }", zh()).unwrap_err();
+        assert!(
+            err.message.contains("missing field `label`"),
+            "{}",
+            err.message
+        );
+        let err = parse_block(
+            Path::new("a.md"),
+            1,
+            "",
+            "- { label: a, value: 1, unti: 人 }",
+            zh(),
+        )
+        .unwrap_err();
+        assert!(
+            err.message.contains("did you mean `unit`"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn title_from_info_string() {
+        let b = parse_block(
+            Path::new("a.md"),
+            1,
+            " 2021年主要数据",
+            "- { label: a, value: 1 }",
+            zh(),
+        )
+        .unwrap();
+        assert_eq!(b.title, "2021年主要数据");
+        assert!(parse_block(Path::new("a.md"), 1, "", "", zh()).is_err());
+    }
+}
