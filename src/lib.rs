@@ -6,9 +6,14 @@
 //! site into output files with the [`theme`]; [`output`] writes them
 //! atomically. [`build`] runs the stages; [`scaffold`] makes new sites and pages.
 
+pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod markdown;
 pub mod metrics;
+pub mod output;
+pub mod render;
+pub mod scaffold;
 pub mod text;
+pub mod theme;

@@ -1,3 +1,124 @@
-fn main() {
-    println!("Hello, world!");
+//! The `unionpress` command line: parses arguments and hands each command to
+//! the library. Exit status: 0 success, 1 the site has errors (all printed),
+//! 2 bad usage.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use unionpress::build::{self, BuildOptions};
+use unionpress::error::Error;
+use unionpress::scaffold;
+
+#[derive(Parser)]
+#[command(
+    name = "unionpress",
+    version,
+    about = "Bilingual static news sites for trade unions"
+)]
+struct Cli {
+    /// The site root (the folder holding site.yaml).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --out).
+    Build {
+        /// Output folder (default: public/ in the site root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override base_url from site.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include drafts and pages dated in the future.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new site in DIR: site.yaml, the default theme, one article.
+    Init { dir: PathBuf },
+    /// Create a page bundle content/SECTION/SLUG/index.LANG.md.
+    New {
+        /// SECTION/SLUG, e.g. news/2022-job-fair.
+        page: String,
+        /// Language of the new file (default: the site's default language).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let result: Result<(), Vec<Error>> = match cli.command {
+        Command::Build {
+            out,
+            base_url,
+            drafts,
+        } => {
+            let out = out.map(|o| {
+                if o.is_relative() {
+                    std::env::current_dir().unwrap_or_default().join(o)
+                } else {
+                    o
+                }
+            });
+            build::build(
+                &cli.root,
+                &BuildOptions {
+                    out,
+                    base_url,
+                    drafts,
+                },
+            )
+            .map(|summary| {
+                eprintln!("{summary}");
+            })
+        }
+        Command::Init { dir } => scaffold::init(&dir, &today)
+            .map(|files| {
+                for f in files {
+                    eprintln!("created {}", f.display());
+                }
+                eprintln!("next: cd {} && unionpress build", dir.display());
+            })
+            .map_err(|e| vec![e]),
+        Command::New { page, lang } => {
+            scaffold::new_page(&cli.root, &page, lang.as_deref(), &today)
+                .map(|path| eprintln!("created {}", path.display()))
+                .map_err(|e| vec![e])
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(errors) => {
+            report(&errors);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints every error, then how many; red on a terminal.
+fn report(errors: &[Error]) {
+    let color = std::io::stderr().is_terminal();
+    for e in errors {
+        let line = e.to_string();
+        if color {
+            eprintln!(
+                "{}",
+                line.replacen(": error:", ": \x1b[1;31merror:\x1b[0m", 1)
+            );
+        } else {
+            eprintln!("{line}");
+        }
+    }
+    let n = errors.len();
+    eprintln!(
+        "{n} error{}; nothing was written",
+        if n == 1 { "" } else { "s" }
+    );
 }

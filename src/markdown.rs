@@ -69,6 +69,7 @@ pub fn render(markdown: &str, cx: &Context) -> Result<Rendered, Vec<Error>> {
         doc: Rendered::default(),
         errors: Vec::new(),
         ids: HashMap::new(),
+        img_tags: 0,
     };
     r.run(&events);
     let Renderer {
@@ -112,6 +113,8 @@ struct Renderer<'c, 'a> {
     doc: Rendered,
     errors: Vec<Error>,
     ids: HashMap<String, usize>,
+    /// `<img>` tags written so far: the first loads eagerly.
+    img_tags: usize,
 }
 
 /// One image of a figure paragraph with its optional credit line.
@@ -351,12 +354,9 @@ impl<'a> Renderer<'_, 'a> {
     }
 
     /// `<img>` markup; the page's first image loads eagerly, the rest lazily.
-    fn img_tag(&self, url: &str, alt: &str) -> String {
-        let loading = if self.doc.images.len() <= 1 {
-            "eager"
-        } else {
-            "lazy"
-        };
+    fn img_tag(&mut self, url: &str, alt: &str) -> String {
+        self.img_tags += 1;
+        let loading = if self.img_tags == 1 { "eager" } else { "lazy" };
         format!(
             "<img src=\"{}\" alt=\"{}\" loading=\"{loading}\" decoding=\"async\">",
             escape_href(url),

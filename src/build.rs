@@ -1,0 +1,92 @@
+//! Runs the pipeline: config → content → render → write, and says what it
+//! did in one summary line.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions};
+use crate::error::Errors;
+use crate::output::{self, OutputFile};
+use crate::render;
+use crate::theme::Theme;
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Output folder; `public/` in the site root when not given.
+    pub out: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// What a build produced, for the summary line.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Articles per language code, in the site's language order.
+    pub pages: Vec<(String, usize)>,
+    pub files: usize,
+    pub assets: usize,
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let per_lang: Vec<String> = self.pages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        write!(
+            f,
+            "built {} pages ({}), {} files copied from content, {} files in all, in {:.2} s",
+            self.pages.iter().map(|(_, n)| n).sum::<usize>(),
+            per_lang.join(", "),
+            self.assets,
+            self.files,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Loads and renders the site in memory, writing nothing.
+pub fn render_site(
+    root: &Path,
+    options: &BuildOptions,
+) -> Result<(Config, content::Site, Vec<OutputFile>), Errors> {
+    let mut config = Config::load(root).map_err(|e| vec![e])?;
+    if let Some(url) = &options.base_url {
+        config = config.with_base_url(url).map_err(|e| vec![e])?;
+    }
+    let theme = Theme::load(&config);
+    let site = content::load(
+        &config,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    );
+    // Report theme and content problems together.
+    let (theme, site) = match (theme, site) {
+        (Ok(t), Ok(s)) => (t, s),
+        (t, s) => {
+            let mut errors = t.err().unwrap_or_default();
+            errors.extend(s.err().unwrap_or_default());
+            return Err(errors);
+        }
+    };
+    let files = render::render(&config, &site, &theme)?;
+    Ok((config, site, files))
+}
+
+/// Builds the site into its output folder.
+pub fn build(root: &Path, options: &BuildOptions) -> Result<Summary, Errors> {
+    let started = Instant::now();
+    let (config, site, files) = render_site(root, options)?;
+    let out = options.out.clone().unwrap_or_else(|| root.join("public"));
+    output::write_site(&out, &files).map_err(|e| vec![e])?;
+    Ok(Summary {
+        pages: config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), site.pages_in(&l.code).count()))
+            .collect(),
+        files: files.len(),
+        assets: site.assets.len(),
+        elapsed: started.elapsed(),
+    })
+}

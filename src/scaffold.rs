@@ -1,0 +1,148 @@
+//! `init` and `new`: files an editor starts from. Nothing existing is ever
+//! overwritten.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::CONTENT_DIR;
+use crate::error::Error;
+
+const SITE_YAML: &str = "\
+# unionpress site configuration. Unknown keys are errors.
+base_url: https://news.example.org
+default_language: zh
+languages:
+  zh: { name: 中文, locale: zh-CN, title: 工会新闻, description: 工会工作动态与年度回顾 }
+  en: { name: English, locale: en, title: Union News, description: News and annual reviews of the trade unions }
+theme: default
+paginate: 20
+images: { widths: [480, 960, 1600], quality: 82 }
+";
+
+const EXAMPLE_ZH: &str = "\
+---
+title: 市总工会举办职工技能大赛
+date: {date}
+location: 合肥
+tags: [劳动竞赛]
+---
+市总工会今天举办职工技能大赛，来自全市的选手同台竞技。
+
+```metrics 大赛数据
+- { label: 参赛职工, value: 320, unit: 人 }
+- { label: 比赛项目, value: 12, unit: 项 }
+```
+";
+
+const EXAMPLE_EN: &str = "\
+---
+title: City Federation Holds Workers' Skills Contest
+location: Hefei
+tags: [Skills competitions]
+---
+The city federation of trade unions held a skills contest for workers today.
+
+```metrics Contest figures
+- { label: Workers competing, value: 320, unit: people }
+- { label: Events, value: 12, unit: events }
+```
+";
+
+/// Creates a new site in `dir`: `site.yaml`, the default theme, one article.
+pub fn init(dir: &Path, today: &str) -> Result<Vec<PathBuf>, Error> {
+    if dir.join(CONFIG_FILE).exists() {
+        return Err(Error::new(
+            dir.join(CONFIG_FILE),
+            "a site already exists here; nothing was changed",
+        ));
+    }
+    let theme_dir = dir.join("themes").join("default");
+    if theme_dir.exists() {
+        return Err(Error::new(
+            theme_dir,
+            "a theme folder already exists here; nothing was changed",
+        ));
+    }
+    let article = dir.join(CONTENT_DIR).join("news").join("first-article");
+    let files = [
+        (dir.join(CONFIG_FILE), SITE_YAML.to_string()),
+        (
+            article.join("index.zh.md"),
+            EXAMPLE_ZH.replace("{date}", today),
+        ),
+        (article.join("index.en.md"), EXAMPLE_EN.to_string()),
+    ];
+    for (path, _) in &files {
+        if path.exists() {
+            return Err(Error::new(path, "already exists; nothing was changed"));
+        }
+    }
+    for (path, text) in &files {
+        write_new(path, text)?;
+    }
+    crate::theme::write_default_theme(&theme_dir).map_err(|e| Error::io(&theme_dir, e))?;
+    let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
+    written.push(theme_dir);
+    Ok(written)
+}
+
+/// Creates `content/SECTION/SLUG/index.LANG.md` with its front matter.
+pub fn new_page(
+    root: &Path,
+    spec: &str,
+    lang: Option<&str>,
+    today: &str,
+) -> Result<PathBuf, Error> {
+    let config = Config::load(root)?;
+    let lang = match lang {
+        Some(code) => config.language(code).ok_or_else(|| {
+            Error::new(
+                CONFIG_FILE,
+                format!("language `{code}` is not configured in site.yaml"),
+            )
+        })?,
+        None => config.default_language(),
+    };
+    let parts: Vec<&str> = spec.trim_matches('/').split('/').collect();
+    let valid = |p: &str| {
+        !p.is_empty()
+            && p != "."
+            && p != ".."
+            && !p.starts_with('_')
+            && !p.contains(['\\', ' ', '.'])
+    };
+    if parts.len() != 2 || !parts.iter().all(|p| valid(p)) {
+        return Err(Error::new(
+            spec,
+            "give the page as SECTION/SLUG, e.g. news/2022-job-fair (no spaces or dots)",
+        ));
+    }
+    let bundle = root.join(CONTENT_DIR).join(parts[0]).join(parts[1]);
+    let path = bundle.join(format!("index.{}.md", lang.code));
+    if path.exists() {
+        return Err(Error::new(path, "already exists; nothing was changed"));
+    }
+    let is_translation = lang.code != config.default_language().code
+        && bundle
+            .join(format!("index.{}.md", config.default_language().code))
+            .exists();
+    let title = parts[1].replace('-', " ");
+    let text = if is_translation {
+        // date, cover and the other shared fields come from the original.
+        format!("---\ntitle: \"{title}\"\nsummary: \"\"\n---\n\n")
+    } else {
+        format!(
+            "---\ntitle: \"{title}\"\ndate: {today}\ndraft: true\nauthor: \"\"\nlocation: \"\"\ntags: []\n---\n\n"
+        )
+    };
+    write_new(&path, &text)?;
+    Ok(path)
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    fs::write(path, text).map_err(|e| Error::io(path, e))
+}

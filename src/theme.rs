@@ -1,0 +1,167 @@
+//! Themes: minijinja templates, static files and UI strings per language.
+//! The default theme is embedded in the binary, so a site without a
+//! `themes/` folder builds and `init` works from an installed binary.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::config::Config;
+use crate::error::{Error, Errors};
+use crate::output::{Data, OutputFile};
+
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+pub const THEMES_DIR: &str = "themes";
+
+/// UI strings of one language (`i18n/<lang>.yaml`): mostly strings, plus
+/// `months` for dates.
+pub type Strings = BTreeMap<String, serde_json::Value>;
+
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Where the theme came from, for messages: `themes/default`.
+    pub dir: PathBuf,
+    /// Template name (`page.html`) and source.
+    pub templates: Vec<(String, String)>,
+    /// Files of `static/`, to copy to the output root.
+    pub static_files: Vec<OutputFile>,
+    /// UI strings by language code.
+    pub i18n: BTreeMap<String, Strings>,
+}
+
+impl Theme {
+    /// The site's `themes/<name>/`, or the embedded default theme.
+    pub fn load(config: &Config) -> Result<Theme, Errors> {
+        let rel = Path::new(THEMES_DIR).join(&config.theme);
+        let dir = config.root.join(&rel);
+        let mut files: Vec<(String, Data)> = Vec::new();
+        if dir.is_dir() {
+            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+                let entry = entry.map_err(|e| vec![Error::new(&rel, e.to_string())])?;
+                if entry.file_type().is_file()
+                    && !crate::content::is_ignored(&entry.file_name().to_string_lossy())
+                {
+                    let path = entry.path().strip_prefix(&dir).expect("inside theme");
+                    let name = path
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    files.push((name, Data::Copy(entry.path().to_path_buf())));
+                }
+            }
+        } else if config.theme == "default" {
+            collect_embedded(&DEFAULT_THEME, &mut files);
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+        } else {
+            return Err(vec![Error::new(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "theme `{}` not found: no folder {}",
+                    config.theme,
+                    rel.display()
+                ),
+            )]);
+        }
+        Theme::from_files(config, rel, files)
+    }
+
+    fn from_files(
+        config: &Config,
+        dir: PathBuf,
+        files: Vec<(String, Data)>,
+    ) -> Result<Theme, Errors> {
+        let mut theme = Theme {
+            dir: dir.clone(),
+            templates: Vec::new(),
+            static_files: Vec::new(),
+            i18n: BTreeMap::new(),
+        };
+        let mut errors = Vec::new();
+        for (name, data) in files {
+            let shown = dir.join(&name);
+            if let Some(t) = name.strip_prefix("templates/") {
+                match text_of(&data, &shown) {
+                    Ok(src) => theme.templates.push((t.to_string(), src)),
+                    Err(e) => errors.push(e),
+                }
+            } else if let Some(s) = name.strip_prefix("static/") {
+                theme.static_files.push(OutputFile {
+                    path: s.to_string(),
+                    data,
+                });
+            } else if let Some(file) = name.strip_prefix("i18n/") {
+                let Some(lang) = file.strip_suffix(".yaml") else {
+                    continue;
+                };
+                match text_of(&data, &shown).and_then(|src| {
+                    serde_yaml::from_str::<Strings>(&src)
+                        .map_err(|e| Error::yaml(&shown, 1, &src, &e))
+                }) {
+                    Ok(strings) => {
+                        theme.i18n.insert(lang.to_string(), strings);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        for lang in &config.languages {
+            if !theme.i18n.contains_key(&lang.code) {
+                errors.push(Error::new(
+                    dir.join("i18n").join(format!("{}.yaml", lang.code)),
+                    format!(
+                        "the theme has no UI strings for language `{}`: add this file",
+                        lang.code
+                    ),
+                ));
+            }
+        }
+        if errors.is_empty() {
+            Ok(theme)
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, Data)>) {
+    for f in dir.files() {
+        out.push((
+            f.path().to_string_lossy().replace('\\', "/"),
+            Data::Static(f.contents()),
+        ));
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, out);
+    }
+}
+
+fn text_of(data: &Data, shown: &Path) -> Result<String, Error> {
+    match data {
+        Data::Copy(p) => crate::content::read_utf8(p, shown),
+        Data::Static(b) => {
+            String::from_utf8(b.to_vec()).map_err(|_| Error::new(shown, "not valid UTF-8"))
+        }
+        Data::Bytes(b) => {
+            String::from_utf8(b.clone()).map_err(|_| Error::new(shown, "not valid UTF-8"))
+        }
+    }
+}
+
+/// Writes the embedded default theme into `dir` (for `init`).
+pub fn write_default_theme(dir: &Path) -> std::io::Result<()> {
+    let mut files = Vec::new();
+    collect_embedded(&DEFAULT_THEME, &mut files);
+    for (name, data) in files {
+        let target = dir.join(name);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        if let Data::Static(bytes) = data {
+            std::fs::write(target, bytes)?;
+        }
+    }
+    Ok(())
+}
