@@ -97,7 +97,6 @@ struct PageView<'a> {
     corrections: &'a [Correction],
     extra: &'a serde_json::Value,
     source: String,
-    /// The cover is shown above the text unless the text shows it already.
     show_cover: bool,
 }
 
@@ -514,10 +513,7 @@ impl Renderer<'_> {
             corrections: &p.corrections,
             extra: &p.extra,
             source: p.source.to_string_lossy().replace('\\', "/"),
-            show_cover: p
-                .cover
-                .as_ref()
-                .is_some_and(|c| p.body.images.iter().all(|i| i.url != c.url)),
+            show_cover: p.show_cover,
         };
         let ctx = context! {
             site => self.site_views[&p.lang].clone(),
@@ -609,21 +605,41 @@ impl Renderer<'_> {
     }
 }
 
+/// How many key figures the home page shows.
+const HOME_FIGURES: usize = 8;
+
 #[derive(Serialize)]
 struct Figures<'a> {
     title: &'a str,
     url: String,
     date: &'a Date,
-    metrics: &'a [MetricBlock],
+    /// The first few figures of the page, across its blocks.
+    items: Vec<&'a crate::metrics::Metric>,
 }
 
 /// The key figures of the newest page that has any, for the home page.
 fn context_figures<'p>(config: &Config, p: &'p Page) -> Figures<'p> {
+    let items = p
+        .body
+        .metrics
+        .iter()
+        .flat_map(|b| &b.items)
+        .take(HOME_FIGURES)
+        .collect();
     Figures {
         title: &p.title,
         url: link(config, &p.url),
         date: &p.date,
-        metrics: &p.body.metrics,
+        items,
+    }
+}
+
+/// 36186 rather than 36186.0: the number as the editor wrote it.
+fn plain_json_number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
     }
 }
 
@@ -632,6 +648,7 @@ fn metrics_json(config: &Config, site: &Site, lang: &Language) -> Result<OutputF
     #[derive(Serialize)]
     struct Item<'a> {
         label: &'a str,
+        #[serde(serialize_with = "plain_json_number")]
         value: f64,
         unit: &'a str,
         #[serde(skip_serializing_if = "str::is_empty")]

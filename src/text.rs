@@ -78,19 +78,25 @@ impl TextCount {
     pub fn add(&mut self, text: &str) {
         let mut in_word = false;
         for c in text.chars() {
-            if is_cjk(c) {
-                if c.is_alphanumeric() {
-                    self.cjk_chars += 1;
-                }
-                in_word = false;
-            } else if c.is_alphanumeric() {
-                if !in_word {
-                    self.words += 1;
-                }
-                in_word = true;
-            } else if !(in_word && (c == '\'' || c == '’' || c == '-')) {
-                in_word = false;
+            self.add_char(c, &mut in_word);
+        }
+    }
+
+    /// Counts one character; `in_word` says whether the characters before
+    /// it end inside a Latin-script word, and is updated.
+    fn add_char(&mut self, c: char, in_word: &mut bool) {
+        if is_cjk(c) {
+            if c.is_alphanumeric() {
+                self.cjk_chars += 1;
             }
+            *in_word = false;
+        } else if c.is_alphanumeric() {
+            if !*in_word {
+                self.words += 1;
+            }
+            *in_word = true;
+        } else if !(*in_word && (c == '\'' || c == '’' || c == '-')) {
+            *in_word = false;
         }
     }
 
@@ -110,11 +116,13 @@ const SUMMARY_WORDS: usize = 50;
 pub fn summarize(paragraph: &str) -> String {
     let paragraph = paragraph.trim();
     let mut count = TextCount::default();
+    // Word state carries over from one character to the next, so a word
+    // counts once, not once per letter.
+    let mut in_word = false;
     let mut last_end = None;
     let mut chars = paragraph.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        let mut buf = [0u8; 4];
-        count.add(c.encode_utf8(&mut buf));
+        count.add_char(c, &mut in_word);
         if count.cjk_chars > SUMMARY_CJK_CHARS || count.words > SUMMARY_WORDS {
             return match last_end {
                 Some(end) => paragraph[..end].to_string(),

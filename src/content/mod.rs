@@ -62,6 +62,8 @@ pub struct Page {
     pub location: String,
     pub tags: Vec<String>,
     pub cover: Option<CoverImage>,
+    /// The cover is shown above the text (the text does not show it).
+    pub show_cover: bool,
     pub photo_credit: String,
     pub draft: bool,
     pub weight: i64,
@@ -227,7 +229,9 @@ fn discover(config: &Config) -> Result<(Vec<SourceFile>, Vec<Asset>), Errors> {
                         dir,
                     })
                 }
-                Err(message) => errors.push(Error::new(source, message)),
+                // The file name is the problem: point at the file's start,
+                // as other file-level errors do (`path:1:1: error: ...`).
+                Err(message) => errors.push(Error::new(source, message).at(1, 1)),
             }
         } else {
             assets.push(Asset {
@@ -476,6 +480,9 @@ fn link(
         groups.entry(p.file.key.clone()).or_default().push(p);
     }
     let now = chrono::Utc::now().fixed_offset();
+    // A plain date is published on that day where the site is built, not at
+    // midnight UTC (which is 8 a.m. in China).
+    let today = chrono::Local::now().date_naive();
     let mut errors = Vec::new();
     let mut pages = Vec::new();
     for (_, mut group) in groups {
@@ -500,7 +507,12 @@ fn link(
                 continue;
             };
             let draft = fm.draft.unwrap_or(false);
-            if !options.drafts && (draft || date.at > now) {
+            let future = if date.date_only {
+                date.naive_date() > today
+            } else {
+                date.at > now
+            };
+            if !options.drafts && (draft || future) {
                 continue;
             }
             match page_url(config, &p.file, fm.slug.as_deref()) {
@@ -588,12 +600,25 @@ fn make_page(
     file: SourceFile,
     fm: FrontMatter,
     cover: Option<CoverImage>,
-    body: Rendered,
+    mut body: Rendered,
     date: Date,
     url: String,
 ) -> Page {
+    // A cover the text does not show goes above it and loads first; the
+    // text's first photo then waits like the others.
+    let show_cover = cover
+        .as_ref()
+        .is_some_and(|c| body.images.iter().all(|i| i.url != c.url));
+    if show_cover {
+        body.html = body
+            .html
+            .replacen("loading=\"eager\"", "loading=\"lazy\"", 1);
+    }
+    // An empty `summary: ""` or `author: ""` (as `new` writes them) means
+    // "not given", not an empty description or a byline without a name.
     let summary = fm
         .summary
+        .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| summarize(&body.first_paragraph));
     let section = match file.key.split_once('/') {
         Some((s, _)) => s.to_string(),
@@ -611,10 +636,17 @@ fn make_page(
         date,
         updated: fm.updated,
         summary,
-        author: fm.author.map(|a| a.into_vec()).unwrap_or_default(),
+        author: fm
+            .author
+            .map(|a| a.into_vec())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|a| !a.trim().is_empty())
+            .collect(),
         location: fm.location.unwrap_or_default(),
         tags: fm.tags.unwrap_or_default(),
         cover,
+        show_cover,
         photo_credit: fm.photo_credit.unwrap_or_default(),
         draft: fm.draft.unwrap_or(false),
         weight: fm.weight.unwrap_or(0),

@@ -1,0 +1,111 @@
+//! Drafts and pages dated in the future are left out of a build unless
+//! `build --drafts` asks for them.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::support::{Site, md};
+
+fn site() -> Site {
+    Site::new()
+        .file(
+            "content/news/published.zh.md",
+            md("title: 已发布\ndate: 2021-12-31", "正文。\n"),
+        )
+        .file(
+            "content/news/draft/index.zh.md",
+            md("title: 草稿\ndate: 2021-12-30\ndraft: true", "草稿正文。\n"),
+        )
+        // The translation inherits `draft` from the original.
+        .file(
+            "content/news/draft/index.en.md",
+            md("title: Draft", "Draft text.\n"),
+        )
+        .file(
+            "content/news/future.zh.md",
+            md("title: 未来\ndate: 2999-01-01", "未来正文。\n"),
+        )
+}
+
+fn home_links(built: &crate::support::Run, home: &str) -> Vec<String> {
+    built.html(home).attrs("main a[href]", "href")
+}
+
+#[test]
+fn drafts_and_future_pages_are_not_built() {
+    let built = site().build().ok();
+    assert!(built.exists("news/published/index.html"));
+    assert!(!built.exists("news/draft"));
+    assert!(!built.exists("en/news/draft"));
+    assert!(!built.exists("news/future"));
+    let links = home_links(&built, "index.html");
+    assert!(links.contains(&"/news/published/".to_string()), "{links:?}");
+    assert!(
+        !links
+            .iter()
+            .any(|l| l.contains("draft") || l.contains("future"))
+    );
+    let json = built.read("metrics.json");
+    assert!(!json.contains("草稿"));
+}
+
+#[test]
+fn drafts_flag_builds_drafts_and_future_pages() {
+    let built = site().build_with(&["--drafts"]).ok();
+    assert!(built.exists("news/published/index.html"));
+    assert_eq!(built.html("news/draft/index.html").text("main h1"), "草稿");
+    assert_eq!(
+        built.html("en/news/draft/index.html").text("main h1"),
+        "Draft"
+    );
+    assert_eq!(built.html("news/future/index.html").text("main h1"), "未来");
+}
+
+/// The civil date (y, m, d) of a day count since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    // Howard Hinnant's algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+/// Regression: a page dated today (a plain date, as `init` and `new` write
+/// it) was compared with midnight UTC of that date, so wherever the local
+/// date is ahead of UTC's (in China, UTC+8, from midnight to 8 a.m.) the
+/// page counted as "in the future" and was silently left out. The binary
+/// runs in a UTC+23:59 zone (a valid POSIX TZ), where the local date is a
+/// day ahead of UTC's at almost any time, so the check does not depend on
+/// the time of day the suite runs.
+#[test]
+fn page_dated_today_in_a_zone_ahead_of_utc_is_published() {
+    let offset = 23 * 3600 + 59 * 60;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (y, m, d) = civil_from_days((now + offset).div_euclid(86_400));
+    let today = format!("{y:04}-{m:02}-{d:02}");
+    let site = Site::new().env("TZ", "<+2359>-23:59").file(
+        "content/news/today.zh.md",
+        md(&format!("title: 今天\ndate: {today}"), "今天的新闻。\n"),
+    );
+    let built = site.build().ok();
+    assert!(
+        built.exists("news/today/index.html"),
+        "a page dated today ({today} in the local time zone) must be published"
+    );
+    // `new` writes the same local date.
+    site.run(&["new", "news/fresh"]).ok();
+    assert!(
+        site.read("content/news/fresh/index.zh.md")
+            .contains(&format!("date: {today}")),
+        "{}",
+        site.read("content/news/fresh/index.zh.md")
+    );
+}

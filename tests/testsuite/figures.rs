@@ -1,0 +1,215 @@
+//! Figures: a paragraph holding only an image becomes `<figure>` with a
+//! caption (alt text, or the title when given), a credit line, galleries, and
+//! photos shared by a bundle's translations.
+
+use crate::support::{FAKE_JPG, ROCKET_JPG, Site, attr, caption_text, md, select, text};
+
+const ZH: &str = "content/news/a/index.zh.md";
+const FM: &str = "title: 图片新闻\ndate: 2021-12-31";
+
+/// A site with one zh article whose body is `body` and photos a.jpg, b.jpg, c.jpg.
+fn article(body: &str) -> Site {
+    Site::new()
+        .file(ZH, md(FM, body))
+        .file("content/news/a/a.jpg", FAKE_JPG)
+        .file("content/news/a/b.jpg", FAKE_JPG)
+        .file("content/news/a/c.jpg", FAKE_JPG)
+}
+
+#[test]
+fn single_image_paragraph_becomes_figure_captioned_by_alt() {
+    let built = article("正文第一段。\n\n![举行劳动和技能竞赛启动仪式](a.jpg)\n\n正文第二段。\n")
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    let figure = page.one("main figure");
+    let img = select(figure, "img");
+    assert_eq!(img.len(), 1);
+    assert_eq!(attr(img[0], "alt"), "举行劳动和技能竞赛启动仪式");
+    let caption = select(figure, "figcaption");
+    assert_eq!(caption.len(), 1);
+    assert_eq!(text(caption[0]), "举行劳动和技能竞赛启动仪式");
+    // The figure stands alone, not inside a paragraph.
+    assert!(!page.has("p figure, p img"));
+    assert_eq!(
+        page.texts("main .body > p"),
+        ["正文第一段。", "正文第二段。"]
+    );
+}
+
+#[test]
+fn title_is_the_caption_when_given() {
+    let built = article("![会场](a.jpg \"市总工会举办职工技能大赛\")\n")
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    assert_eq!(page.attr("main figure img", "alt"), "会场");
+    assert_eq!(
+        page.text("main figure figcaption"),
+        "市总工会举办职工技能大赛"
+    );
+}
+
+#[test]
+fn emphasised_line_under_the_image_is_the_credit() {
+    let built = article("![劳模座谈会](a.jpg)\n*本版图片由蚌埠市总工会提供*\n")
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    let caption = page.one("main figure figcaption");
+    let credit = select(caption, "small.credit");
+    assert_eq!(credit.len(), 1, "{}", caption.html());
+    assert_eq!(text(credit[0]), "本版图片由蚌埠市总工会提供");
+    assert_eq!(caption_text(caption), "劳模座谈会");
+    // The credit is not left behind as text of its own.
+    assert!(!page.has("main .body > p"));
+    assert!(!page.has("main .body em"));
+}
+
+#[test]
+fn images_one_per_line_make_a_gallery_with_a_caption_each() {
+    let built = article("![一号](a.jpg)\n![二号](b.jpg)\n*摄影：张三*\n![三号](c.jpg)\n")
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    let gallery = page.one("main figure.gallery");
+    let figures = select(gallery, ":scope > figure");
+    assert_eq!(figures.len(), 3, "{}", gallery.html());
+    let captions: Vec<String> = figures
+        .iter()
+        .map(|f| {
+            let c = select(*f, ":scope > figcaption");
+            assert_eq!(c.len(), 1, "{}", f.html());
+            caption_text(c[0])
+        })
+        .collect();
+    assert_eq!(captions, ["一号", "二号", "三号"]);
+    assert_eq!(
+        select(figures[1], "small.credit")
+            .into_iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["摄影：张三"]
+    );
+    let srcs: Vec<String> = figures
+        .iter()
+        .map(|f| attr(select(*f, "img")[0], "src"))
+        .collect();
+    assert_eq!(srcs, ["/news/a/a.jpg", "/news/a/b.jpg", "/news/a/c.jpg"]);
+    // One gallery, no stray figures outside it.
+    assert_eq!(page.count("main figure"), 4);
+}
+
+#[test]
+fn image_inside_running_text_stays_inline() {
+    let built = article("会徽 ![徽标](a.jpg) 印在每一张会员卡上。\n")
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    assert!(!page.has("figure"), "no figure for an inline image");
+    let p = page.one("main .body > p");
+    let imgs = select(p, "img");
+    assert_eq!(imgs.len(), 1);
+    assert_eq!(attr(imgs[0], "src"), "/news/a/a.jpg");
+    assert_eq!(attr(imgs[0], "alt"), "徽标");
+    assert!(text(p).contains("印在每一张会员卡上"));
+}
+
+#[test]
+fn image_src_is_the_bundle_file_url_and_the_file_is_copied() {
+    let built = Site::new()
+        .file(ZH, md(FM, "![火箭发射](rocket.jpg)\n"))
+        .copy(ROCKET_JPG, "content/news/a/rocket.jpg")
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    assert_eq!(page.attr("main figure img", "src"), "/news/a/rocket.jpg");
+    assert_eq!(
+        built.bytes("news/a/rocket.jpg"),
+        std::fs::read(ROCKET_JPG).unwrap(),
+        "the photo is copied unchanged next to the page"
+    );
+}
+
+#[test]
+fn first_image_loads_eagerly_later_ones_lazily() {
+    let built = article("![一](a.jpg)\n\n正文。\n\n![二](b.jpg)\n\n文中 ![三](c.jpg) 图。\n")
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    let loading = page.attrs("main .body img", "loading");
+    assert_eq!(loading, ["eager", "lazy", "lazy"]);
+}
+
+#[test]
+fn translation_shows_the_same_photos_of_the_bundle() {
+    let built = article("![一](a.jpg)\n![二](b.jpg)\n")
+        .file(
+            "content/news/a/index.en.md",
+            md("title: Photo news", "![One](a.jpg)\n![Two](b.jpg)\n"),
+        )
+        .build()
+        .ok();
+    let zh = built.html("news/a/index.html");
+    let en = built.html("en/news/a/index.html");
+    let zh_src = zh.attrs("main figure img", "src");
+    let en_src = en.attrs("main figure img", "src");
+    assert_eq!(zh_src, ["/news/a/a.jpg", "/news/a/b.jpg"]);
+    assert_eq!(en_src, zh_src, "the English page uses the bundle's photos");
+    assert_eq!(en.texts("main figure figcaption"), ["One", "Two"]);
+    for src in &en_src {
+        assert!(built.exists(src.trim_start_matches('/')), "{src} missing");
+    }
+    // Photos are stored once, not per language.
+    assert!(!built.exists("en/news/a/a.jpg"));
+}
+
+#[test]
+fn photo_with_a_chinese_file_name_is_linked_percent_encoded() {
+    let built = Site::new()
+        .file(
+            ZH,
+            md(FM, "![现场](现场照片.jpg)\n\n![会场](<会场 全景.jpg>)\n"),
+        )
+        .file("content/news/a/现场照片.jpg", FAKE_JPG)
+        .file("content/news/a/会场 全景.jpg", FAKE_JPG)
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    let srcs = page.attrs("main figure img", "src");
+    assert_eq!(
+        srcs,
+        [
+            "/news/a/%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87.jpg",
+            "/news/a/%E4%BC%9A%E5%9C%BA%20%E5%85%A8%E6%99%AF.jpg"
+        ]
+    );
+    assert!(built.exists("news/a/现场照片.jpg"));
+    assert!(built.exists("news/a/会场 全景.jpg"));
+    let (checked, broken) = built.check_links("https://example.org");
+    assert!(checked > 0);
+    assert!(broken.is_empty(), "{broken:?}");
+}
+
+/// Known bug, not fixed here: a cover shown above the text loads eagerly,
+/// and so does the first photo of the text, so a page with a cover has two
+/// eager images. The Markdown is rendered before the page knows whether its
+/// cover is shown, so the fix belongs in the render stage, not in a test.
+#[test]
+fn only_the_first_image_of_a_page_with_a_cover_loads_eagerly() {
+    let built = Site::new()
+        .file(
+            ZH,
+            md(
+                &format!("{FM}\ncover: c.jpg"),
+                "![一](a.jpg)\n\n![二](b.jpg)\n",
+            ),
+        )
+        .file("content/news/a/a.jpg", FAKE_JPG)
+        .file("content/news/a/b.jpg", FAKE_JPG)
+        .file("content/news/a/c.jpg", FAKE_JPG)
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    assert_eq!(page.attrs("main img", "loading"), ["eager", "lazy", "lazy"]);
+}

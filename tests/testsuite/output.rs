@@ -1,0 +1,194 @@
+//! The output folder: builds are deterministic, atomic (a failed build keeps
+//! the previous output), safe (a folder unionpress did not create is never
+//! cleared) and complete (stale files of earlier builds disappear).
+
+use std::fs;
+
+use crate::support::{FAKE_JPG, REPO, Site, assert_same_tree, list_dir, md, tree};
+
+/// A small site touching every kind of output: translations, bundles with
+/// photos, metrics, section intros, several pages sharing a date, static files.
+fn rich_site() -> Site {
+    let mut site = Site::new()
+        .file(
+            "content/_index.zh.md",
+            md("title: 首页", "欢迎访问。\n"),
+        )
+        .file(
+            "content/news/_index.en.md",
+            md("title: News", "All the news.\n"),
+        )
+        .file(
+            "content/news/review/index.zh.md",
+            md(
+                "title: 年度回顾\ndate: 2021-12-31\ntags: [年度回顾, 2021]\nfeatured: true\ncover: a.jpg",
+                "![启动仪式](a.jpg)\n![座谈会](b.jpg)\n*本版图片由市总工会提供*\n\n```metrics 数据\n- { label: 新增工会会员, value: 36186, unit: 人 }\n- { label: 发放资金, value: 434.2, unit: 万元 }\n```\n\n## 劳动竞赛\n\n正文。\n",
+            ),
+        )
+        .file(
+            "content/news/review/index.en.md",
+            md(
+                "title: Year in review",
+                "![Launch](a.jpg)\n\n```metrics Figures\n- { label: New members, value: 36186, unit: people }\n```\n",
+            ),
+        )
+        .file("content/news/review/a.jpg", FAKE_JPG)
+        .file("content/news/review/b.jpg", FAKE_JPG)
+        .file("static/favicon.ico", b"icon")
+        .file("static/files/report.pdf", b"%PDF-1.4");
+    // Many pages with the same date: their order must not depend on timing.
+    for i in 0..24 {
+        site = site.file(
+            &format!("content/news/item-{i:02}.zh.md"),
+            md(
+                &format!("title: 第{i}条消息\ndate: 2021-06-01"),
+                &format!("第{i}条消息正文。\n"),
+            ),
+        );
+        if i % 3 == 0 {
+            site = site.file(
+                &format!("content/news/item-{i:02}.en.md"),
+                md(&format!("title: Item {i}"), "Text.\n"),
+            );
+        }
+    }
+    site
+}
+
+#[test]
+fn same_input_gives_byte_identical_output() {
+    let site = rich_site();
+    let outs = tempfile::tempdir().unwrap();
+    let one = outs.path().join("one");
+    let two = outs.path().join("two");
+    let first = site.build_with(&["--out", one.to_str().unwrap()]).ok();
+    let second = site.build_with(&["--out", two.to_str().unwrap()]).ok();
+    let (a, b) = (first.tree(), second.tree());
+    assert!(a.len() > 30, "the fixture should produce many files: {a:?}");
+    assert_same_tree(&a, &b);
+    // --out was honoured: nothing went to the default public/.
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn site_static_files_are_copied_to_the_output_root() {
+    let built = rich_site().build().ok();
+    assert_eq!(built.bytes("favicon.ico"), b"icon");
+    assert_eq!(built.bytes("files/report.pdf"), b"%PDF-1.4");
+}
+
+#[test]
+fn failed_build_leaves_the_previous_output_untouched() {
+    let site = rich_site();
+    let good = site.build().ok();
+    let before = good.tree();
+    let entries = site.root_entries();
+    assert!(entries.contains(&"public".to_string()));
+
+    site.write(
+        "content/news/review/index.zh.md",
+        md("title: 年度回顾\ndate: [2021", "正文。\n"),
+    );
+    let run = site.build().fails();
+    assert!(
+        run.stderr.contains("content/news/review/index.zh.md:"),
+        "{}",
+        run.stderr
+    );
+    assert_same_tree(&before, &tree(&site.path("public")));
+    assert_eq!(
+        site.root_entries(),
+        entries,
+        "no staging or backup folder may be left beside public/"
+    );
+}
+
+#[test]
+fn refuses_to_clear_a_folder_it_did_not_create() {
+    let site = rich_site();
+    let parent = tempfile::tempdir().unwrap();
+    let home = parent.path().join("home");
+    fs::create_dir(&home).unwrap();
+    fs::write(home.join("thesis.doc"), "years of work").unwrap();
+
+    let run = site.build_with(&["--out", home.to_str().unwrap()]).fails();
+    assert!(run.stderr.contains("refusing"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&home.display().to_string()),
+        "the message names the folder: {}",
+        run.stderr
+    );
+    assert_eq!(
+        fs::read_to_string(home.join("thesis.doc")).unwrap(),
+        "years of work"
+    );
+    assert_eq!(list_dir(&home), ["thesis.doc"], "nothing else is written");
+    assert_eq!(
+        list_dir(parent.path()),
+        ["home"],
+        "no staging folder is left"
+    );
+    assert!(!site.exists("public"));
+}
+
+#[test]
+fn an_empty_folder_may_be_used_as_output() {
+    let site = rich_site();
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("www");
+    fs::create_dir(&out).unwrap();
+    let built = site.build_with(&["--out", out.to_str().unwrap()]).ok();
+    assert!(built.exists("index.html"));
+    assert_eq!(list_dir(parent.path()), ["www"]);
+}
+
+#[test]
+fn rebuilding_over_its_own_output_removes_stale_files() {
+    let site = rich_site();
+    let first = site.build().ok();
+    assert!(first.exists("news/review/index.html"));
+    assert!(first.exists("news/review/a.jpg"));
+    assert!(first.exists("en/news/review/index.html"));
+
+    site.remove("content/news/review");
+    site.remove("static/favicon.ico");
+    let second = site.build().ok();
+    assert!(
+        !second.exists("news/review"),
+        "the deleted article's folder is gone"
+    );
+    assert!(!second.exists("en/news/review"));
+    assert!(!second.exists("favicon.ico"));
+    assert!(second.exists("news/item-00/index.html"));
+    let links = second.html("index.html").attrs("a[href]", "href");
+    assert!(!links.iter().any(|l| l.contains("review")), "{links:?}");
+    assert_eq!(
+        site.root_entries(),
+        ["content", "public", "site.yaml", "static"],
+        "no staging or backup folder is left"
+    );
+}
+
+#[test]
+fn site_without_themes_folder_builds_with_the_embedded_default_theme() {
+    let site = Site::new().file(
+        "content/news/a.zh.md",
+        md("title: 标题\ndate: 2021-12-31", "正文。\n"),
+    );
+    assert!(!site.exists("themes"));
+    let built = site.build().ok();
+    let page = built.html("news/a/index.html");
+    assert_eq!(page.text("main h1"), "标题");
+    assert_eq!(page.attr("head link[rel=stylesheet]", "href"), "/style.css");
+    assert_eq!(
+        built.bytes("style.css"),
+        fs::read(format!("{REPO}/themes/default/static/style.css")).unwrap(),
+        "the embedded theme is the repository's default theme"
+    );
+    // UI strings come from the embedded i18n files.
+    assert_eq!(page.text("a.skip-link"), "跳到正文");
+    assert_eq!(
+        built.html("en/index.html").text("a.skip-link"),
+        "Skip to content"
+    );
+}

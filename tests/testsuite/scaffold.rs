@@ -1,0 +1,126 @@
+//! `init` and `new`: the files an editor starts from. They build at once and
+//! never overwrite anything.
+
+use crate::support::{Site, list_dir, unionpress};
+
+#[test]
+fn init_creates_a_site_that_builds() {
+    let parent = tempfile::tempdir().unwrap();
+    unionpress(parent.path(), &["init", "newsroom"]).ok();
+    let root = parent.path().join("newsroom");
+    for f in [
+        "site.yaml",
+        "content/news/first-article/index.zh.md",
+        "content/news/first-article/index.en.md",
+        "themes/default/templates/page.html",
+        "themes/default/i18n/zh.yaml",
+        "themes/default/i18n/en.yaml",
+    ] {
+        assert!(root.join(f).is_file(), "init should create {f}");
+    }
+
+    let built = unionpress(&root, &["build"]).ok();
+    assert!(built.exists("index.html"));
+    assert!(built.exists("en/index.html"));
+    // The example article is dated today and is not a draft: it is published.
+    let zh = built.html("news/first-article/index.html");
+    assert_eq!(zh.attr("html", "lang"), "zh-CN");
+    let en = built.html("en/news/first-article/index.html");
+    assert_eq!(en.attr("html", "lang"), "en");
+    assert!(en.has("main div.metrics data[value=\"320\"]"));
+    assert!(
+        built
+            .html("index.html")
+            .attrs("main a[href]", "href")
+            .contains(&"/news/first-article/".to_string())
+    );
+}
+
+#[test]
+fn init_refuses_to_run_over_an_existing_site() {
+    let site = Site::new();
+    let before = site.read("site.yaml");
+    let run = site.run(&["init", site.root().to_str().unwrap()]).fails();
+    assert!(run.stderr.contains("site.yaml"), "{}", run.stderr);
+    assert_eq!(site.read("site.yaml"), before, "site.yaml is unchanged");
+    assert_eq!(site.root_entries(), ["content", "site.yaml"]);
+    assert!(list_dir(&site.path("content")).is_empty());
+}
+
+#[test]
+fn new_creates_a_draft_bundle_that_parses() {
+    let site = Site::new();
+    site.run(&["new", "news/my-story"]).ok();
+    let file = "content/news/my-story/index.zh.md";
+    assert!(site.exists(file));
+    assert!(site.read(file).starts_with("---\n"));
+
+    // New pages start as drafts: left out of a normal build...
+    let built = site.build().ok();
+    assert!(!built.exists("news/my-story"));
+    // ...and built with --drafts.
+    let built = site.build_with(&["--drafts"]).ok();
+    let page = built.html("news/my-story/index.html");
+    assert_eq!(page.text("main h1"), "my story");
+    assert!(page.has("main article time[datetime]"));
+}
+
+/// Regression: `new` writes `author: ""` and (for a translation)
+/// `summary: ""` for the editor to fill in; left empty they rendered a byline
+/// with no name ("／文") and an empty meta description.
+#[test]
+fn new_pages_left_unfilled_show_no_empty_byline_or_description() {
+    let site = Site::new();
+    site.run(&["new", "news/my-story"]).ok();
+    site.run(&["new", "news/my-story", "--lang", "en"]).ok();
+    for (file, text) in [
+        (
+            "content/news/my-story/index.zh.md",
+            "\n工会召开会议。第二句。\n",
+        ),
+        (
+            "content/news/my-story/index.en.md",
+            "\nThe union met. It was long.\n",
+        ),
+    ] {
+        let mut source = site.read(file);
+        source.push_str(text);
+        site.write(file, source);
+    }
+    let built = site.build_with(&["--drafts"]).ok();
+    let zh = built.html("news/my-story/index.html");
+    assert!(!zh.has("main .byline"), "{}", zh.one("main article").html());
+    assert_eq!(
+        zh.attr("head meta[name=description]", "content"),
+        "工会召开会议。第二句。"
+    );
+    let en = built.html("en/news/my-story/index.html");
+    assert_eq!(
+        en.attr("head meta[name=description]", "content"),
+        "The union met. It was long."
+    );
+}
+
+#[test]
+fn new_translation_needs_only_its_title() {
+    let site = Site::new();
+    site.run(&["new", "news/my-story"]).ok();
+    site.run(&["new", "news/my-story", "--lang", "en"]).ok();
+    let built = site.build_with(&["--drafts"]).ok();
+    let zh = built.html("news/my-story/index.html");
+    let en = built.html("en/news/my-story/index.html");
+    assert_eq!(
+        en.attr("main article time[datetime]", "datetime"),
+        zh.attr("main article time[datetime]", "datetime"),
+        "the translation inherits the original's date"
+    );
+}
+
+#[test]
+fn new_refuses_to_overwrite() {
+    let file = "content/news/my-story/index.zh.md";
+    let site = Site::new().file(file, "my own words");
+    let run = site.run(&["new", "news/my-story"]).fails();
+    assert!(run.stderr.contains("already exists"), "{}", run.stderr);
+    assert_eq!(site.read(file), "my own words");
+}
