@@ -18,22 +18,8 @@ use crate::error::{Error, Errors};
 use crate::markdown::Heading;
 use crate::metrics::MetricBlock;
 use crate::output::{Data, OutputFile};
+use crate::text::encode_path;
 use crate::theme::{Strings, Theme};
-
-/// A URL path as it goes into `href`: non-ASCII and unsafe bytes
-/// percent-encoded, so `/tags/劳动竞赛/` works in every browser and parser.
-pub fn encode_path(path: &str) -> String {
-    const SAFE: &[u8] = b"/-._~!$&'()*+,;=:@%";
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || SAFE.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
 
 #[derive(Serialize)]
 struct LangView<'a> {
@@ -240,20 +226,9 @@ fn static_files(config: &Config, theme: &Theme, errors: &mut Errors) -> Vec<Outp
         .collect();
     let dir = config.root.join("static");
     if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            match entry {
-                Ok(e) if e.file_type().is_file() => {
-                    let rel = e.path().strip_prefix(&dir).expect("inside static/");
-                    let path = rel
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    files.insert(path, Data::Copy(e.path().to_path_buf()));
-                }
-                Ok(_) => {}
-                Err(e) => errors.push(Error::new("static", e.to_string())),
-            }
+        match crate::content::files_under(&dir) {
+            Ok(found) => files.extend(found.into_iter().map(|(path, abs)| (path, Data::Copy(abs)))),
+            Err(e) => errors.push(Error::new("static", e.to_string())),
         }
     }
     files

@@ -38,20 +38,13 @@ impl Theme {
         let dir = config.root.join(&rel);
         let mut files: Vec<(String, Data)> = Vec::new();
         if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-                let entry = entry.map_err(|e| vec![Error::new(&rel, e.to_string())])?;
-                if entry.file_type().is_file()
-                    && !crate::content::is_ignored(&entry.file_name().to_string_lossy())
-                {
-                    let path = entry.path().strip_prefix(&dir).expect("inside theme");
-                    let name = path
-                        .components()
-                        .map(|c| c.as_os_str().to_string_lossy())
-                        .collect::<Vec<_>>()
-                        .join("/");
-                    files.push((name, Data::Copy(entry.path().to_path_buf())));
-                }
-            }
+            let found = crate::content::files_under(&dir)
+                .map_err(|e| vec![Error::new(&rel, e.to_string())])?;
+            files.extend(
+                found
+                    .into_iter()
+                    .map(|(name, path)| (name, Data::Copy(path))),
+            );
         } else if config.theme == "default" {
             collect_embedded(&DEFAULT_THEME, &mut files);
             files.sort_by(|a, b| a.0.cmp(&b.0));

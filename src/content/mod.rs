@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::error::{Error, Errors, key_line};
 use crate::markdown::{self, Rendered};
 use crate::metrics::NumberStyle;
-use crate::text::{is_cjk, summarize};
+use crate::text::{is_cjk, percent_decode, summarize};
 use front_matter::{Correction, Date, FrontMatter, SectionMatter};
 
 pub const CONTENT_DIR: &str = "content";
@@ -435,27 +435,6 @@ fn resolve_file(
     }
 }
 
-/// `%E5%9B%BE.jpg` → `图.jpg`; invalid escapes are kept as written.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
 fn yaml_to_json(path: &Path, extra: serde_yaml::Mapping) -> Result<serde_json::Value, Error> {
     serde_json::to_value(extra).map_err(|e| Error::new(path, format!("extra: {e}")))
 }
@@ -693,6 +672,27 @@ fn check_duplicate_urls(
 /// A path relative to `root` for messages; unchanged when outside it.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// The files below `dir` in a stable order, each as (`/`-separated path
+/// relative to `dir`, full path), editor backups and hidden files left out.
+pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, walkdir::Error> {
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry?;
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("walkdir stays below its root");
+            files.push((slash_path(rel), entry.path().to_path_buf()));
+        }
+    }
+    Ok(files)
 }
 
 /// A relative path with `/` separators on every platform.

@@ -518,30 +518,9 @@ pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<
 /// `news/劳/index.html`.
 pub fn target_file(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or(url);
-    let mut path = percent_decode(path.trim_start_matches('/'));
+    let mut path = unionpress::text::percent_decode(path.trim_start_matches('/'));
     if path.is_empty() || path.ends_with('/') {
         path.push_str("index.html");
     }
     path
-}
-
-/// `%E5%8A%B3` → the UTF-8 text it encodes.
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| panic!("`{s}` does not decode to UTF-8"))
 }
