@@ -1,0 +1,345 @@
+//! List pages: the home page, section lists and tag pages paginated at
+//! `paginate` (`/news/page/2/`), the tag index and the year archive. A list
+//! holds indices into the site's pages; templates get the cards made once in
+//! [`super::Renderer::cards`], so a page costs the same in every list.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use minijinja::Value;
+use minijinja::value::Serde;
+use serde::Serialize;
+
+use super::views::{self, ListView, Pager, PagerLink, link, tag_url};
+use super::{Doc, Renderer};
+use crate::config::Language;
+use crate::content::{CONTENT_DIR, Site};
+use crate::error::Error;
+
+/// A paginated list: a section or a tag in one language.
+#[derive(Debug)]
+pub struct ListSpec {
+    pub lang: String,
+    /// `section` or `tag`.
+    pub kind: &'static str,
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    /// The intro from `_index.<lang>.md`, as HTML.
+    pub content: String,
+    /// URL path of page 1: `news/`, `en/tags/skills/`.
+    pub url: String,
+    /// Indices into `site.pages`, newest first.
+    pub pages: Vec<usize>,
+    /// The same list in other languages (a section), for hreflang.
+    pub versions: Vec<(String, String)>,
+    /// Where the list's text comes from, for error messages.
+    pub source: std::path::PathBuf,
+}
+
+impl ListSpec {
+    pub fn page_count(&self, per_page: usize) -> usize {
+        self.pages.len().div_ceil(per_page).max(1)
+    }
+
+    /// URL path of page `n` (from 1).
+    fn page_url(&self, n: usize) -> String {
+        if n == 1 {
+            self.url.clone()
+        } else {
+            format!("{}page/{n}/", self.url)
+        }
+    }
+}
+
+/// Sections with pages or an intro in `lang`, in order.
+pub fn sections_in(site: &Site, lang: &str) -> Vec<String> {
+    let from_pages = site.pages_in(lang).map(|p| p.section.clone());
+    let from_index = site
+        .sections
+        .iter()
+        .filter(|s| s.lang == lang)
+        .map(|s| s.key.clone());
+    let set: BTreeSet<String> = from_pages
+        .chain(from_index)
+        .filter(|k| !k.is_empty())
+        .collect();
+    set.into_iter().collect()
+}
+
+/// Indices of `lang`'s pages in `site.pages` (newest first).
+fn indices_in<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
+    site.pages
+        .iter()
+        .enumerate()
+        .filter(move |(_, p)| p.lang == lang)
+        .map(|(i, _)| i)
+}
+
+impl Renderer<'_> {
+    /// Every paginated list of one language: its sections, then its tags.
+    pub(super) fn lists(&self, lang: &Language) -> Vec<ListSpec> {
+        let site = self.site;
+        let mut specs = Vec::new();
+        for key in sections_in(site, &lang.code) {
+            let index = site.section_index(&key, &lang.code);
+            let versions = self
+                .config
+                .languages
+                .iter()
+                .filter(|l| sections_in(site, &l.code).contains(&key))
+                .map(|l| (l.code.clone(), format!("{}{key}/", l.prefix)))
+                .collect();
+            specs.push(ListSpec {
+                lang: lang.code.clone(),
+                kind: "section",
+                title: index.map_or_else(|| key.clone(), |s| s.title.clone()),
+                description: index
+                    .map_or_else(|| lang.description.clone(), |s| s.description.clone()),
+                content: index.map(|s| s.html.clone()).unwrap_or_default(),
+                url: format!("{}{key}/", lang.prefix),
+                pages: indices_in(site, &lang.code)
+                    .filter(|&i| site.pages[i].section == key)
+                    .collect(),
+                versions,
+                source: index
+                    .map_or_else(|| Path::new(CONTENT_DIR).join(&key), |s| s.source.clone()),
+                key,
+            });
+        }
+        for (url, (name, pages)) in tags_in(site, lang) {
+            specs.push(ListSpec {
+                lang: lang.code.clone(),
+                kind: "tag",
+                key: name.clone(),
+                description: name.clone(),
+                title: name,
+                content: String::new(),
+                versions: vec![(lang.code.clone(), url.clone())],
+                url,
+                pages,
+                source: Path::new(CONTENT_DIR).to_path_buf(),
+            });
+        }
+        specs
+    }
+
+    /// Page `n` of a list.
+    pub(super) fn list_page(&self, spec: &ListSpec, n: usize) -> Result<Doc, Error> {
+        let per_page = self.config.paginate;
+        let total = spec.page_count(per_page);
+        let start = ((n - 1) * per_page).min(spec.pages.len());
+        let end = (n * per_page).min(spec.pages.len());
+        let cards: Vec<Value> = spec.pages[start..end]
+            .iter()
+            .map(|&i| self.cards[i].clone())
+            .collect();
+        let url = spec.page_url(n);
+        let pager = Pager {
+            number: n,
+            total,
+            prev: (n > 1).then(|| link(self.config, &spec.page_url(n - 1))),
+            next: (n < total).then(|| link(self.config, &spec.page_url(n + 1))),
+            first: link(self.config, &spec.page_url(1)),
+            last: link(self.config, &spec.page_url(total)),
+            pages: {
+                let numbers = views::pager_numbers(n, total);
+                let mut previous = 0;
+                numbers
+                    .into_iter()
+                    .map(|k| {
+                        let gap_before = k > previous + 1;
+                        previous = k;
+                        PagerLink {
+                            number: k,
+                            url: link(self.config, &spec.page_url(k)),
+                            current: k == n,
+                            gap_before,
+                        }
+                    })
+                    .collect()
+            },
+        };
+        let view = ListView {
+            kind: spec.kind,
+            key: spec.key.clone(),
+            title: spec.title.clone(),
+            description: spec.description.clone(),
+            content: if n == 1 {
+                spec.content.clone()
+            } else {
+                String::new()
+            },
+            url: link(self.config, &url),
+        };
+        // Later pages have no translation of their own: they stand alone.
+        let own = vec![(spec.lang.clone(), url.clone())];
+        let versions = if n == 1 { &spec.versions } else { &own };
+        let ctx = minijinja::context! {
+            section => Value::from(Serde(&view)),
+            pages => Value::from(cards),
+            pager => Value::from(Serde(&pager)),
+            ..self.base_context(&spec.lang, &url, versions)
+        };
+        let file =
+            self.render_template("list.html", ctx, format!("{url}index.html"), &spec.source)?;
+        let lastmod = spec.pages.first().map(|&i| self.site.pages[i].date);
+        Ok(Doc {
+            file,
+            sitemap: Some(self.sitemap_url(&url, versions, lastmod)),
+        })
+    }
+
+    /// The home page: lead story, latest items, key figures.
+    pub(super) fn home(&self, lang: &Language) -> Result<Doc, Error> {
+        let site = self.site;
+        let index = site.section_index("", &lang.code);
+        let view = ListView {
+            kind: "home",
+            key: String::new(),
+            title: index.map_or_else(|| lang.title.clone(), |s| s.title.clone()),
+            description: index.map_or_else(|| lang.description.clone(), |s| s.description.clone()),
+            content: index.map(|s| s.html.clone()).unwrap_or_default(),
+            url: link(self.config, &lang.prefix),
+        };
+        let mine: Vec<usize> = indices_in(site, &lang.code).collect();
+        let lead = mine
+            .iter()
+            .copied()
+            .find(|&i| site.pages[i].featured)
+            .or(mine.first().copied());
+        let latest: Vec<Value> = mine
+            .iter()
+            .filter(|&&i| Some(i) != lead)
+            .take(self.config.paginate)
+            .map(|&i| self.cards[i].clone())
+            .collect();
+        let figures = site
+            .pages_in(&lang.code)
+            .find(|p| !p.body.metrics.is_empty());
+        let versions: Vec<(String, String)> = self
+            .config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), l.prefix.clone()))
+            .collect();
+        let ctx = minijinja::context! {
+            section => Value::from(Serde(&view)),
+            lead => lead.map(|i| self.cards[i].clone()),
+            pages => Value::from(latest),
+            key_figures => figures.map(|p| Value::from(Serde(views::figures(self.config, p)))),
+            ..self.base_context(&lang.code, &lang.prefix, &versions)
+        };
+        let shown = index.map_or_else(
+            || Path::new(CONTENT_DIR).to_path_buf(),
+            |s| s.source.clone(),
+        );
+        let file = self.render_template(
+            "index.html",
+            ctx,
+            format!("{}index.html", lang.prefix),
+            &shown,
+        )?;
+        let lastmod = mine.first().map(|&i| site.pages[i].date);
+        Ok(Doc {
+            file,
+            sitemap: Some(self.sitemap_url(&lang.prefix, &versions, lastmod)),
+        })
+    }
+
+    /// `/tags/`: every tag of the language with its number of articles.
+    pub(super) fn tags_index(&self, lang: &Language) -> Result<Doc, Error> {
+        #[derive(Serialize)]
+        struct TagCount {
+            name: String,
+            url: String,
+            count: usize,
+        }
+        let mut tags: Vec<TagCount> = tags_in(self.site, lang)
+            .into_iter()
+            .map(|(url, (name, pages))| TagCount {
+                name,
+                url: link(self.config, &url),
+                count: pages.len(),
+            })
+            .collect();
+        tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        let url = format!("{}tags/", lang.prefix);
+        let versions = self.every_language(|l| format!("{}tags/", l.prefix));
+        let ctx = minijinja::context! {
+            tags => Value::from(Serde(&tags)),
+            ..self.base_context(&lang.code, &url, &versions)
+        };
+        let file = self.render_template(
+            "tags.html",
+            ctx,
+            format!("{url}index.html"),
+            Path::new(CONTENT_DIR),
+        )?;
+        Ok(Doc {
+            file,
+            sitemap: Some(self.sitemap_url(&url, &versions, None)),
+        })
+    }
+
+    /// `/archive/`: every article of the language, by year.
+    pub(super) fn archive(&self, lang: &Language) -> Result<Doc, Error> {
+        use chrono::Datelike;
+        #[derive(Serialize)]
+        struct Year {
+            year: i32,
+            pages: Vec<Value>,
+        }
+        let mut years: Vec<Year> = Vec::new();
+        for i in indices_in(self.site, &lang.code) {
+            let year = self.site.pages[i].date.naive_date().year();
+            match years.last_mut() {
+                Some(y) if y.year == year => y.pages.push(self.cards[i].clone()),
+                _ => years.push(Year {
+                    year,
+                    pages: vec![self.cards[i].clone()],
+                }),
+            }
+        }
+        let url = format!("{}archive/", lang.prefix);
+        let versions = self.every_language(|l| format!("{}archive/", l.prefix));
+        let ctx = minijinja::context! {
+            years => Value::from(Serde(&years)),
+            ..self.base_context(&lang.code, &url, &versions)
+        };
+        let file = self.render_template(
+            "archive.html",
+            ctx,
+            format!("{url}index.html"),
+            Path::new(CONTENT_DIR),
+        )?;
+        Ok(Doc {
+            file,
+            sitemap: Some(self.sitemap_url(&url, &versions, None)),
+        })
+    }
+
+    fn every_language(&self, url: impl Fn(&Language) -> String) -> Vec<(String, String)> {
+        self.config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), url(l)))
+            .collect()
+    }
+}
+
+/// Tags of one language: URL path → (name as first written, page indices).
+fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String, Vec<usize>)> {
+    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    for i in indices_in(site, &lang.code) {
+        for tag in &site.pages[i].tags {
+            let entry = tags
+                .entry(tag_url(lang, tag))
+                .or_insert_with(|| (tag.clone(), Vec::new()));
+            if entry.1.last() != Some(&i) {
+                entry.1.push(i);
+            }
+        }
+    }
+    tags
+}

@@ -1,0 +1,552 @@
+//! The render stage: the site and theme in, output files out. Rendering is a
+//! pure parallel map over documents (articles, list pages, feeds); templates
+//! are compiled once per build, and each page's list card and each
+//! language's shared data are converted for templates once, then shared by
+//! every list that shows them (no list re-serialises the pages it holds).
+
+mod feeds;
+mod lists;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior, Value, context};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Config, Language};
+use crate::content::front_matter::Date;
+use crate::content::{Page, Site};
+use crate::error::{Error, Errors};
+use crate::output::{Data, OutputFile};
+use crate::theme::{Strings, Theme};
+use feeds::SitemapUrl;
+use lists::ListSpec;
+use views::{Alternate, Switch, link, permalink};
+
+/// A rendered document and how the sitemap lists it (if at all).
+struct Doc {
+    file: OutputFile,
+    sitemap: Option<SitemapUrl>,
+}
+
+/// One unit of rendering work; all run in parallel.
+enum Job<'a> {
+    Page(usize),
+    Home(&'a Language),
+    /// Page `number` (from 1) of a paginated list.
+    List(Arc<ListSpec>, usize),
+    Tags(&'a Language),
+    Archive(&'a Language),
+    NotFound,
+}
+
+struct Renderer<'a> {
+    config: &'a Config,
+    site: &'a Site,
+    env: Environment<'static>,
+    theme_dir: &'a Path,
+    /// `site` for templates, by language code.
+    site_views: BTreeMap<String, Value>,
+    /// Each page's list card, converted once, in `site.pages` order.
+    cards: Vec<Value>,
+}
+
+/// Renders every output file of the site.
+pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Errors> {
+    let env = environment(theme)?;
+    let site_views = config
+        .languages
+        .iter()
+        .map(|l| {
+            let sections = lists::sections_in(site, &l.code);
+            (
+                l.code.clone(),
+                Value::from(Serde(&views::site_view(config, site, l, &sections))),
+            )
+        })
+        .collect();
+    let cards = site
+        .pages
+        .par_iter()
+        .map(|p| Value::from(Serde(views::card(config, language(config, &p.lang), p))))
+        .collect();
+    let r = Renderer {
+        config,
+        site,
+        env,
+        theme_dir: &theme.dir,
+        site_views,
+        cards,
+    };
+
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    for lang in &config.languages {
+        jobs.push(Job::Home(lang));
+        jobs.push(Job::Tags(lang));
+        jobs.push(Job::Archive(lang));
+        for spec in r.lists(lang) {
+            let spec = Arc::new(spec);
+            jobs.extend((1..=spec.page_count(config.paginate)).map(|n| Job::List(spec.clone(), n)));
+        }
+    }
+    jobs.push(Job::NotFound);
+    let rendered: Vec<Result<Doc, Error>> = jobs.par_iter().map(|job| r.run(job)).collect();
+
+    let mut errors = Vec::new();
+    let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
+    let mut sitemap = Vec::new();
+    for doc in rendered {
+        match doc {
+            Ok(doc) => {
+                sitemap.extend(doc.sitemap);
+                files.push(doc.file);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    for lang in &config.languages {
+        let pages: Vec<&Page> = site.pages_in(&lang.code).collect();
+        files.push(feeds::atom(config, lang, &pages, |url| {
+            permalink(config, url)
+        }));
+        match metrics_json(config, site, lang) {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
+    files.push(feeds::sitemap(&sitemap));
+    files.push(feeds::robots(&permalink(config, "sitemap.xml")));
+    files.extend(alias_pages(config, site));
+    files.extend(site.assets.iter().map(|a| OutputFile {
+        path: a.path.clone(),
+        data: Data::Copy(a.source.clone()),
+    }));
+    files.extend(static_files(config, theme, &mut errors));
+    if !errors.is_empty() {
+        errors.sort();
+        errors.dedup();
+        return Err(errors);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for pair in files.windows(2) {
+        if pair[0].path == pair[1].path {
+            errors.push(Error::new(
+                &pair[0].path,
+                "two sources write this output file (an alias or a static file the same as a page?)",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn language<'c>(config: &'c Config, code: &str) -> &'c Language {
+    config
+        .language(code)
+        .expect("content only holds configured languages")
+}
+
+/// Redirect pages for old URLs (`aliases`): a meta refresh and a canonical
+/// link to the page's new address.
+fn alias_pages(config: &Config, site: &Site) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for p in &site.pages {
+        let target = permalink(config, &p.url);
+        let escaped = crate::text::escape_html(&target);
+        let title = crate::text::escape_html(&p.title);
+        for alias in &p.aliases {
+            let path = alias.trim_start_matches('/');
+            let path = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else if path.ends_with(".html") {
+                path.to_string()
+            } else {
+                format!("{path}/index.html")
+            };
+            let html = format!(
+                "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+                 <link rel=\"canonical\" href=\"{escaped}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+                 <meta http-equiv=\"refresh\" content=\"0; url={escaped}\">\n</head>\n\
+                 <body>\n<p><a href=\"{escaped}\">{title}</a></p>\n</body>\n</html>\n",
+                language(config, &p.lang).locale
+            );
+            files.push(OutputFile::new(path, html));
+        }
+    }
+    files
+}
+
+impl Renderer<'_> {
+    fn run(&self, job: &Job) -> Result<Doc, Error> {
+        match job {
+            Job::Page(i) => self.page(&self.site.pages[*i]),
+            Job::Home(lang) => self.home(lang),
+            Job::List(spec, n) => self.list_page(spec, *n),
+            Job::Tags(lang) => self.tags_index(lang),
+            Job::Archive(lang) => self.archive(lang),
+            Job::NotFound => self.not_found(),
+        }
+    }
+
+    fn render_template(
+        &self,
+        name: &str,
+        ctx: Value,
+        out: String,
+        shown: &Path,
+    ) -> Result<OutputFile, Error> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| template_error(self.theme_dir, &e, Some(shown)))?;
+        let html = template
+            .render(ctx)
+            .map_err(|e| template_error(self.theme_dir, &e, Some(shown)))?;
+        Ok(OutputFile::new(out, html))
+    }
+
+    /// hreflang links: every version of the page, itself included, and
+    /// `x-default` (the default language's version, else this page).
+    fn alternates(&self, versions: &[(String, String)]) -> Vec<Alternate> {
+        let mut out: Vec<Alternate> = versions
+            .iter()
+            .map(|(code, url)| Alternate {
+                hreflang: language(self.config, code).locale.clone(),
+                href: permalink(self.config, url),
+            })
+            .collect();
+        let default = &self.config.default_language().code;
+        let x_default = versions
+            .iter()
+            .find(|(c, _)| c == default)
+            .unwrap_or(&versions[0]);
+        out.push(Alternate {
+            hreflang: "x-default".into(),
+            href: permalink(self.config, &x_default.1),
+        });
+        out
+    }
+
+    /// The language switcher: each language's version of this page, or that
+    /// language's home where there is none.
+    fn switcher(&self, current: &str, versions: &[(String, String)]) -> Vec<Switch<'_>> {
+        self.config
+            .languages
+            .iter()
+            .map(|l| {
+                let version = versions.iter().find(|(c, _)| *c == l.code);
+                Switch {
+                    code: &l.code,
+                    name: &l.name,
+                    locale: &l.locale,
+                    url: link(self.config, version.map_or(&l.prefix, |v| &v.1)),
+                    current: l.code == current,
+                    translated: version.is_some(),
+                }
+            })
+            .collect()
+    }
+
+    /// The context every template gets: site, language, canonical URL,
+    /// hreflang alternates and the switcher.
+    fn base_context(&self, lang: &str, url: &str, versions: &[(String, String)]) -> Value {
+        context! {
+            site => self.site_views[lang].clone(),
+            lang => lang,
+            canonical => permalink(self.config, url),
+            alternates => Value::from(Serde(self.alternates(versions))),
+            switcher => Value::from(Serde(self.switcher(lang, versions))),
+        }
+    }
+
+    /// A sitemap entry for a document with these language versions.
+    fn sitemap_url(
+        &self,
+        url: &str,
+        versions: &[(String, String)],
+        lastmod: Option<Date>,
+    ) -> SitemapUrl {
+        let alternates = if versions.len() > 1 {
+            self.alternates(versions)
+                .into_iter()
+                .map(|a| (a.hreflang, a.href))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        SitemapUrl {
+            loc: permalink(self.config, url),
+            lastmod,
+            alternates,
+        }
+    }
+
+    fn page(&self, p: &Page) -> Result<Doc, Error> {
+        let lang = language(self.config, &p.lang);
+        let mut versions: Vec<(String, String)> = vec![(p.lang.clone(), p.url.clone())];
+        versions.extend(
+            p.translations
+                .iter()
+                .map(|t| (t.lang.clone(), t.url.clone())),
+        );
+        versions.sort_by_key(|(c, _)| self.config.languages.iter().position(|l| &l.code == c));
+        let view = views::page_view(self.config, lang, p);
+        let ctx = context! {
+            page => Value::from(Serde(&view)),
+            ..self.base_context(&p.lang, &p.url, &versions)
+        };
+        let file =
+            self.render_template("page.html", ctx, format!("{}index.html", p.url), &p.source)?;
+        let lastmod = Some(p.updated.unwrap_or(p.date));
+        Ok(Doc {
+            file,
+            sitemap: Some(self.sitemap_url(&p.url, &versions, lastmod)),
+        })
+    }
+
+    /// `404.html` at the root, in the default language, linking every home.
+    fn not_found(&self) -> Result<Doc, Error> {
+        let lang = self.config.default_language();
+        let versions = vec![(lang.code.clone(), "404.html".to_string())];
+        let ctx = self.base_context(&lang.code, "404.html", &versions);
+        let file =
+            self.render_template("404.html", ctx, "404.html".into(), Path::new("404.html"))?;
+        Ok(Doc {
+            file,
+            sitemap: None,
+        })
+    }
+}
+
+/// Theme static files, overridden by the site's own `static/`.
+fn static_files(config: &Config, theme: &Theme, errors: &mut Errors) -> Vec<OutputFile> {
+    let mut files: BTreeMap<String, Data> = theme
+        .static_files
+        .iter()
+        .map(|f| (f.path.clone(), f.data.clone()))
+        .collect();
+    let dir = config.root.join("static");
+    if dir.is_dir() {
+        match crate::content::files_under(&dir) {
+            Ok(found) => files.extend(found.into_iter().map(|(path, abs)| (path, Data::Copy(abs)))),
+            Err(e) => errors.push(Error::new("static", e.to_string())),
+        }
+    }
+    files
+        .into_iter()
+        .map(|(path, data)| OutputFile { path, data })
+        .collect()
+}
+
+/// The template environment: strict undefined (a typo fails loudly), the
+/// theme's templates compiled once, and `t()` and `date` for UI strings.
+fn environment(theme: &Theme) -> Result<Environment<'static>, Errors> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // minijinja escapes `/` too; plain HTML escaping keeps URLs readable.
+    env.set_formatter(
+        |out, state, value| match (state.auto_escape(), value.as_str()) {
+            (AutoEscape::Html, Some(text)) if !value.is_safe() => out
+                .write_str(&crate::text::escape_html(text))
+                .map_err(|_| minijinja::Error::from(ErrorKind::WriteFailure)),
+            _ => minijinja::escape_formatter(out, state, value),
+        },
+    );
+    let mut errors = Vec::new();
+    for (name, source) in &theme.templates {
+        if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
+            errors.push(template_error(&theme.dir, &e, None));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let i18n = Arc::new(theme.i18n.clone());
+    let strings = i18n.clone();
+    env.add_function(
+        "t",
+        move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
+            let lang = current_lang(state)?;
+            strings
+                .get(&lang)
+                .and_then(|s| s.get(key))
+                .map(|v| Value::from(Serde(v)))
+                .ok_or_else(|| {
+                    minijinja::Error::new(
+                        ErrorKind::UndefinedError,
+                        format!("no UI string `{key}` in i18n/{lang}.yaml"),
+                    )
+                })
+        },
+    );
+    env.add_filter(
+        "date",
+        move |state: &State, value: &str| -> Result<String, minijinja::Error> {
+            let lang = current_lang(state)?;
+            let date = Date::parse(value).ok_or_else(|| {
+                minijinja::Error::new(
+                    ErrorKind::InvalidOperation,
+                    format!("`{value}` is not a date"),
+                )
+            })?;
+            Ok(format_date(&date, i18n.get(&lang)))
+        },
+    );
+    Ok(env)
+}
+
+fn current_lang(state: &State) -> Result<String, minijinja::Error> {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .ok_or_else(|| minijinja::Error::new(ErrorKind::UndefinedError, "`lang` is not set"))
+}
+
+/// A date in the language's own form, from the theme's i18n file:
+/// `date_format: "{year}年{month}月{day}日"` or `"{day} {month_name} {year}"`.
+pub fn format_date(date: &Date, strings: Option<&Strings>) -> String {
+    use chrono::Datelike;
+    let d = date.naive_date();
+    let format = strings
+        .and_then(|s| s.get("date_format"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("{year}-{month:02}-{day:02}");
+    let month_name = strings
+        .and_then(|s| s.get("months"))
+        .and_then(|m| m.get(d.month0() as usize))
+        .and_then(|m| m.as_str())
+        .unwrap_or("");
+    format
+        .replace("{year}", &d.year().to_string())
+        .replace("{month:02}", &format!("{:02}", d.month()))
+        .replace("{day:02}", &format!("{:02}", d.day()))
+        .replace("{month_name}", month_name)
+        .replace("{month}", &d.month().to_string())
+        .replace("{day}", &d.day().to_string())
+}
+
+/// A minijinja error as our error: the template file and line.
+fn template_error(theme_dir: &Path, e: &minijinja::Error, page: Option<&Path>) -> Error {
+    let name = e.name().unwrap_or("?");
+    let mut message = match e.detail() {
+        Some(d) => format!("{}: {d}", e.kind()),
+        None => e.kind().to_string(),
+    };
+    if let Some(p) = page {
+        message.push_str(&format!(" (while rendering {})", p.display()));
+    }
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        message.push_str(&format!("; {inner}"));
+        source = inner.source();
+    }
+    Error::new(theme_dir.join("templates").join(name), message).at(e.line().unwrap_or(0), 0)
+}
+
+/// 36186 rather than 36186.0: the number as the editor wrote it.
+fn plain_json_number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+/// `metrics.json` for one language: every page's metric blocks as data.
+fn metrics_json(config: &Config, site: &Site, lang: &Language) -> Result<OutputFile, Error> {
+    #[derive(Serialize)]
+    struct Item<'a> {
+        label: &'a str,
+        #[serde(serialize_with = "plain_json_number")]
+        value: f64,
+        unit: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        note: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        change: &'a str,
+    }
+    #[derive(Serialize)]
+    struct Block<'a> {
+        title: &'a str,
+        items: Vec<Item<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        title: &'a str,
+        url: String,
+        date: &'a Date,
+        blocks: Vec<Block<'a>>,
+    }
+    let entries: Vec<Entry> = site
+        .pages_in(&lang.code)
+        .filter(|p| !p.body.metrics.is_empty())
+        .map(|p| Entry {
+            title: &p.title,
+            url: permalink(config, &p.url),
+            date: &p.date,
+            blocks: p
+                .body
+                .metrics
+                .iter()
+                .map(|b| Block {
+                    title: &b.title,
+                    items: b
+                        .items
+                        .iter()
+                        .map(|m| Item {
+                            label: &m.label,
+                            value: m.value,
+                            unit: &m.unit,
+                            note: &m.note,
+                            change: &m.change,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    let mut json = serde_json::to_vec_pretty(&entries)
+        .map_err(|e| Error::new("metrics.json", e.to_string()))?;
+    json.push(b'\n');
+    Ok(OutputFile::new(
+        format!("{}metrics.json", lang.prefix),
+        json,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::encode_path;
+
+    #[test]
+    fn paths_are_percent_encoded_once() {
+        assert_eq!(
+            encode_path("/tags/劳动竞赛/"),
+            "/tags/%E5%8A%B3%E5%8A%A8%E7%AB%9E%E8%B5%9B/"
+        );
+        assert_eq!(encode_path("/a b/"), "/a%20b/");
+        assert_eq!(
+            encode_path("https://x.org/news/x/"),
+            "https://x.org/news/x/"
+        );
+    }
+
+    #[test]
+    fn dates_per_language() {
+        let zh: Strings =
+            serde_yaml::from_str("date_format: \"{year}年{month}月{day}日\"").unwrap();
+        let en: Strings = serde_yaml::from_str("date_format: \"{day} {month_name} {year}\"\nmonths: [January, February, March, April, May, June, July, August, September, October, November, December]").unwrap();
+        let d = Date::parse("2021-12-31").unwrap();
+        assert_eq!(format_date(&d, Some(&zh)), "2021年12月31日");
+        assert_eq!(format_date(&d, Some(&en)), "31 December 2021");
+    }
+}
