@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::{self, LoadOptions};
 use crate::error::Errors;
+use crate::images;
 use crate::output::{self, OutputFile};
 use crate::render;
 use crate::theme::Theme;
@@ -26,6 +27,7 @@ pub struct Summary {
     pub pages: Vec<(String, usize)>,
     pub files: usize,
     pub assets: usize,
+    pub images: images::Stats,
     pub elapsed: Duration,
 }
 
@@ -34,10 +36,11 @@ impl std::fmt::Display for Summary {
         let per_lang: Vec<String> = self.pages.iter().map(|(l, n)| format!("{l} {n}")).collect();
         write!(
             f,
-            "built {} pages ({}), {} files copied from content, {} files in all, in {:.2} s",
+            "built {} pages ({}), photos: {} processed, {} from cache; {} files in all, in {:.2} s",
             self.pages.iter().map(|(_, n)| n).sum::<usize>(),
             per_lang.join(", "),
-            self.assets,
+            self.images.encoded,
+            self.images.cached,
             self.files,
             self.elapsed.as_secs_f64()
         )
@@ -73,13 +76,30 @@ pub fn render_site(
     Ok((config, site, files))
 }
 
+/// Everything a build writes, in memory (photos as cache files), and what
+/// photo processing did.
+pub fn build_files(
+    root: &Path,
+    options: &BuildOptions,
+) -> Result<(Config, content::Site, Vec<OutputFile>, images::Stats), Errors> {
+    let (config, site, mut files) = render_site(root, options)?;
+    let (photo_files, stats) = images::process(&config, &site.photos)?;
+    files.extend(photo_files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((config, site, files, stats))
+}
+
 /// Builds the site into its output folder.
 pub fn build(root: &Path, options: &BuildOptions) -> Result<Summary, Errors> {
     let started = Instant::now();
-    let (config, site, files) = render_site(root, options)?;
+    let (config, site, files, images) = build_files(root, options)?;
     let out = options.out.clone().unwrap_or_else(|| root.join("public"));
     output::write_site(&out, &files).map_err(|e| vec![e])?;
+    // Only after a good build: a failed one may still need the entries.
+    images::prune(&config, &site.photos)
+        .map_err(|e| vec![crate::error::Error::io(Path::new(images::CACHE_DIR), e)])?;
     Ok(Summary {
+        images,
         pages: config
             .languages
             .iter()

@@ -10,6 +10,7 @@ pub mod build;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod images;
 pub mod markdown;
 pub mod metrics;
 pub mod output;

@@ -11,8 +11,10 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
 
 use crate::error::Error;
+use crate::images::{ARTICLE_SIZES, Photo};
 use crate::metrics::{self, MetricBlock, NumberStyle};
 use crate::text::{TextCount, escape_href, escape_html, joins_without_space, slugify};
+use std::sync::Arc;
 
 /// What the renderer needs to know about the page it renders.
 pub struct Context<'a> {
@@ -21,8 +23,18 @@ pub struct Context<'a> {
     /// Line of the file where the body starts (after the front matter).
     pub first_line: usize,
     pub numbers: NumberStyle,
-    /// Maps an image reference as written to its URL, or says why it can't.
-    pub resolve_image: &'a (dyn Fn(&str) -> Result<String, String> + Sync),
+    /// Maps an image reference as written to its URL (and the photo behind
+    /// it, when it is one of the site's), or says why it can't.
+    pub resolve_image: &'a (dyn Fn(&str) -> Result<Resolved, String> + Sync),
+    /// Where the site lives (`/` or `/sub/`), for `srcset` URLs.
+    pub base_path: &'a str,
+}
+
+/// An image reference resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolved {
+    pub url: String,
+    pub photo: Option<Arc<Photo>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -37,6 +49,7 @@ pub struct Heading {
 pub struct ImageUse {
     pub src: String,
     pub url: String,
+    pub photo: Option<Arc<Photo>>,
     pub line: usize,
 }
 
@@ -120,6 +133,7 @@ struct Renderer<'c, 'a> {
 /// One image of a figure paragraph with its optional credit line.
 struct FigureImage {
     url: String,
+    photo: Option<Arc<Photo>>,
     alt: String,
     caption: String,
     credit_html: String,
@@ -151,7 +165,7 @@ impl<'a> Renderer<'_, 'a> {
                 Event::Start(Tag::Image { .. }) => {
                     let (img, next) = self.image(events, i);
                     if let Some(img) = img {
-                        let tag = self.img_tag(&img.url, &img.alt);
+                        let tag = self.img_tag(&img);
                         self.out.push(Event::InlineHtml(tag.into()));
                     }
                     next
@@ -269,9 +283,10 @@ impl<'a> Renderer<'_, 'a> {
                 } else {
                     title.to_string()
                 };
-                let url = img.map(|i| i.url).unwrap_or_default();
+                let (url, photo) = img.map(|i| (i.url, i.photo)).unwrap_or_default();
                 images.push(FigureImage {
                     url,
+                    photo,
                     alt,
                     caption,
                     credit_html: String::new(),
@@ -295,7 +310,7 @@ impl<'a> Renderer<'_, 'a> {
         }
         for img in &images {
             out.push_str("<figure>");
-            out.push_str(&self.img_tag(&img.url, &img.alt));
+            out.push_str(&self.img_tag(img));
             if !img.caption.is_empty() || !img.credit_html.is_empty() {
                 out.push_str("<figcaption>");
                 out.push_str(&escape_html(&img.caption));
@@ -331,14 +346,16 @@ impl<'a> Renderer<'_, 'a> {
         let alt = plain_text(&events[start + 1..end]);
         let line = self.lines.line(range.start);
         match (self.cx.resolve_image)(dest_url) {
-            Ok(url) => {
+            Ok(Resolved { url, photo }) => {
                 self.doc.images.push(ImageUse {
                     src: dest_url.to_string(),
                     url: url.clone(),
+                    photo: photo.clone(),
                     line,
                 });
                 let img = FigureImage {
                     url,
+                    photo,
                     alt,
                     caption: String::new(),
                     credit_html: String::new(),
@@ -353,15 +370,31 @@ impl<'a> Renderer<'_, 'a> {
         }
     }
 
-    /// `<img>` markup; the page's first image loads eagerly, the rest lazily.
-    fn img_tag(&mut self, url: &str, alt: &str) -> String {
+    /// `<img>` markup: a photo of the site gets `srcset`, `sizes` and the
+    /// size of its `src` (no layout shift); the page's first image loads
+    /// eagerly with high priority, the rest lazily.
+    fn img_tag(&mut self, img: &FigureImage) -> String {
         self.img_tags += 1;
-        let loading = if self.img_tags == 1 { "eager" } else { "lazy" };
-        format!(
-            "<img src=\"{}\" alt=\"{}\" loading=\"{loading}\" decoding=\"async\">",
-            escape_href(url),
-            escape_html(alt)
-        )
+        let loading = if self.img_tags == 1 {
+            "loading=\"eager\" fetchpriority=\"high\""
+        } else {
+            "loading=\"lazy\""
+        };
+        let mut tag = format!("<img src=\"{}\"", escape_href(&img.url));
+        if let Some(photo) = &img.photo {
+            let src = photo.src();
+            tag.push_str(&format!(
+                " srcset=\"{}\" sizes=\"{ARTICLE_SIZES}\" width=\"{}\" height=\"{}\"",
+                escape_html(&photo.srcset(self.cx.base_path)),
+                src.width,
+                src.height
+            ));
+        }
+        tag.push_str(&format!(
+            " alt=\"{}\" {loading} decoding=\"async\">",
+            escape_html(&img.alt)
+        ));
+        tag
     }
 
     fn metrics_block(&mut self, offset: usize, title: &str, yaml: &str) {
@@ -542,7 +575,10 @@ mod tests {
             if src.contains("missing") {
                 Err(format!("image `{src}` not found"))
             } else {
-                Ok(format!("/news/a/{src}"))
+                Ok(Resolved {
+                    url: format!("/news/a/{src}"),
+                    photo: None,
+                })
             }
         };
         let cx = Context {
@@ -550,6 +586,7 @@ mod tests {
             first_line: 5,
             numbers: NumberStyle::for_locale("zh-CN", false),
             resolve_image: &resolve,
+            base_path: "/",
         };
         render(text, &cx).unwrap()
     }
@@ -559,7 +596,7 @@ mod tests {
         let r = md("![举行劳动和技能竞赛启动仪式](a.jpg)\n");
         assert_eq!(
             r.html,
-            "<figure><img src=\"/news/a/a.jpg\" alt=\"举行劳动和技能竞赛启动仪式\" loading=\"eager\" decoding=\"async\"><figcaption>举行劳动和技能竞赛启动仪式</figcaption></figure>\n"
+            "<figure><img src=\"/news/a/a.jpg\" alt=\"举行劳动和技能竞赛启动仪式\" loading=\"eager\" fetchpriority=\"high\" decoding=\"async\"><figcaption>举行劳动和技能竞赛启动仪式</figcaption></figure>\n"
         );
         assert_eq!(r.images[0].line, 5);
     }
@@ -646,6 +683,7 @@ mod tests {
             first_line: 4,
             numbers: NumberStyle::for_locale("en", false),
             resolve_image: &resolve,
+            base_path: "/",
         };
         let errs = render(
             "Text\n\n![a](missing.jpg)\n\n```metrics\n- { label: x, value: abc }\n```\n",

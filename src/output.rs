@@ -27,6 +27,9 @@ pub enum Data {
     Static(&'static [u8]),
     /// Copied from this file.
     Copy(PathBuf),
+    /// A file in the image cache: hard-linked where the file system allows
+    /// (cache files are never changed in place), else copied.
+    Cached(PathBuf),
 }
 
 impl OutputFile {
@@ -120,9 +123,14 @@ fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Error> {
             Data::Bytes(b) => fs::write(&target, b),
             Data::Static(b) => fs::write(&target, b),
             Data::Copy(src) => fs::copy(src, &target).map(|_| ()),
+            Data::Cached(src) => {
+                fs::hard_link(src, &target).or_else(|_| fs::copy(src, &target).map(|_| ()))
+            }
         }
         .map_err(|e| match &f.data {
-            Data::Copy(src) => Error::new(src, format!("cannot copy to the output: {e}")),
+            Data::Copy(src) | Data::Cached(src) => {
+                Error::new(src, format!("cannot copy to the output: {e}"))
+            }
             _ => Error::io(&target, e),
         })
     })?;

@@ -133,7 +133,7 @@ fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, Data)>) {
 
 fn text_of(data: &Data, shown: &Path) -> Result<String, Error> {
     match data {
-        Data::Copy(p) => crate::content::read_utf8(p, shown),
+        Data::Copy(p) | Data::Cached(p) => crate::content::read_utf8(p, shown),
         Data::Static(b) => {
             String::from_utf8(b.to_vec()).map_err(|_| Error::new(shown, "not valid UTF-8"))
         }

@@ -6,13 +6,15 @@ pub mod front_matter;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
 use crate::error::{Error, Errors, key_line};
-use crate::markdown::{self, Rendered};
+use crate::images::{self, Photo};
+use crate::markdown::{self, Rendered, Resolved};
 use crate::metrics::NumberStyle;
 use crate::text::{is_cjk, percent_decode, summarize};
 use front_matter::{Correction, Date, FrontMatter, SectionMatter};
@@ -29,10 +31,18 @@ pub struct LoadOptions {
 /// A cover image with its URL resolved.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CoverImage {
+    /// The `src` variant (the middle width) for a photo.
     pub url: String,
+    /// Every width, for `srcset` ("" for an external image).
+    pub srcset: String,
+    /// Of the `src` variant; 0 when unknown.
+    pub width: u32,
+    pub height: u32,
     pub alt: String,
     pub caption: String,
     pub credit: String,
+    #[serde(skip)]
+    pub photo: Option<Arc<Photo>>,
 }
 
 /// Another language's version of a page.
@@ -64,6 +74,9 @@ pub struct Page {
     pub cover: Option<CoverImage>,
     /// The cover is shown above the text (the text does not show it).
     pub show_cover: bool,
+    /// Root-relative (or external) URL of the social-card image: the
+    /// cover's, else the first photo's.
+    pub og_image: Option<String>,
     pub photo_credit: String,
     pub draft: bool,
     pub weight: i64,
@@ -107,6 +120,8 @@ pub struct Site {
     pub pages: Vec<Page>,
     pub sections: Vec<SectionIndex>,
     pub assets: Vec<Asset>,
+    /// The photos published pages use, to be processed.
+    pub photos: Vec<images::Job>,
 }
 
 impl Site {
@@ -149,14 +164,33 @@ struct ParsedPage {
     body: Rendered,
 }
 
+/// The non-Markdown files of `content/`: photos probed (header read,
+/// variants planned, or why they can't be used), others by path.
+struct Files<'a> {
+    all: HashSet<&'a str>,
+    photos: HashMap<&'a str, Result<Arc<Photo>, String>>,
+}
+
 /// Reads the whole `content/` folder. All problems of all files are returned.
 pub fn load(config: &Config, options: LoadOptions) -> Result<Site, Errors> {
     let (sources, assets) = discover(config)?;
-    let asset_paths: HashSet<&str> = assets.iter().map(|a| a.path.as_str()).collect();
+    let files = Files {
+        all: assets.iter().map(|a| a.path.as_str()).collect(),
+        photos: assets
+            .par_iter()
+            .filter(|a| images::is_raster(&a.path))
+            .map(|a| {
+                (
+                    a.path.as_str(),
+                    images::probe(config, &a.source, &a.path).map(Arc::new),
+                )
+            })
+            .collect(),
+    };
 
     let parsed: Vec<Result<Parsed, Errors>> = sources
         .into_par_iter()
-        .map(|file| parse_file(config, &asset_paths, file))
+        .map(|file| parse_file(config, &files, file))
         .collect();
     let mut errors = Vec::new();
     let mut pages = Vec::new();
@@ -173,10 +207,23 @@ pub fn load(config: &Config, options: LoadOptions) -> Result<Site, Errors> {
         return Err(errors);
     }
     let pages = link(config, pages, &sections, options)?;
+    // Photos are published as processed variants only (never the original,
+    // which may carry GPS data); other files are copied as they are.
+    let uses = pages.iter().flat_map(|p| {
+        let body = p.body.images.iter().filter_map(|i| i.photo.clone());
+        body.chain(p.cover.iter().filter_map(|c| c.photo.clone()))
+            .map(|photo| (photo, p.source.clone()))
+    });
+    let photos = images::jobs(uses);
+    let assets = assets
+        .into_iter()
+        .filter(|a| !images::is_raster(&a.path))
+        .collect();
     Ok(Site {
         pages,
         sections,
         assets,
+        photos,
     })
 }
 
@@ -304,7 +351,7 @@ enum Parsed {
 }
 
 /// Reads one Markdown file: front matter, body, images. Reports all problems.
-fn parse_file(config: &Config, assets: &HashSet<&str>, file: SourceFile) -> Result<Parsed, Errors> {
+fn parse_file(config: &Config, files: &Files, file: SourceFile) -> Result<Parsed, Errors> {
     let path = file.source.clone();
     let text = read_utf8(&config.root.join(&path), &path).map_err(|e| vec![e])?;
     let (yaml, body, body_line) = front_matter::split(&path, &text).map_err(|e| vec![e])?;
@@ -313,12 +360,13 @@ fn parse_file(config: &Config, assets: &HashSet<&str>, file: SourceFile) -> Resu
         .expect("classify checked the language")
         .locale;
     let numbers = NumberStyle::for_locale(locale, config.compact_numbers);
-    let resolve = |src: &str| resolve_file(config, assets, &file.dir, src);
+    let resolve = |src: &str| resolve_file(config, files, &file.dir, src);
     let cx = markdown::Context {
         path: &path,
         first_line: body_line,
         numbers,
         resolve_image: &resolve,
+        base_path: &config.base_path,
     };
 
     match file.kind {
@@ -345,11 +393,19 @@ fn parse_file(config: &Config, assets: &HashSet<&str>, file: SourceFile) -> Resu
             let cover = match &fm_result {
                 Ok(fm) => match &fm.cover {
                     Some(c) => match resolve(&c.src) {
-                        Ok(url) => Some(CoverImage {
-                            url,
+                        Ok(r) => Some(CoverImage {
+                            srcset: r
+                                .photo
+                                .as_ref()
+                                .map(|p| p.srcset(&config.base_path))
+                                .unwrap_or_default(),
+                            width: r.photo.as_ref().map_or(0, |p| p.src().width),
+                            height: r.photo.as_ref().map_or(0, |p| p.src().height),
+                            url: r.url,
                             alt: c.alt.clone(),
                             caption: c.caption.clone(),
                             credit: c.credit.clone(),
+                            photo: r.photo,
                         }),
                         Err(m) => {
                             errors.push(
@@ -395,12 +451,7 @@ pub fn read_utf8(abs: &Path, shown: &Path) -> Result<String, Error> {
 
 /// Resolves a file reference in a page in `dir` (relative to `content/`) to
 /// its URL. External and root-relative URLs are left as written.
-fn resolve_file(
-    config: &Config,
-    assets: &HashSet<&str>,
-    dir: &str,
-    src: &str,
-) -> Result<String, String> {
+fn resolve_file(config: &Config, files: &Files, dir: &str, src: &str) -> Result<Resolved, String> {
     if src.is_empty() {
         return Err("image has no path".into());
     }
@@ -409,7 +460,10 @@ fn resolve_file(
         || src.starts_with("data:")
         || src.starts_with('/')
     {
-        return Ok(src.to_string());
+        return Ok(Resolved {
+            url: src.to_string(),
+            photo: None,
+        });
     }
     let path = src.split(['?', '#']).next().unwrap_or(src);
     let decoded = percent_decode(path);
@@ -428,10 +482,17 @@ fn resolve_file(
         }
     }
     let normal = parts.join("/");
-    if assets.contains(normal.as_str()) {
-        Ok(format!("{}{normal}", config.base_path))
-    } else {
-        Err(format!("`{src}` not found (looked for content/{normal})"))
+    match files.photos.get(normal.as_str()) {
+        Some(Ok(photo)) => Ok(Resolved {
+            url: format!("{}{}", config.base_path, photo.src().path),
+            photo: Some(photo.clone()),
+        }),
+        Some(Err(why)) => Err(why.clone()),
+        None if files.all.contains(normal.as_str()) => Ok(Resolved {
+            url: format!("{}{normal}", config.base_path),
+            photo: None,
+        }),
+        None => Err(format!("`{src}` not found (looked for content/{normal})")),
     }
 }
 
@@ -495,7 +556,7 @@ fn link(
                 continue;
             }
             match page_url(config, &p.file, fm.slug.as_deref()) {
-                Ok(url) => built.push(make_page(p.file, fm, cover, p.body, date, url)),
+                Ok(url) => built.push(make_page(config, p.file, fm, cover, p.body, date, url)),
                 Err(e) => errors.push(e),
             }
         }
@@ -576,6 +637,7 @@ fn page_url(config: &Config, file: &SourceFile, slug: Option<&str>) -> Result<St
 }
 
 fn make_page(
+    config: &Config,
     file: SourceFile,
     fm: FrontMatter,
     cover: Option<CoverImage>,
@@ -624,6 +686,7 @@ fn make_page(
             .collect(),
         location: fm.location.unwrap_or_default(),
         tags: fm.tags.unwrap_or_default(),
+        og_image: og_image(config, cover.as_ref(), &body),
         cover,
         show_cover,
         photo_credit: fm.photo_credit.unwrap_or_default(),
@@ -635,6 +698,18 @@ fn make_page(
         body,
         translations: Vec::new(),
     }
+}
+
+/// The social-card image: the cover's crop, else the first photo's; an
+/// external image as it is.
+fn og_image(config: &Config, cover: Option<&CoverImage>, body: &Rendered) -> Option<String> {
+    let first = cover
+        .map(|c| (&c.url, &c.photo))
+        .or(body.images.first().map(|i| (&i.url, &i.photo)))?;
+    Some(match first {
+        (_, Some(photo)) => format!("{}{}", config.base_path, photo.og.path),
+        (url, None) => url.clone(),
+    })
 }
 
 /// Two sources that would write the same URL are an error naming both.
@@ -776,31 +851,24 @@ mod tests {
     #[test]
     fn resolves_bundle_files_and_rejects_escapes() {
         let c = config();
-        let assets: HashSet<&str> = ["news/x/a.jpg", "news/图.jpg"].into_iter().collect();
-        assert_eq!(
-            resolve_file(&c, &assets, "news/x", "a.jpg").unwrap(),
-            "/news/x/a.jpg"
-        );
-        assert_eq!(
-            resolve_file(&c, &assets, "news/x", "./a.jpg").unwrap(),
-            "/news/x/a.jpg"
-        );
-        assert_eq!(
-            resolve_file(&c, &assets, "news/x", "../%E5%9B%BE.jpg").unwrap(),
-            "/news/图.jpg"
-        );
+        // Non-photo files resolve to themselves; photos are tested through
+        // whole builds, since they need real image files.
+        let files = Files {
+            all: ["news/x/a.pdf", "news/图.pdf"].into_iter().collect(),
+            photos: HashMap::new(),
+        };
+        let url = |dir: &str, src: &str| resolve_file(&c, &files, dir, src).map(|r| r.url);
+        assert_eq!(url("news/x", "a.pdf").unwrap(), "/news/x/a.pdf");
+        assert_eq!(url("news/x", "./a.pdf").unwrap(), "/news/x/a.pdf");
+        assert_eq!(url("news/x", "../%E5%9B%BE.pdf").unwrap(), "/news/图.pdf");
+        assert!(url("news/x", "b.jpg").unwrap_err().contains("not found"));
         assert!(
-            resolve_file(&c, &assets, "news/x", "b.jpg")
-                .unwrap_err()
-                .contains("not found")
-        );
-        assert!(
-            resolve_file(&c, &assets, "news", "../../etc/passwd")
+            url("news", "../../etc/passwd")
                 .unwrap_err()
                 .contains("outside")
         );
         assert_eq!(
-            resolve_file(&c, &assets, "news", "https://e.org/a.png").unwrap(),
+            url("news", "https://e.org/a.png").unwrap(),
             "https://e.org/a.png"
         );
     }

@@ -26,14 +26,66 @@ fn rfc3339(d: &Date) -> String {
     d.at.to_rfc3339()
 }
 
-/// Root-relative links in rendered HTML made absolute, for feed readers.
-fn absolute_links(config: &Config, html: &str) -> String {
+/// Links and images of an article's HTML made absolute, for feed readers
+/// (which resolve relative URLs against the feed, not the article):
+/// root-relative ones against the site's origin, relative ones (a file of
+/// the bundle, `#footnote`) against the article's permalink `page`. URLs
+/// with a scheme and protocol-relative ones (`//cdn.example.net/p.jpg`)
+/// name another host and are kept. Every candidate of a `srcset` is done.
+fn absolute_links(config: &Config, page: &str, html: &str) -> String {
     let origin = config
         .base_url
         .strip_suffix(config.base_path.trim_end_matches('/'))
         .unwrap_or(&config.base_url);
-    html.replace("src=\"/", &format!("src=\"{origin}/"))
-        .replace("href=\"/", &format!("href=\"{origin}/"))
+    let absolute = |url: &str| {
+        if url.starts_with("//") || has_scheme(url) {
+            url.to_string()
+        } else if url.starts_with('/') {
+            format!("{origin}{url}")
+        } else {
+            format!("{page}{url}")
+        }
+    };
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some((i, attr)) = [" src=\"", " href=\"", " srcset=\""]
+        .iter()
+        .filter_map(|a| rest.find(a).map(|i| (i, *a)))
+        .min()
+    {
+        let (before, after) = rest.split_at(i + attr.len());
+        out.push_str(before);
+        let end = after.find('"').unwrap_or(after.len());
+        let (value, after) = after.split_at(end);
+        if attr == " srcset=\"" {
+            let candidates: Vec<String> = value
+                .split(',')
+                .map(|c| {
+                    let c = c.trim();
+                    match c.split_once(char::is_whitespace) {
+                        Some((url, size)) => format!("{} {}", absolute(url), size.trim()),
+                        None => absolute(c),
+                    }
+                })
+                .collect();
+            out.push_str(&candidates.join(", "));
+        } else {
+            out.push_str(&absolute(value));
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `https:`, `mailto:`: a URL that does not depend on where it is read.
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    })
 }
 
 /// `atom.xml` for one language: the newest entries with their full text.
@@ -109,7 +161,7 @@ pub fn atom(
         let _ = writeln!(
             x,
             "<content type=\"html\">{}</content>",
-            escape(&absolute_links(config, &p.body.html))
+            escape(&absolute_links(config, &url, &p.body.html))
         );
         x.push_str("</entry>\n");
     }
@@ -147,4 +199,34 @@ pub fn robots(sitemap_url: &str) -> OutputFile {
         "robots.txt",
         format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_links_are_absolute_but_other_hosts_are_kept() {
+        let c = Config::parse(
+            std::path::Path::new("."),
+            "base_url: https://x.org/sub/\nlanguages:\n  zh: { name: 中文, title: t }\n",
+        )
+        .unwrap();
+        let page = "https://x.org/sub/news/a/";
+        let html = concat!(
+            r##"<img src="/sub/a.jpg"><a href="//cdn.net/b">b</a><img src="//cdn.net/c.jpg">"##,
+            r##"<a href="https://y.org/">y</a><a href="/sub/">h</a><a href="mailto:a@y.org">m</a>"##,
+            r##"<a href="report.pdf">r</a><sup><a href="#1">1</a></sup><p>src=&quot;x&quot; in text</p>"##,
+            r##"<img srcset="/sub/a.480w.jpg 480w,/sub/a.960w.jpg 960w" src="a.jpg">"##,
+        );
+        assert_eq!(
+            absolute_links(&c, page, html),
+            concat!(
+                r##"<img src="https://x.org/sub/a.jpg"><a href="//cdn.net/b">b</a><img src="//cdn.net/c.jpg">"##,
+                r##"<a href="https://y.org/">y</a><a href="https://x.org/sub/">h</a><a href="mailto:a@y.org">m</a>"##,
+                r##"<a href="https://x.org/sub/news/a/report.pdf">r</a><sup><a href="https://x.org/sub/news/a/#1">1</a></sup><p>src=&quot;x&quot; in text</p>"##,
+                r##"<img srcset="https://x.org/sub/a.480w.jpg 480w, https://x.org/sub/a.960w.jpg 960w" src="https://x.org/sub/news/a/a.jpg">"##,
+            )
+        );
+    }
 }

@@ -163,7 +163,10 @@ fn alias_pages(config: &Config, site: &Site) -> Vec<OutputFile> {
         let escaped = crate::text::escape_html(&target);
         let title = crate::text::escape_html(&p.title);
         for alias in &p.aliases {
-            let path = alias.trim_start_matches('/');
+            // Old addresses are often copied from a browser, percent-encoded;
+            // the file on disk has the decoded name, like every page's.
+            let path = crate::text::percent_decode(alias.trim_start_matches('/'));
+            let path = path.as_str();
             let path = if path.is_empty() || path.ends_with('/') {
                 format!("{path}index.html")
             } else if path.ends_with(".html") {

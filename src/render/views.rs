@@ -218,10 +218,15 @@ pub fn page_view<'p>(config: &Config, lang: &Language, p: &'p Page) -> PageView<
     }
 }
 
-/// A root-relative URL made absolute; absolute URLs are kept.
+/// A root-relative URL made absolute; absolute URLs are kept, and a
+/// protocol-relative one (`//cdn.example.net/p.jpg`) gets the site's scheme.
 pub fn absolute(config: &Config, url: &str) -> String {
     if url.contains("://") {
         return url.to_string();
+    }
+    if url.starts_with("//") {
+        let scheme = config.base_url.split_once("://").map_or("https", |s| s.0);
+        return format!("{scheme}:{url}");
     }
     let origin = config
         .base_url

@@ -1,13 +1,16 @@
 //! The example site in the repository root (two annual reviews and news
 //! items in Chinese and English) builds, shows every photo caption of its
-//! source texts, keeps its key figures consistent across languages, and
-//! links only to files it wrote.
+//! source texts, keeps its key figures consistent across languages, links
+//! only to files it wrote (tag pages, archives and later list pages
+//! included), and has feeds and a sitemap that machines can read.
 
 use std::path::Path;
 
 use crate::support::{
-    Page, REPO, Run, assert_same_tree, attr, caption_text, select, text, unionpress,
+    Page, REPO, Run, Site, assert_same_tree, attr, caption_text, select, text, unionpress,
 };
+
+const BASE_URL: &str = "https://news.example.org";
 
 const SUZHOU: &str = "news/2021-suzhou-review/index.html";
 const BENGBU: &str = "news/2021-bengbu-review/index.html";
@@ -192,21 +195,129 @@ fn reviews_have_the_same_figures_in_both_languages() {
     }
 }
 
-#[test]
-fn every_local_link_resolves_to_a_generated_file() {
-    let (_dir, built) = build_example();
-    let pages = built
-        .tree()
-        .into_keys()
-        .filter(|f| f.ends_with(".html"))
-        .count();
+/// Output pages the link check must cover besides articles and homes.
+const LIST_PAGES: [&str; 8] = [
+    "news/index.html",
+    "en/news/index.html",
+    "tags/index.html",
+    "en/tags/index.html",
+    "archive/index.html",
+    "en/archive/index.html",
+    "404.html",
+    "old/2021/riders-join-union/index.html",
+];
+
+/// Checks that every local link of every page resolves, and that the link
+/// check covered the list pages, the 404 page, an alias and `also`.
+#[track_caller]
+fn assert_links_resolve(built: &Run, also: &[&str]) {
+    let files = built.tree();
+    let pages = files.keys().filter(|f| f.ends_with(".html")).count();
     assert!(pages >= 14, "only {pages} pages");
-    let (checked, broken) = built.check_links("https://news.example.org");
+    for page in LIST_PAGES.iter().chain(also) {
+        assert!(files.contains_key(*page), "{page} was not written");
+    }
+    let (checked, broken) = built.check_links(BASE_URL);
     assert!(checked > 100, "only {checked} links checked");
     assert!(
         broken.is_empty(),
         "links to missing files:\n{}",
         broken.join("\n")
+    );
+}
+
+#[test]
+fn every_local_link_resolves_to_a_generated_file() {
+    let (_dir, built) = build_example();
+    assert_links_resolve(
+        &built,
+        &[
+            "tags/劳动竞赛/index.html",
+            "en/tags/skills-competitions/index.html",
+        ],
+    );
+}
+
+/// The example site's articles without photos (so no photo is processed
+/// and the build stays fast), its section texts and theme, listing one
+/// article a page so every list and most tags have later pages.
+fn example_text_articles_one_a_page() -> Site {
+    let config = std::fs::read_to_string(format!("{REPO}/site.yaml")).unwrap();
+    assert!(config.contains("paginate: 20"), "{config}");
+    let mut site = Site::empty().file("site.yaml", config.replace("paginate: 20", "paginate: 1"));
+    let mut articles = 0;
+    for dir in ["content", "themes"] {
+        for entry in walkdir::WalkDir::new(Path::new(REPO).join(dir)) {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            if dir == "content" {
+                let text = std::fs::read_to_string(path).unwrap_or_default();
+                if !path.to_string_lossy().ends_with(".md")
+                    || text.contains("![")
+                    || text.contains("\ncover:")
+                {
+                    continue;
+                }
+                articles += 1;
+            }
+            let rel = path.strip_prefix(REPO).unwrap();
+            site = site.copy(path.to_str().unwrap(), rel.to_str().unwrap());
+        }
+    }
+    assert!(
+        articles >= 8,
+        "only {articles} Markdown files without photos"
+    );
+    site
+}
+
+#[test]
+fn every_local_link_resolves_when_lists_have_several_pages() {
+    let built = example_text_articles_one_a_page().build().ok();
+    let later_pages = [
+        "news/page/2/index.html",
+        "news/page/5/index.html",
+        "en/news/page/2/index.html",
+        "tags/新就业形态/page/2/index.html",
+        "en/tags/new-forms-of-employment/page/2/index.html",
+    ];
+    assert_links_resolve(&built, &later_pages);
+    assert!(built.check_sitemap(BASE_URL) > 30);
+}
+
+#[test]
+fn every_feed_parses_with_entries() {
+    let (_dir, built) = build_example();
+    for (feed, prefix) in [("atom.xml", "/news/"), ("en/atom.xml", "/en/news/")] {
+        let parsed = built.check_feed(feed, BASE_URL);
+        let count = parsed.entries.len();
+        assert!(count >= 5, "{feed}: only {count} entries");
+        for e in &parsed.entries {
+            assert!(
+                e.id.starts_with(&format!("{BASE_URL}{prefix}")),
+                "{feed}: {} is not an article of its language",
+                e.id
+            );
+        }
+    }
+}
+
+#[test]
+fn every_sitemap_loc_exists() {
+    let (_dir, built) = build_example();
+    let checked = built.check_sitemap(BASE_URL);
+    assert!(checked > 30, "only {checked} sitemap URLs");
+    let locs: Vec<String> = built.sitemap().into_iter().map(|u| u.loc).collect();
+    assert!(
+        locs.contains(&format!("{BASE_URL}/news/2021-suzhou-review/")),
+        "{locs:?}"
+    );
+    assert_eq!(
+        built.read("robots.txt").lines().last(),
+        Some(format!("Sitemap: {BASE_URL}/sitemap.xml").as_str())
     );
 }
 

@@ -2,7 +2,9 @@
 //! caption (alt text, or the title when given), a credit line, galleries, and
 //! photos shared by a bundle's translations.
 
-use crate::support::{FAKE_JPG, ROCKET_JPG, Site, attr, caption_text, md, select, text};
+use crate::support::{
+    ROCKET_JPG, Site, attr, caption_text, is_variant, md, select, small_jpeg, text,
+};
 
 const ZH: &str = "content/news/a/index.zh.md";
 const FM: &str = "title: 图片新闻\ndate: 2021-12-31";
@@ -11,9 +13,9 @@ const FM: &str = "title: 图片新闻\ndate: 2021-12-31";
 fn article(body: &str) -> Site {
     Site::new()
         .file(ZH, md(FM, body))
-        .file("content/news/a/a.jpg", FAKE_JPG)
-        .file("content/news/a/b.jpg", FAKE_JPG)
-        .file("content/news/a/c.jpg", FAKE_JPG)
+        .file("content/news/a/a.jpg", small_jpeg())
+        .file("content/news/a/b.jpg", small_jpeg())
+        .file("content/news/a/c.jpg", small_jpeg())
 }
 
 #[test]
@@ -95,7 +97,12 @@ fn images_one_per_line_make_a_gallery_with_a_caption_each() {
         .iter()
         .map(|f| attr(select(*f, "img")[0], "src"))
         .collect();
-    assert_eq!(srcs, ["/news/a/a.jpg", "/news/a/b.jpg", "/news/a/c.jpg"]);
+    for (src, stem) in srcs.iter().zip(["a", "b", "c"]) {
+        assert!(
+            is_variant(src, "/news/a/", stem),
+            "{src} is not a variant of {stem}.jpg"
+        );
+    }
     // One gallery, no stray figures outside it.
     assert_eq!(page.count("main figure"), 4);
 }
@@ -110,24 +117,49 @@ fn image_inside_running_text_stays_inline() {
     let p = page.one("main .body > p");
     let imgs = select(p, "img");
     assert_eq!(imgs.len(), 1);
-    assert_eq!(attr(imgs[0], "src"), "/news/a/a.jpg");
+    assert!(is_variant(&attr(imgs[0], "src"), "/news/a/", "a"));
     assert_eq!(attr(imgs[0], "alt"), "徽标");
     assert!(text(p).contains("印在每一张会员卡上"));
 }
 
+/// Photos are published only as resized, re-encoded variants: the original
+/// (which may carry GPS data) never leaves the newsroom.
 #[test]
-fn image_src_is_the_bundle_file_url_and_the_file_is_copied() {
+fn photo_is_published_resized_never_as_the_original() {
     let built = Site::new()
         .file(ZH, md(FM, "![火箭发射](rocket.jpg)\n"))
         .copy(ROCKET_JPG, "content/news/a/rocket.jpg")
         .build()
         .ok();
     let page = built.html("news/a/index.html");
-    assert_eq!(page.attr("main figure img", "src"), "/news/a/rocket.jpg");
+    let img = page.one("main figure img");
+    let src = attr(img, "src");
+    assert!(is_variant(&src, "/news/a/", "rocket"), "{src}");
+    assert!(
+        !built.exists("news/a/rocket.jpg"),
+        "the original is not published"
+    );
+    // rocket.jpg is 640x427: a 480 variant and its own width, never more.
+    let srcset = attr(img, "srcset");
+    let widths: Vec<&str> = srcset
+        .split(", ")
+        .map(|c| c.rsplit_once(' ').unwrap().1)
+        .collect();
+    assert_eq!(widths, ["480w", "640w"]);
+    for candidate in srcset.split(", ") {
+        let url = candidate.rsplit_once(' ').unwrap().0;
+        let w = image::load_from_memory(&built.bytes(url.trim_start_matches('/')))
+            .unwrap()
+            .width();
+        assert_eq!(
+            format!("{w}w"),
+            candidate.rsplit_once(' ').unwrap().1,
+            "{url}"
+        );
+    }
     assert_eq!(
-        built.bytes("news/a/rocket.jpg"),
-        std::fs::read(ROCKET_JPG).unwrap(),
-        "the photo is copied unchanged next to the page"
+        (attr(img, "width"), attr(img, "height")),
+        ("480".into(), "320".into())
     );
 }
 
@@ -154,7 +186,10 @@ fn translation_shows_the_same_photos_of_the_bundle() {
     let en = built.html("en/news/a/index.html");
     let zh_src = zh.attrs("main figure img", "src");
     let en_src = en.attrs("main figure img", "src");
-    assert_eq!(zh_src, ["/news/a/a.jpg", "/news/a/b.jpg"]);
+    assert!(
+        is_variant(&zh_src[0], "/news/a/", "a") && is_variant(&zh_src[1], "/news/a/", "b"),
+        "{zh_src:?}"
+    );
     assert_eq!(en_src, zh_src, "the English page uses the bundle's photos");
     assert_eq!(en.texts("main figure figcaption"), ["One", "Two"]);
     for src in &en_src {
@@ -171,21 +206,24 @@ fn photo_with_a_chinese_file_name_is_linked_percent_encoded() {
             ZH,
             md(FM, "![现场](现场照片.jpg)\n\n![会场](<会场 全景.jpg>)\n"),
         )
-        .file("content/news/a/现场照片.jpg", FAKE_JPG)
-        .file("content/news/a/会场 全景.jpg", FAKE_JPG)
+        .file("content/news/a/现场照片.jpg", small_jpeg())
+        .file("content/news/a/会场 全景.jpg", small_jpeg())
         .build()
         .ok();
     let page = built.html("news/a/index.html");
     let srcs = page.attrs("main figure img", "src");
-    assert_eq!(
-        srcs,
-        [
-            "/news/a/%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87.jpg",
-            "/news/a/%E4%BC%9A%E5%9C%BA%20%E5%85%A8%E6%99%AF.jpg"
-        ]
+    assert!(
+        is_variant(&srcs[0], "/news/a/", "%E7%8E%B0%E5%9C%BA%E7%85%A7%E7%89%87"),
+        "{srcs:?}"
     );
-    assert!(built.exists("news/a/现场照片.jpg"));
-    assert!(built.exists("news/a/会场 全景.jpg"));
+    assert!(
+        is_variant(
+            &srcs[1],
+            "/news/a/",
+            "%E4%BC%9A%E5%9C%BA%20%E5%85%A8%E6%99%AF"
+        ),
+        "{srcs:?}"
+    );
     let (checked, broken) = built.check_links("https://example.org");
     assert!(checked > 0);
     assert!(broken.is_empty(), "{broken:?}");
@@ -205,9 +243,9 @@ fn only_the_first_image_of_a_page_with_a_cover_loads_eagerly() {
                 "![一](a.jpg)\n\n![二](b.jpg)\n",
             ),
         )
-        .file("content/news/a/a.jpg", FAKE_JPG)
-        .file("content/news/a/b.jpg", FAKE_JPG)
-        .file("content/news/a/c.jpg", FAKE_JPG)
+        .file("content/news/a/a.jpg", small_jpeg())
+        .file("content/news/a/b.jpg", small_jpeg())
+        .file("content/news/a/c.jpg", small_jpeg())
         .build()
         .ok();
     let page = built.html("news/a/index.html");

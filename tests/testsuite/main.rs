@@ -2,15 +2,23 @@
 //! Every test writes a tiny site into its own temporary folder, runs the real
 //! `unionpress` binary on it and reads the output with an HTML5 parser.
 
+mod aliases;
+mod archive;
 mod cjk;
 mod drafts;
 mod errors;
 mod example_site;
+mod feeds;
 mod figures;
 mod home;
+mod lists;
+mod metadata;
 mod metrics;
+mod not_found;
 mod output;
 mod scaffold;
+mod sitemap;
 mod summaries;
 mod support;
+mod tags;
 mod translations;

@@ -34,7 +34,7 @@ fn chinese_page_without_summary_is_described_by_its_first_sentence() {
             "content/news/a/index.zh.md",
             md("title: 标题\ndate: 2021-12-31", &body),
         )
-        .file("content/news/a/a.jpg", crate::support::FAKE_JPG)
+        .file("content/news/a/a.jpg", crate::support::small_jpeg())
         .build()
         .ok();
     let page = built.html("news/a/index.html");

@@ -29,7 +29,39 @@ pub const ROCKET_JPG: &str = concat!(
 );
 
 /// Bytes standing in for a photo: images are only copied for now.
-pub const FAKE_JPG: &[u8] = b"\xff\xd8\xff\xe0 not really a jpeg \xff\xd9";
+/// Whether `src` is a resized variant of the photo `dir/stem.ext` as the
+/// pipeline names them: `dir/stem.<8 hex>.<width>w.jpg` (the stem as written
+/// in the URL, percent-encoded where needed).
+pub fn is_variant(src: &str, dir: &str, stem: &str) -> bool {
+    let Some(rest) = src.strip_prefix(&format!("{dir}{stem}.")) else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('.').collect();
+    parts.len() == 3
+        && parts[0].len() == 8
+        && parts[0].chars().all(|c| c.is_ascii_hexdigit())
+        && parts[1]
+            .strip_suffix('w')
+            .is_some_and(|w| w.parse::<u32>().is_ok())
+        && (parts[2] == "jpg" || parts[2] == "png")
+}
+
+/// A real (small, grey) JPEG photo: pages' photos are decoded and resized.
+pub fn small_jpeg() -> Vec<u8> {
+    jpeg(64, 48)
+}
+
+/// A real JPEG of the given size, drawn with a gradient so it is not blank.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut bytes = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80)
+        .encode_image(&img)
+        .expect("encode a test JPEG");
+    bytes
+}
 
 /// The default fixture configuration: Chinese at the root, English under /en/.
 pub const SITE_YAML: &str = "\
@@ -349,13 +381,11 @@ impl Run {
                     let Some(url) = e.value().attr(key) else {
                         continue;
                     };
-                    let local = match url.strip_prefix(base_url) {
-                        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
-                        _ if url.starts_with('/') && !url.starts_with("//") => url,
-                        _ => continue,
+                    let Some(target) = local_file(base_url, url) else {
+                        continue;
                     };
                     checked += 1;
-                    if !files.contains_key(&target_file(local)) {
+                    if !files.contains_key(&target) {
                         broken.push(format!("{name}: {key}=\"{url}\""));
                     }
                 }
@@ -368,6 +398,174 @@ impl Run {
     pub fn tree(&self) -> BTreeMap<String, Vec<u8>> {
         tree(&self.out)
     }
+
+    /// An output feed parsed by a real Atom/RSS parser.
+    #[track_caller]
+    pub fn feed(&self, rel: &str) -> feed_rs::model::Feed {
+        feed_rs::parser::parse(self.read(rel).as_bytes())
+            .unwrap_or_else(|e| panic!("{rel} is not a valid feed: {e}"))
+    }
+
+    /// Parses a feed and checks every entry: its id and link are the same
+    /// permalink under `base_url`, naming a file of the output; it has a
+    /// title, publication and update dates and full-text content whose
+    /// images and links are absolute (those into the site naming files of
+    /// the output); entries are newest first.
+    #[track_caller]
+    pub fn check_feed(&self, rel: &str, base_url: &str) -> feed_rs::model::Feed {
+        let feed = self.feed(rel);
+        let files = self.tree();
+        for e in &feed.entries {
+            let id = &e.id;
+            let file = local_file(base_url, id)
+                .filter(|_| id.starts_with(&format!("{base_url}/")))
+                .unwrap_or_else(|| panic!("{rel}: id `{id}` is not a permalink of the site"));
+            assert!(files.contains_key(&file), "{rel}: {id} was not written");
+            let links: Vec<&str> = e.links.iter().map(|l| l.href.as_str()).collect();
+            assert_eq!(links, [id.as_str()], "{rel}: links of {id}");
+            assert!(
+                e.title
+                    .as_ref()
+                    .is_some_and(|t| !t.content.trim().is_empty()),
+                "{rel}: {id} has no title"
+            );
+            let (Some(published), Some(updated)) = (e.published, e.updated) else {
+                panic!("{rel}: {id} lacks a publication or update date");
+            };
+            assert!(updated >= published, "{rel}: {id} updated before published");
+            let html = e
+                .content
+                .as_ref()
+                .and_then(|c| c.body.as_deref())
+                .unwrap_or_else(|| panic!("{rel}: {id} has no content"));
+            assert!(!html.trim().is_empty(), "{rel}: {id} has empty content");
+            for attr in ["src", "srcset", "href"] {
+                for url in fragment_urls(html, attr) {
+                    assert!(
+                        ["https://", "http://", "//", "mailto:", "tel:"]
+                            .iter()
+                            .any(|p| url.starts_with(p)),
+                        "{rel}: {id}: {attr}=\"{url}\" is not absolute"
+                    );
+                    if let Some(file) = local_file(base_url, &url) {
+                        assert!(
+                            files.contains_key(&file),
+                            "{rel}: {id}: {attr}=\"{url}\" names {file}, which was not written"
+                        );
+                    }
+                }
+            }
+        }
+        let published: Vec<_> = feed.entries.iter().map(|e| e.published).collect();
+        assert!(
+            published.is_sorted_by(|a, b| a >= b),
+            "{rel}: entries are not newest first: {published:?}"
+        );
+        feed
+    }
+
+    /// Asserts that `url` is the absolute URL of a written image made from
+    /// the photo `name` (`cover.jpg`) of the bundle at `bundle` (an absolute
+    /// URL ending in `/`): the photo itself or a resized copy of it
+    /// (`cover.<hash>.960w.jpg`).
+    #[track_caller]
+    pub fn assert_photo(&self, url: &str, base_url: &str, bundle: &str, name: &str) {
+        let file = url
+            .strip_prefix(bundle)
+            .unwrap_or_else(|| panic!("`{url}` is not a photo of {bundle}"));
+        let (stem, ext) = name
+            .rsplit_once('.')
+            .expect("a photo name has an extension");
+        assert!(
+            !file.contains('/')
+                && file.starts_with(&format!("{stem}."))
+                && file.ends_with(&format!(".{ext}")),
+            "`{url}` is not made from {name}"
+        );
+        let target = local_file(base_url, url).expect("a URL of the site");
+        assert!(self.exists(&target), "`{url}`: {target} was not written");
+    }
+
+    /// The `<url>` entries of `sitemap.xml`, read with an XML parser.
+    #[track_caller]
+    pub fn sitemap(&self) -> Vec<SitemapUrl> {
+        const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+        const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
+        let xml = self.read("sitemap.xml");
+        let doc = roxmltree::Document::parse(&xml)
+            .unwrap_or_else(|e| panic!("sitemap.xml is not well-formed XML: {e}"));
+        let root = doc.root_element();
+        assert!(
+            root.has_tag_name((SITEMAP_NS, "urlset")),
+            "sitemap.xml: the root is not a sitemaps.org <urlset>"
+        );
+        let child = |url: roxmltree::Node, name: &str| {
+            url.children()
+                .find(|c| c.has_tag_name((SITEMAP_NS, name)))
+                .and_then(|c| c.text())
+                .map(str::to_string)
+        };
+        root.children()
+            .filter(|n| n.is_element())
+            .map(|url| {
+                assert!(url.has_tag_name((SITEMAP_NS, "url")), "{url:?}");
+                SitemapUrl {
+                    loc: child(url, "loc").expect("every <url> has a <loc>"),
+                    lastmod: child(url, "lastmod"),
+                    alternates: url
+                        .children()
+                        .filter(|c| c.has_tag_name((XHTML_NS, "link")))
+                        .map(|l| {
+                            assert_eq!(l.attribute("rel"), Some("alternate"));
+                            (
+                                l.attribute("hreflang").expect("hreflang").to_string(),
+                                l.attribute("href").expect("href").to_string(),
+                            )
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Checks that every `<loc>` and alternate of `sitemap.xml` is an
+    /// absolute URL under `base_url` naming a file of the output, and that
+    /// no address is listed twice. Returns how many URLs were checked.
+    #[track_caller]
+    pub fn check_sitemap(&self, base_url: &str) -> usize {
+        let files = self.tree();
+        let urls = self.sitemap();
+        let mut checked = 0;
+        for u in &urls {
+            for href in std::iter::once(&u.loc).chain(u.alternates.iter().map(|(_, h)| h)) {
+                let file = local_file(base_url, href)
+                    .filter(|_| href.starts_with(base_url))
+                    .unwrap_or_else(|| {
+                        panic!("sitemap: `{href}` is not an absolute URL of the site")
+                    });
+                assert!(
+                    files.contains_key(&file),
+                    "sitemap: `{href}` names {file}, which was not written"
+                );
+                checked += 1;
+            }
+        }
+        let mut locs: Vec<&str> = urls.iter().map(|u| u.loc.as_str()).collect();
+        let count = locs.len();
+        locs.sort_unstable();
+        locs.dedup();
+        assert_eq!(locs.len(), count, "sitemap lists an address twice");
+        checked
+    }
+}
+
+/// One `<url>` of `sitemap.xml`.
+#[derive(Debug, Clone)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<String>,
+    /// (hreflang, href) of its `xhtml:link rel=alternate` children.
+    pub alternates: Vec<(String, String)>,
 }
 
 /// A parsed HTML page with CSS-selector helpers.
@@ -512,6 +710,37 @@ pub fn assert_same_tree(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<
     for (name, bytes) in a {
         assert!(bytes == &b[name], "{name} differs between the two outputs");
     }
+}
+
+/// The URLs of an HTML fragment (an entry's content) in attribute `attr`
+/// of any element; each candidate of a `srcset`.
+pub fn fragment_urls(html: &str, attr: &str) -> Vec<String> {
+    let doc = Html::parse_fragment(html);
+    doc.select(&selector(&format!("[{attr}]")))
+        .flat_map(|e| {
+            let value = e.value().attr(attr).unwrap_or_default();
+            if attr == "srcset" {
+                value
+                    .split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .map(str::to_string)
+                    .collect()
+            } else {
+                vec![value.to_string()]
+            }
+        })
+        .collect()
+}
+
+/// The output file a link points at, if it is a link into the site: a
+/// root-relative path or an absolute URL under `base_url`.
+pub fn local_file(base_url: &str, url: &str) -> Option<String> {
+    let local = match url.strip_prefix(base_url) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
+        _ if url.starts_with('/') && !url.starts_with("//") => url,
+        _ => return None,
+    };
+    Some(target_file(local))
 }
 
 /// The output file a local URL path points at: `/news/%E5%8A%B3/` →
