@@ -170,6 +170,36 @@ impl<'a> Renderer<'_, 'a> {
                     }
                     next
                 }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) if is_relative(dest_url) => {
+                    // A link to a file of the bundle (a PDF, a photo) points
+                    // where the file is published, which for a translation
+                    // is not beside the page.
+                    let dest_url = match (self.cx.resolve_image)(dest_url) {
+                        Ok(r) => {
+                            let url = r.photo.map_or(r.url, |p| {
+                                format!(
+                                    "{}{}",
+                                    self.cx.base_path,
+                                    p.variants.last().expect("a photo has variants").path
+                                )
+                            });
+                            CowStr::from(url)
+                        }
+                        Err(_) => dest_url.clone(),
+                    };
+                    self.push(Event::Start(Tag::Link {
+                        link_type: *link_type,
+                        dest_url,
+                        title: title.clone(),
+                        id: id.clone(),
+                    }));
+                    i + 1
+                }
                 Event::Start(Tag::CodeBlock(_)) => {
                     // Code is counted but never rewritten.
                     let end = find_end(events, i);
@@ -460,6 +490,16 @@ fn metrics_html(block: &MetricBlock, n: usize) -> String {
     out
 }
 
+/// A link to a file beside the page: not a page anchor, not absolute, no
+/// scheme (`mailto:`, `https:`).
+fn is_relative(url: &str) -> bool {
+    let scheme = url.split_once(':').is_some_and(|(s, _)| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    !(url.is_empty() || url.starts_with('#') || url.starts_with('/') || scheme)
+}
+
 /// Index of the event closing the container opened at `start`.
 fn find_end<T>(events: &[(Event, T)], start: usize) -> usize {
     let mut depth = 0usize;
@@ -692,6 +732,21 @@ mod tests {
         .unwrap_err();
         assert_eq!(errs.len(), 2);
         assert_eq!((errs[0].line, errs[1].line), (6, 9));
+    }
+
+    #[test]
+    fn links_to_bundle_files_point_where_they_are_published() {
+        let r = md(
+            "[报告](report.pdf) [页](#x) [站](https://e.org/a.pdf) [邮件](mailto:a@b.org) [缺](missing.pdf)\n",
+        );
+        assert!(r.html.contains("href=\"/news/a/report.pdf\""), "{}", r.html);
+        assert!(r.html.contains("href=\"#x\""));
+        assert!(r.html.contains("href=\"https://e.org/a.pdf\""));
+        assert!(r.html.contains("href=\"mailto:a@b.org\""));
+        assert!(
+            r.html.contains("href=\"missing.pdf\""),
+            "unresolved links are left for `check`"
+        );
     }
 
     #[test]

@@ -316,10 +316,16 @@ impl Renderer<'_> {
     }
 
     /// `404.html` at the root, in the default language, linking every home.
+    /// It stands for no URL: no canonical link, no alternates.
     fn not_found(&self) -> Result<Doc, Error> {
         let lang = self.config.default_language();
-        let versions = vec![(lang.code.clone(), "404.html".to_string())];
-        let ctx = self.base_context(&lang.code, "404.html", &versions);
+        let ctx = context! {
+            site => self.site_views[&lang.code].clone(),
+            lang => &lang.code,
+            canonical => "",
+            alternates => Value::from(Vec::<Value>::new()),
+            switcher => Value::from(Serde(self.switcher(&lang.code, &[]))),
+        };
         let file =
             self.render_template("404.html", ctx, "404.html".into(), Path::new("404.html"))?;
         Ok(Doc {
