@@ -47,11 +47,12 @@ impl std::fmt::Display for Summary {
     }
 }
 
-/// Loads and renders the site in memory, writing nothing.
-pub fn render_site(
+/// Everything a build writes, in memory (photos as cache files), and what
+/// photo processing did.
+pub fn build_files(
     root: &Path,
     options: &BuildOptions,
-) -> Result<(Config, content::Site, Vec<OutputFile>), Errors> {
+) -> Result<(Config, content::Site, Vec<OutputFile>, images::Stats), Errors> {
     let mut config = Config::load(root).map_err(|e| vec![e])?;
     if let Some(url) = &options.base_url {
         config = config.with_base_url(url).map_err(|e| vec![e])?;
@@ -63,26 +64,25 @@ pub fn render_site(
             drafts: options.drafts,
         },
     );
-    // Report theme and content problems together.
+    // Report theme, content and photo problems together: the photos of the
+    // pages that did read are still decoded, so a damaged one is named now.
     let (theme, site) = match (theme, site) {
         (Ok(t), Ok(s)) => (t, s),
         (t, s) => {
             let mut errors = t.err().unwrap_or_default();
-            errors.extend(s.err().unwrap_or_default());
+            let photos = match s {
+                Ok(site) => site.photos,
+                Err(failed) => {
+                    errors.extend(failed.errors);
+                    failed.photos
+                }
+            };
+            errors.extend(images::process(&config, &photos).err().unwrap_or_default());
+            errors.sort();
             return Err(errors);
         }
     };
-    let files = render::render(&config, &site, &theme)?;
-    Ok((config, site, files))
-}
-
-/// Everything a build writes, in memory (photos as cache files), and what
-/// photo processing did.
-pub fn build_files(
-    root: &Path,
-    options: &BuildOptions,
-) -> Result<(Config, content::Site, Vec<OutputFile>, images::Stats), Errors> {
-    let (config, site, mut files) = render_site(root, options)?;
+    let mut files = render::render(&config, &site, &theme)?;
     let (photo_files, stats) = images::process(&config, &site.photos)?;
     files.extend(photo_files);
     files.sort_by(|a, b| a.path.cmp(&b.path));

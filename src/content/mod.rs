@@ -171,8 +171,26 @@ struct Files<'a> {
     photos: HashMap<&'a str, Result<Arc<Photo>, String>>,
 }
 
+/// Why `content/` could not be used: every problem of every file, and the
+/// photos of the pages that did read, so that a build can report a damaged
+/// photo in the same run rather than after the other errors are fixed.
+#[derive(Debug, Default)]
+pub struct LoadError {
+    pub errors: Errors,
+    pub photos: Vec<images::Job>,
+}
+
+impl From<Errors> for LoadError {
+    fn from(errors: Errors) -> Self {
+        LoadError {
+            errors,
+            photos: Vec::new(),
+        }
+    }
+}
+
 /// Reads the whole `content/` folder. All problems of all files are returned.
-pub fn load(config: &Config, options: LoadOptions) -> Result<Site, Errors> {
+pub fn load(config: &Config, options: LoadOptions) -> Result<Site, LoadError> {
     let (sources, assets) = discover(config)?;
     let files = Files {
         all: assets.iter().map(|a| a.path.as_str()).collect(),
@@ -204,17 +222,13 @@ pub fn load(config: &Config, options: LoadOptions) -> Result<Site, Errors> {
     }
     if !errors.is_empty() {
         errors.sort();
-        return Err(errors);
+        let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &p.body)));
+        return Err(LoadError { errors, photos });
     }
     let pages = link(config, pages, &sections, options)?;
     // Photos are published as processed variants only (never the original,
     // which may carry GPS data); other files are copied as they are.
-    let uses = pages.iter().flat_map(|p| {
-        let body = p.body.images.iter().filter_map(|i| i.photo.clone());
-        body.chain(p.cover.iter().filter_map(|c| c.photo.clone()))
-            .map(|photo| (photo, p.source.clone()))
-    });
-    let photos = images::jobs(uses);
+    let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &p.body)));
     let assets = assets
         .into_iter()
         .filter(|a| !images::is_raster(&a.path))
@@ -225,6 +239,18 @@ pub fn load(config: &Config, options: LoadOptions) -> Result<Site, Errors> {
         assets,
         photos,
     })
+}
+
+/// The photos pages use (body and cover), each once.
+fn photo_jobs<'a>(
+    pages: impl Iterator<Item = (&'a PathBuf, &'a Option<CoverImage>, &'a Rendered)>,
+) -> Vec<images::Job> {
+    images::jobs(pages.flat_map(|(source, cover, body)| {
+        let photos = body.images.iter().filter_map(|i| i.photo.clone());
+        photos
+            .chain(cover.iter().filter_map(|c| c.photo.clone()))
+            .map(move |photo| (photo, source.clone()))
+    }))
 }
 
 /// Walks `content/` in a stable order: Markdown sources and other files.

@@ -190,19 +190,14 @@ pub struct PageView<'a> {
     pub extra: &'a serde_json::Value,
     pub source: String,
     pub show_cover: bool,
-    /// Absolute URL of the image for Open Graph: the cover, else the first photo.
+    /// Absolute URL of the social-card crop of the cover, else of the first photo.
     pub image: Option<String>,
     /// schema.org `NewsArticle` for the JSON-LD script.
     pub jsonld: serde_json::Value,
 }
 
 pub fn page_view<'p>(config: &Config, lang: &Language, p: &'p Page) -> PageView<'p> {
-    let image_url = p.cover.as_ref().map(|c| c.url.as_str()).or(p
-        .body
-        .images
-        .first()
-        .map(|i| i.url.as_str()));
-    let image = image_url.map(|u| absolute(config, u));
+    let image = p.og_image.as_deref().map(|u| absolute(config, u));
     PageView {
         card: card(config, lang, p),
         content: &p.body.html,

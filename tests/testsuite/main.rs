@@ -16,6 +16,7 @@ mod metadata;
 mod metrics;
 mod not_found;
 mod output;
+mod photos;
 mod scaffold;
 mod sitemap;
 mod summaries;

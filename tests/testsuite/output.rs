@@ -171,7 +171,13 @@ fn rebuilding_over_its_own_output_removes_stale_files() {
     assert!(!links.iter().any(|l| l.contains("review")), "{links:?}");
     assert_eq!(
         site.root_entries(),
-        [".unionpress-cache", "content", "public", "site.yaml", "static"],
+        [
+            ".unionpress-cache",
+            "content",
+            "public",
+            "site.yaml",
+            "static"
+        ],
         "no staging or backup folder is left (the photo cache stays)"
     );
 }
