@@ -17,7 +17,7 @@ languages:
   en: { name: English, locale: en, title: Union News, description: News and annual reviews of the trade unions }
 theme: default
 paginate: 20
-images: { widths: [480, 960, 1600], quality: 82 }
+images: { widths: [480, 960, 1600], quality: 82, max_pixels: 100000000 }
 ";
 
 const EXAMPLE_ZH: &str = "\
@@ -84,6 +84,13 @@ pub fn init(dir: &Path, today: &str) -> Result<Vec<PathBuf>, Error> {
     crate::theme::write_default_theme(&theme_dir).map_err(|e| Error::io(&theme_dir, e))?;
     let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
     written.push(theme_dir);
+    // Output and the photo cache are generated: keep them out of git. A
+    // `.gitignore` the folder already has is the user's and stays as it is.
+    let gitignore = dir.join(".gitignore");
+    if !gitignore.exists() {
+        write_new(&gitignore, "/public\n/.unionpress-cache\n")?;
+        written.push(gitignore);
+    }
     Ok(written)
 }
 

@@ -18,6 +18,12 @@ fn init_creates_a_site_that_builds() {
     ] {
         assert!(root.join(f).is_file(), "init should create {f}");
     }
+    let ignored = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    assert_eq!(
+        ignored.lines().collect::<Vec<_>>(),
+        ["/public", "/.unionpress-cache"],
+        "generated folders stay out of git"
+    );
 
     let built = unionpress(&root, &["build"]).ok();
     assert!(built.exists("index.html"));
