@@ -5,8 +5,10 @@
 pub mod front_matter;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -84,10 +86,15 @@ pub struct Page {
     pub aliases: Vec<String>,
     pub corrections: Vec<Correction>,
     pub extra: serde_json::Value,
-    pub body: Rendered,
+    /// Shared with the dev server's cache of parsed files.
+    pub body: Arc<Rendered>,
     pub reading_minutes: usize,
     /// The other languages' versions, in the site's language order.
     pub translations: Vec<Translation>,
+    /// Changes whenever a file of the page or of its translations is read
+    /// again: equal fingerprints mean equal pages (dev mode re-renders only
+    /// what changed).
+    pub fingerprint: u64,
 }
 
 /// The title and intro of a list page (`_index.<lang>.md`).
@@ -143,7 +150,7 @@ enum Kind {
     Section,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SourceFile {
     /// Relative to the site root.
     source: PathBuf,
@@ -157,11 +164,14 @@ struct SourceFile {
 }
 
 /// A page as read from its file, before translations are linked.
+#[derive(Clone)]
 struct ParsedPage {
     file: SourceFile,
     fm: FrontMatter,
     cover: Option<CoverImage>,
-    body: Rendered,
+    body: Arc<Rendered>,
+    /// Unique per reading of the file (see [`Page::fingerprint`]).
+    generation: u64,
 }
 
 /// The non-Markdown files of `content/`: photos probed (header read,
@@ -191,25 +201,192 @@ impl From<Errors> for LoadError {
 
 /// Reads the whole `content/` folder. All problems of all files are returned.
 pub fn load(config: &Config, options: LoadOptions) -> Result<Site, LoadError> {
+    load_with(config, options, None)
+}
+
+/// Size and modification time: a file with the same stamp is unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp(Option<SystemTime>, u64);
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp(meta.modified().ok(), meta.len()))
+    }
+}
+
+/// What a file a page refers to was when the page was read.
+#[derive(Debug, Clone, PartialEq)]
+enum Dep {
+    Missing,
+    File,
+    /// A photo, by its variants' cache key (which changes with its bytes).
+    Photo(String),
+    Unusable(String),
+}
+
+impl Dep {
+    fn of(files: &Files, path: &str) -> Dep {
+        match files.photos.get(path) {
+            Some(Ok(photo)) => Dep::Photo(photo.og.path.clone()),
+            Some(Err(why)) => Dep::Unusable(why.clone()),
+            None if files.all.contains(path) => Dep::File,
+            None => Dep::Missing,
+        }
+    }
+}
+
+/// A photo's header, or why it cannot be used.
+type Probe = Result<Arc<Photo>, String>;
+
+/// Files read by an earlier load in the same process, reused while they
+/// and the files they refer to are unchanged (dev mode keeps one between
+/// rebuilds; a build starts without). Files with errors are not kept: they
+/// are read again every time until fixed.
+#[derive(Default)]
+pub struct Cache {
+    photos: HashMap<String, (Stamp, Probe)>,
+    parsed: HashMap<PathBuf, Reuse>,
+    generations: u64,
+}
+
+struct Reuse {
+    stamp: Stamp,
+    deps: Vec<(String, Dep)>,
+    parsed: Parsed,
+}
+
+/// A Markdown file read now or taken from the cache.
+struct Read {
+    result: Result<Parsed, Errors>,
+    /// For the cache: when the file was read and what it refers to; `None`
+    /// when taken from the cache or not caching.
+    fresh: Option<(Stamp, Vec<(String, Dep)>)>,
+    reused: bool,
+    source: PathBuf,
+}
+
+/// [`load`], reusing what `cache` holds and updating it.
+pub fn load_with(
+    config: &Config,
+    options: LoadOptions,
+    mut cache: Option<&mut Cache>,
+) -> Result<Site, LoadError> {
     let (sources, assets) = discover(config)?;
+    let previous = cache.as_deref();
+    let probed: Vec<(&str, Option<Stamp>, Probe)> = assets
+        .par_iter()
+        .filter(|a| images::is_raster(&a.path))
+        .map(|a| {
+            let stamp = previous.and_then(|_| Stamp::of(&a.source));
+            let reused = previous
+                .and_then(|c| c.photos.get(&a.path))
+                .filter(|(s, _)| Some(*s) == stamp)
+                .map(|(_, r)| r.clone());
+            let result =
+                reused.unwrap_or_else(|| images::probe(config, &a.source, &a.path).map(Arc::new));
+            (a.path.as_str(), stamp, result)
+        })
+        .collect();
     let files = Files {
         all: assets.iter().map(|a| a.path.as_str()).collect(),
-        photos: assets
-            .par_iter()
-            .filter(|a| images::is_raster(&a.path))
-            .map(|a| {
-                (
-                    a.path.as_str(),
-                    images::probe(config, &a.source, &a.path).map(Arc::new),
-                )
-            })
+        photos: probed
+            .iter()
+            .map(|(path, _, result)| (*path, result.clone()))
             .collect(),
     };
 
-    let parsed: Vec<Result<Parsed, Errors>> = sources
+    let reads: Vec<Read> = sources
         .into_par_iter()
-        .map(|file| parse_file(config, &files, file))
+        .map(|file| {
+            let source = file.source.clone();
+            let Some(cache) = previous else {
+                let result = parse_file(config, &files, file, &Mutex::default());
+                return Read {
+                    result,
+                    fresh: None,
+                    reused: false,
+                    source,
+                };
+            };
+            let stamp = Stamp::of(&config.root.join(&source));
+            let reusable = cache.parsed.get(&source).filter(|r| {
+                Some(r.stamp) == stamp && r.deps.iter().all(|(p, d)| Dep::of(&files, p) == *d)
+            });
+            if let Some(r) = reusable {
+                return Read {
+                    result: Ok(r.parsed.clone()),
+                    fresh: None,
+                    reused: true,
+                    source,
+                };
+            }
+            let seen = Mutex::default();
+            let result = parse_file(config, &files, file, &seen);
+            let deps = seen
+                .into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p: String| {
+                    let d = Dep::of(&files, &p);
+                    (p, d)
+                })
+                .collect();
+            Read {
+                result,
+                fresh: stamp.map(|s| (s, deps)),
+                reused: false,
+                source,
+            }
+        })
         .collect();
+
+    // Every new reading gets a new generation (without a cache, the file's
+    // place in the walk will do); the cache keeps what read without errors,
+    // for the files that still exist.
+    let caching = cache.is_some();
+    let mut generations = cache.as_ref().map_or(0, |c| c.generations);
+    let mut kept = HashMap::new();
+    let mut parsed = Vec::with_capacity(reads.len());
+    for (i, read) in reads.into_iter().enumerate() {
+        let mut result = read.result;
+        if !read.reused
+            && let Ok(Parsed::Page(p)) = &mut result
+        {
+            generations += 1;
+            p.generation = if caching { generations } else { i as u64 };
+        }
+        if let Some(cache) = cache.as_deref_mut() {
+            match (&result, read.fresh) {
+                (Ok(p), Some((stamp, deps))) => {
+                    let parsed = p.clone();
+                    kept.insert(
+                        read.source,
+                        Reuse {
+                            stamp,
+                            deps,
+                            parsed,
+                        },
+                    );
+                }
+                (Ok(_), None) if read.reused => {
+                    if let Some(old) = cache.parsed.remove(&read.source) {
+                        kept.insert(read.source, old);
+                    }
+                }
+                _ => {}
+            }
+        }
+        parsed.push(result);
+    }
+    if let Some(cache) = cache {
+        cache.parsed = kept;
+        cache.generations = generations;
+        cache.photos = probed
+            .iter()
+            .filter_map(|(path, stamp, r)| Some((path.to_string(), ((*stamp)?, r.clone()))))
+            .collect();
+    }
     let mut errors = Vec::new();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
@@ -222,13 +399,13 @@ pub fn load(config: &Config, options: LoadOptions) -> Result<Site, LoadError> {
     }
     if !errors.is_empty() {
         errors.sort();
-        let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &p.body)));
+        let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &*p.body)));
         return Err(LoadError { errors, photos });
     }
     let pages = link(config, pages, &sections, options)?;
     // Photos are published as processed variants only (never the original,
     // which may carry GPS data); other files are copied as they are.
-    let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &p.body)));
+    let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &*p.body)));
     let assets = assets
         .into_iter()
         .filter(|a| !images::is_raster(&a.path))
@@ -371,13 +548,20 @@ fn looks_like_language(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
+#[derive(Clone)]
 enum Parsed {
     Page(Box<ParsedPage>),
     Section(SectionIndex),
 }
 
 /// Reads one Markdown file: front matter, body, images. Reports all problems.
-fn parse_file(config: &Config, files: &Files, file: SourceFile) -> Result<Parsed, Errors> {
+/// Every file the page refers to goes into `seen` (for the dev cache).
+fn parse_file(
+    config: &Config,
+    files: &Files,
+    file: SourceFile,
+    seen: &Mutex<Vec<String>>,
+) -> Result<Parsed, Errors> {
     let path = file.source.clone();
     let text = read_utf8(&config.root.join(&path), &path).map_err(|e| vec![e])?;
     let (yaml, body, body_line) = front_matter::split(&path, &text).map_err(|e| vec![e])?;
@@ -386,7 +570,7 @@ fn parse_file(config: &Config, files: &Files, file: SourceFile) -> Result<Parsed
         .expect("classify checked the language")
         .locale;
     let numbers = NumberStyle::for_locale(locale, config.compact_numbers);
-    let resolve = |src: &str| resolve_file(config, files, &file.dir, src);
+    let resolve = |src: &str| resolve_file(config, files, &file.dir, src, seen);
     let cx = markdown::Context {
         path: &path,
         first_line: body_line,
@@ -452,7 +636,8 @@ fn parse_file(config: &Config, files: &Files, file: SourceFile) -> Result<Parsed
                     file,
                     fm,
                     cover,
-                    body,
+                    body: Arc::new(body),
+                    generation: 0,
                 }))),
                 _ => Err(errors),
             }
@@ -477,7 +662,13 @@ pub fn read_utf8(abs: &Path, shown: &Path) -> Result<String, Error> {
 
 /// Resolves a file reference in a page in `dir` (relative to `content/`) to
 /// its URL. External and root-relative URLs are left as written.
-fn resolve_file(config: &Config, files: &Files, dir: &str, src: &str) -> Result<Resolved, String> {
+fn resolve_file(
+    config: &Config,
+    files: &Files,
+    dir: &str,
+    src: &str,
+    seen: &Mutex<Vec<String>>,
+) -> Result<Resolved, String> {
     if src.is_empty() {
         return Err("image has no path".into());
     }
@@ -508,6 +699,9 @@ fn resolve_file(config: &Config, files: &Files, dir: &str, src: &str) -> Result<
         }
     }
     let normal = parts.join("/");
+    if let Ok(mut seen) = seen.lock() {
+        seen.push(normal.clone());
+    }
     match files.photos.get(normal.as_str()) {
         Some(Ok(photo)) => Ok(Resolved {
             url: format!("{}{}", config.base_path, photo.src().path),
@@ -553,6 +747,12 @@ fn link(
     let mut pages = Vec::new();
     for (_, mut group) in groups {
         group.sort_by_key(|p| lang_order(&p.file.lang));
+        // A page is made of its group's files only: they fingerprint it.
+        let mut hasher = std::hash::DefaultHasher::new();
+        for p in &group {
+            (&p.file.source, p.generation).hash(&mut hasher);
+        }
+        let fingerprint = hasher.finish();
         // The original: the default language's version, else the first.
         let original_fm = group[0].fm.clone();
         let original_cover = group[0].cover.clone();
@@ -594,6 +794,7 @@ fn link(
             })
             .collect();
         for mut page in built {
+            page.fingerprint = fingerprint;
             page.translations = translations
                 .iter()
                 .filter(|t| t.lang != page.lang)
@@ -667,7 +868,7 @@ fn make_page(
     file: SourceFile,
     fm: FrontMatter,
     cover: Option<CoverImage>,
-    mut body: Rendered,
+    mut body: Arc<Rendered>,
     date: Date,
     url: String,
 ) -> Page {
@@ -677,6 +878,7 @@ fn make_page(
         .as_ref()
         .is_some_and(|c| body.images.iter().all(|i| i.url != c.url));
     if show_cover {
+        let body = Arc::make_mut(&mut body);
         body.html = body
             .html
             .replacen("loading=\"eager\"", "loading=\"lazy\"", 1);
@@ -723,6 +925,7 @@ fn make_page(
         corrections: fm.corrections,
         body,
         translations: Vec::new(),
+        fingerprint: 0,
     }
 }
 
@@ -883,7 +1086,9 @@ mod tests {
             all: ["news/x/a.pdf", "news/图.pdf"].into_iter().collect(),
             photos: HashMap::new(),
         };
-        let url = |dir: &str, src: &str| resolve_file(&c, &files, dir, src).map(|r| r.url);
+        let url = |dir: &str, src: &str| {
+            resolve_file(&c, &files, dir, src, &Mutex::default()).map(|r| r.url)
+        };
         assert_eq!(url("news/x", "a.pdf").unwrap(), "/news/x/a.pdf");
         assert_eq!(url("news/x", "./a.pdf").unwrap(), "/news/x/a.pdf");
         assert_eq!(url("news/x", "../%E5%9B%BE.pdf").unwrap(), "/news/图.pdf");

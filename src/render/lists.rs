@@ -10,11 +10,12 @@ use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
 
+use super::Renderer;
 use super::views::{self, ListView, Pager, PagerLink, link, tag_url};
-use super::{Doc, Renderer};
 use crate::config::Language;
 use crate::content::{CONTENT_DIR, Site};
 use crate::error::Error;
+use crate::output::OutputFile;
 
 /// A paginated list: a section or a tag in one language.
 #[derive(Debug)]
@@ -42,8 +43,23 @@ impl ListSpec {
         self.pages.len().div_ceil(per_page).max(1)
     }
 
+    /// Indices into `pages` shown on page `n`.
+    pub fn range(&self, n: usize, per_page: usize) -> std::ops::Range<usize> {
+        let start = ((n - 1) * per_page).min(self.pages.len());
+        start..(n * per_page).min(self.pages.len())
+    }
+
+    /// Page 1 has the list's translations; later pages stand alone.
+    pub fn versions(&self, n: usize) -> Vec<(String, String)> {
+        if n == 1 {
+            self.versions.clone()
+        } else {
+            vec![(self.lang.clone(), self.page_url(n))]
+        }
+    }
+
     /// URL path of page `n` (from 1).
-    fn page_url(&self, n: usize) -> String {
+    pub fn page_url(&self, n: usize) -> String {
         if n == 1 {
             self.url.clone()
         } else {
@@ -125,14 +141,12 @@ impl Renderer<'_> {
     }
 
     /// Page `n` of a list.
-    pub(super) fn list_page(&self, spec: &ListSpec, n: usize) -> Result<Doc, Error> {
+    pub(super) fn list_page(&self, spec: &ListSpec, n: usize) -> Result<OutputFile, Error> {
         let per_page = self.config.paginate;
         let total = spec.page_count(per_page);
-        let start = ((n - 1) * per_page).min(spec.pages.len());
-        let end = (n * per_page).min(spec.pages.len());
-        let cards: Vec<Value> = spec.pages[start..end]
+        let cards: Vec<Value> = spec.pages[spec.range(n, per_page)]
             .iter()
-            .map(|&i| self.cards[i].clone())
+            .map(|&i| self.card(i))
             .collect();
         let url = spec.page_url(n);
         let pager = Pager {
@@ -172,26 +186,17 @@ impl Renderer<'_> {
             },
             url: link(self.config, &url),
         };
-        // Later pages have no translation of their own: they stand alone.
-        let own = vec![(spec.lang.clone(), url.clone())];
-        let versions = if n == 1 { &spec.versions } else { &own };
         let ctx = minijinja::context! {
             section => Value::from(Serde(&view)),
             pages => Value::from(cards),
             pager => Value::from(Serde(&pager)),
-            ..self.base_context(&spec.lang, &url, versions)
+            ..self.base_context(&spec.lang, &url, &spec.versions(n))
         };
-        let file =
-            self.render_template("list.html", ctx, format!("{url}index.html"), &spec.source)?;
-        let lastmod = spec.pages.first().map(|&i| self.site.pages[i].date);
-        Ok(Doc {
-            file,
-            sitemap: Some(self.sitemap_url(&url, versions, lastmod)),
-        })
+        self.render_template("list.html", ctx, format!("{url}index.html"), &spec.source)
     }
 
     /// The home page: lead story, latest items, key figures.
-    pub(super) fn home(&self, lang: &Language) -> Result<Doc, Error> {
+    pub(super) fn home(&self, lang: &Language) -> Result<OutputFile, Error> {
         let site = self.site;
         let index = site.section_index("", &lang.code);
         let view = ListView {
@@ -212,20 +217,15 @@ impl Renderer<'_> {
             .iter()
             .filter(|&&i| Some(i) != lead)
             .take(self.config.paginate)
-            .map(|&i| self.cards[i].clone())
+            .map(|&i| self.card(i))
             .collect();
         let figures = site
             .pages_in(&lang.code)
             .find(|p| !p.body.metrics.is_empty());
-        let versions: Vec<(String, String)> = self
-            .config
-            .languages
-            .iter()
-            .map(|l| (l.code.clone(), l.prefix.clone()))
-            .collect();
+        let versions = self.every_language(|l| l.prefix.clone());
         let ctx = minijinja::context! {
             section => Value::from(Serde(&view)),
-            lead => lead.map(|i| self.cards[i].clone()),
+            lead => lead.map(|i| self.card(i)),
             pages => Value::from(latest),
             key_figures => figures.map(|p| Value::from(Serde(views::figures(self.config, p)))),
             ..self.base_context(&lang.code, &lang.prefix, &versions)
@@ -234,21 +234,16 @@ impl Renderer<'_> {
             || Path::new(CONTENT_DIR).to_path_buf(),
             |s| s.source.clone(),
         );
-        let file = self.render_template(
+        self.render_template(
             "index.html",
             ctx,
             format!("{}index.html", lang.prefix),
             &shown,
-        )?;
-        let lastmod = mine.first().map(|&i| site.pages[i].date);
-        Ok(Doc {
-            file,
-            sitemap: Some(self.sitemap_url(&lang.prefix, &versions, lastmod)),
-        })
+        )
     }
 
     /// `/tags/`: every tag of the language with its number of articles.
-    pub(super) fn tags_index(&self, lang: &Language) -> Result<Doc, Error> {
+    pub(super) fn tags_index(&self, lang: &Language) -> Result<OutputFile, Error> {
         #[derive(Serialize)]
         struct TagCount {
             name: String,
@@ -270,20 +265,16 @@ impl Renderer<'_> {
             tags => Value::from(Serde(&tags)),
             ..self.base_context(&lang.code, &url, &versions)
         };
-        let file = self.render_template(
+        self.render_template(
             "tags.html",
             ctx,
             format!("{url}index.html"),
             Path::new(CONTENT_DIR),
-        )?;
-        Ok(Doc {
-            file,
-            sitemap: Some(self.sitemap_url(&url, &versions, None)),
-        })
+        )
     }
 
     /// `/archive/`: every article of the language, by year.
-    pub(super) fn archive(&self, lang: &Language) -> Result<Doc, Error> {
+    pub(super) fn archive(&self, lang: &Language) -> Result<OutputFile, Error> {
         use chrono::Datelike;
         #[derive(Serialize)]
         struct Year {
@@ -294,10 +285,10 @@ impl Renderer<'_> {
         for i in indices_in(self.site, &lang.code) {
             let year = self.site.pages[i].date.naive_date().year();
             match years.last_mut() {
-                Some(y) if y.year == year => y.pages.push(self.cards[i].clone()),
+                Some(y) if y.year == year => y.pages.push(self.card(i)),
                 _ => years.push(Year {
                     year,
-                    pages: vec![self.cards[i].clone()],
+                    pages: vec![self.card(i)],
                 }),
             }
         }
@@ -307,19 +298,18 @@ impl Renderer<'_> {
             years => Value::from(Serde(&years)),
             ..self.base_context(&lang.code, &url, &versions)
         };
-        let file = self.render_template(
+        self.render_template(
             "archive.html",
             ctx,
             format!("{url}index.html"),
             Path::new(CONTENT_DIR),
-        )?;
-        Ok(Doc {
-            file,
-            sitemap: Some(self.sitemap_url(&url, &versions, None)),
-        })
+        )
     }
 
-    fn every_language(&self, url: impl Fn(&Language) -> String) -> Vec<(String, String)> {
+    pub(super) fn every_language(
+        &self,
+        url: impl Fn(&Language) -> String,
+    ) -> Vec<(String, String)> {
         self.config
             .languages
             .iter()

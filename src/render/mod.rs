@@ -8,9 +8,10 @@ mod feeds;
 mod lists;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::Serde;
 use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior, Value, context};
@@ -26,12 +27,6 @@ use crate::theme::{Strings, Theme};
 use feeds::SitemapUrl;
 use lists::ListSpec;
 use views::{Alternate, Switch, link, permalink};
-
-/// A rendered document and how the sitemap lists it (if at all).
-struct Doc {
-    file: OutputFile,
-    sitemap: Option<SitemapUrl>,
-}
 
 /// One unit of rendering work; all run in parallel.
 enum Job<'a> {
@@ -49,30 +44,55 @@ struct Renderer<'a> {
     site: &'a Site,
     env: Environment<'static>,
     theme_dir: &'a Path,
-    /// `site` for templates, by language code.
-    site_views: BTreeMap<String, Value>,
-    /// Each page's list card, converted once, in `site.pages` order.
-    cards: Vec<Value>,
+    /// `site` for templates, by language code, and a hash of it.
+    site_views: BTreeMap<String, (Value, u64)>,
+    /// Each page's list card, converted once when first needed, in
+    /// `site.pages` order.
+    cards: Vec<OnceLock<Value>>,
+}
+
+/// A document's path, fingerprint, and its file (`None`: unchanged).
+type Outcome = (String, Option<u64>, Result<Option<OutputFile>, Error>);
+
+/// What dev mode remembers of the last render: each document's output path
+/// and a fingerprint of everything it was made from. A document whose
+/// fingerprint has not changed is not rendered again.
+#[derive(Debug, Clone, Default)]
+pub struct Memo(HashMap<String, u64>);
+
+/// The result of [`render_with`].
+pub struct Rendered {
+    /// Every output file, or with a memo only the documents that changed
+    /// (and every file that is not a document: feeds, sitemap, assets).
+    pub files: Vec<OutputFile>,
+    /// Documents left out of `files` because they are as they were.
+    pub unchanged: Vec<String>,
+    pub memo: Memo,
 }
 
 /// Renders every output file of the site.
 pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Errors> {
+    render_with(config, site, theme, None).map(|r| r.files)
+}
+
+/// Renders the site, skipping the documents `previous` shows unchanged.
+/// The memo is only valid with the same config and theme.
+pub fn render_with(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    previous: Option<&Memo>,
+) -> Result<Rendered, Errors> {
     let env = environment(theme)?;
     let site_views = config
         .languages
         .iter()
         .map(|l| {
             let sections = lists::sections_in(site, &l.code);
-            (
-                l.code.clone(),
-                Value::from(Serde(&views::site_view(config, site, l, &sections))),
-            )
+            let view = views::site_view(config, site, l, &sections);
+            let hash = fingerprint(serde_json::to_string(&view).unwrap_or_default());
+            (l.code.clone(), (Value::from(Serde(&view)), hash))
         })
-        .collect();
-    let cards = site
-        .pages
-        .par_iter()
-        .map(|p| Value::from(Serde(views::card(config, language(config, &p.lang), p))))
         .collect();
     let r = Renderer {
         config,
@@ -80,7 +100,7 @@ pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Vec<OutputF
         env,
         theme_dir: &theme.dir,
         site_views,
-        cards,
+        cards: site.pages.iter().map(|_| OnceLock::new()).collect(),
     };
 
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
@@ -94,17 +114,32 @@ pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Vec<OutputF
         }
     }
     jobs.push(Job::NotFound);
-    let rendered: Vec<Result<Doc, Error>> = jobs.par_iter().map(|job| r.run(job)).collect();
+    // Each document: rendered, or its path when the memo has it unchanged.
+    let rendered: Vec<Outcome> = jobs
+        .par_iter()
+        .map(|job| {
+            let path = r.path(job);
+            let fp = r.fingerprint(job);
+            let same = previous
+                .zip(fp)
+                .is_some_and(|(m, fp)| m.0.get(&path) == Some(&fp));
+            let file = if same { Ok(None) } else { r.run(job).map(Some) };
+            (path, fp, file)
+        })
+        .collect();
+    let mut sitemap: Vec<SitemapUrl> = jobs.iter().filter_map(|job| r.sitemap_entry(job)).collect();
 
     let mut errors = Vec::new();
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
-    let mut sitemap = Vec::new();
-    for doc in rendered {
-        match doc {
-            Ok(doc) => {
-                sitemap.extend(doc.sitemap);
-                files.push(doc.file);
-            }
+    let mut unchanged = Vec::new();
+    let mut memo = Memo::default();
+    for (path, fp, file) in rendered {
+        if let Some(fp) = fp {
+            memo.0.insert(path.clone(), fp);
+        }
+        match file {
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => unchanged.push(path),
             Err(e) => errors.push(e),
         }
     }
@@ -142,10 +177,20 @@ pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Vec<OutputF
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok(Rendered {
+            files,
+            unchanged,
+            memo,
+        })
     } else {
         Err(errors)
     }
+}
+
+fn fingerprint(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn language<'c>(config: &'c Config, code: &str) -> &'c Language {
@@ -188,7 +233,7 @@ fn alias_pages(config: &Config, site: &Site) -> Vec<OutputFile> {
 }
 
 impl Renderer<'_> {
-    fn run(&self, job: &Job) -> Result<Doc, Error> {
+    fn run(&self, job: &Job) -> Result<OutputFile, Error> {
         match job {
             Job::Page(i) => self.page(&self.site.pages[*i]),
             Job::Home(lang) => self.home(lang),
@@ -262,7 +307,7 @@ impl Renderer<'_> {
     /// hreflang alternates and the switcher.
     fn base_context(&self, lang: &str, url: &str, versions: &[(String, String)]) -> Value {
         context! {
-            site => self.site_views[lang].clone(),
+            site => self.site_views[lang].0.clone(),
             lang => lang,
             canonical => permalink(self.config, url),
             alternates => Value::from(Serde(self.alternates(versions))),
@@ -292,8 +337,8 @@ impl Renderer<'_> {
         }
     }
 
-    fn page(&self, p: &Page) -> Result<Doc, Error> {
-        let lang = language(self.config, &p.lang);
+    /// The page and its translations, in the site's language order.
+    fn page_versions(&self, p: &Page) -> Vec<(String, String)> {
         let mut versions: Vec<(String, String)> = vec![(p.lang.clone(), p.url.clone())];
         versions.extend(
             p.translations
@@ -301,37 +346,115 @@ impl Renderer<'_> {
                 .map(|t| (t.lang.clone(), t.url.clone())),
         );
         versions.sort_by_key(|(c, _)| self.config.languages.iter().position(|l| &l.code == c));
+        versions
+    }
+
+    fn page(&self, p: &Page) -> Result<OutputFile, Error> {
+        let lang = language(self.config, &p.lang);
         let view = views::page_view(self.config, lang, p);
         let ctx = context! {
             page => Value::from(Serde(&view)),
-            ..self.base_context(&p.lang, &p.url, &versions)
+            ..self.base_context(&p.lang, &p.url, &self.page_versions(p))
         };
-        let file =
-            self.render_template("page.html", ctx, format!("{}index.html", p.url), &p.source)?;
-        let lastmod = Some(p.updated.unwrap_or(p.date));
-        Ok(Doc {
-            file,
-            sitemap: Some(self.sitemap_url(&p.url, &versions, lastmod)),
+        self.render_template("page.html", ctx, format!("{}index.html", p.url), &p.source)
+    }
+
+    /// Page `i`'s list card, converted for templates on first use.
+    fn card(&self, i: usize) -> Value {
+        self.cards[i]
+            .get_or_init(|| {
+                let p = &self.site.pages[i];
+                Value::from(Serde(views::card(
+                    self.config,
+                    language(self.config, &p.lang),
+                    p,
+                )))
+            })
+            .clone()
+    }
+
+    /// The output path of a document.
+    fn path(&self, job: &Job) -> String {
+        match job {
+            Job::Page(i) => format!("{}index.html", self.site.pages[*i].url),
+            Job::Home(lang) => format!("{}index.html", lang.prefix),
+            Job::List(spec, n) => format!("{}index.html", spec.page_url(*n)),
+            Job::Tags(lang) => format!("{}tags/index.html", lang.prefix),
+            Job::Archive(lang) => format!("{}archive/index.html", lang.prefix),
+            Job::NotFound => "404.html".into(),
+        }
+    }
+
+    /// Everything a document is made of, hashed: its pages' fingerprints
+    /// and the site's navigation. `None` for the few documents made from
+    /// the whole site, which are always rendered.
+    fn fingerprint(&self, job: &Job) -> Option<u64> {
+        match job {
+            Job::Page(i) => {
+                let p = &self.site.pages[*i];
+                Some(fingerprint((self.site_views[&p.lang].1, p.fingerprint)))
+            }
+            Job::List(spec, n) => {
+                let per_page = self.config.paginate;
+                let shown: Vec<u64> = spec.pages[spec.range(*n, per_page)]
+                    .iter()
+                    .map(|&i| self.site.pages[i].fingerprint)
+                    .collect();
+                Some(fingerprint((
+                    self.site_views[&spec.lang].1,
+                    (spec.kind, &spec.key, &spec.title, &spec.description),
+                    (&spec.content, &spec.versions, &spec.url),
+                    (*n, spec.page_count(per_page), shown),
+                )))
+            }
+            _ => None,
+        }
+    }
+
+    /// How the sitemap lists a document, if at all.
+    fn sitemap_entry(&self, job: &Job) -> Option<SitemapUrl> {
+        let newest = |lang: &str| self.site.pages_in(lang).next().map(|p| p.date);
+        Some(match job {
+            Job::Page(i) => {
+                let p = &self.site.pages[*i];
+                let lastmod = Some(p.updated.unwrap_or(p.date));
+                self.sitemap_url(&p.url, &self.page_versions(p), lastmod)
+            }
+            Job::Home(lang) => self.sitemap_url(
+                &lang.prefix,
+                &self.every_language(|l| l.prefix.clone()),
+                newest(&lang.code),
+            ),
+            Job::List(spec, n) => {
+                let lastmod = spec.pages.first().map(|&i| self.site.pages[i].date);
+                self.sitemap_url(&spec.page_url(*n), &spec.versions(*n), lastmod)
+            }
+            Job::Tags(lang) => self.sitemap_url(
+                &format!("{}tags/", lang.prefix),
+                &self.every_language(|l| format!("{}tags/", l.prefix)),
+                None,
+            ),
+            Job::Archive(lang) => self.sitemap_url(
+                &format!("{}archive/", lang.prefix),
+                &self.every_language(|l| format!("{}archive/", l.prefix)),
+                None,
+            ),
+            Job::NotFound => return None,
         })
     }
 
     /// `404.html` at the root, in the default language, linking every home.
     /// It stands for no URL: no canonical link, no alternates.
-    fn not_found(&self) -> Result<Doc, Error> {
+    fn not_found(&self) -> Result<OutputFile, Error> {
         let lang = self.config.default_language();
         let ctx = context! {
-            site => self.site_views[&lang.code].clone(),
+            site => self.site_views[&lang.code].0.clone(),
             lang => &lang.code,
             canonical => "",
             alternates => Value::from(Vec::<Value>::new()),
             switcher => Value::from(Serde(self.switcher(&lang.code, &[]))),
         };
-        let file =
-            self.render_template("404.html", ctx, "404.html".into(), Path::new("404.html"))?;
-        Ok(Doc {
-            file,
-            sitemap: None,
-        })
+        self.render_template("404.html", ctx, "404.html".into(), Path::new("404.html"))
     }
 }
 
