@@ -4,7 +4,8 @@
 //! [`content`] walks `content/`, parses front matter and Markdown
 //! ([`markdown`], [`metrics`]) and links translations; [`render`] turns the
 //! site into output files with the [`theme`]; [`output`] writes them
-//! atomically. [`build`] runs the stages; [`scaffold`] makes new sites and pages.
+//! atomically. [`build`] runs the stages; [`serve`] runs them again on every change
+//! (dev mode); [`scaffold`] makes new sites and pages.
 
 pub mod build;
 pub mod config;
@@ -16,5 +17,6 @@ pub mod metrics;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod text;
 pub mod theme;

@@ -39,6 +39,19 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Build into a temporary folder, serve it, rebuild on every change and
+    /// reload the browser.
+    Serve {
+        /// Address to listen on (loopback by default: only this machine).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include drafts and pages dated in the future.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site in DIR: site.yaml, the default theme, one article.
     Init { dir: PathBuf },
     /// Create a page bundle content/SECTION/SLUG/index.LANG.md.
@@ -79,6 +92,11 @@ fn main() -> ExitCode {
                 eprintln!("{summary}");
             })
         }
+        Command::Serve { bind, port, drafts } => unionpress::serve::serve(
+            &cli.root,
+            &unionpress::serve::ServeOptions { bind, port, drafts },
+            report_errors,
+        ),
         Command::Init { dir } => scaffold::init(&dir, &today)
             .map(|files| {
                 for f in files {
@@ -102,8 +120,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints every error, then how many; red on a terminal.
+/// Prints every error, then how many and that nothing was written.
 fn report(errors: &[Error]) {
+    print_errors(errors, "; nothing was written");
+}
+
+/// For serve: the last good site stays served.
+fn report_errors(errors: &[Error]) {
+    print_errors(
+        errors,
+        "; the last good version of the site is still served",
+    );
+}
+
+/// Prints every error (red on a terminal), then how many.
+fn print_errors(errors: &[Error], tail: &str) {
     let color = std::io::stderr().is_terminal();
     for e in errors {
         let line = e.to_string();
@@ -117,8 +148,5 @@ fn report(errors: &[Error]) {
         }
     }
     let n = errors.len();
-    eprintln!(
-        "{n} error{}; nothing was written",
-        if n == 1 { "" } else { "s" }
-    );
+    eprintln!("{n} error{}{tail}", if n == 1 { "" } else { "s" });
 }

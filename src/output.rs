@@ -2,7 +2,7 @@
 //! that replaces the output only when complete), safe (an output folder
 //! unionpress did not create is never cleared) and parallel.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -163,6 +163,122 @@ fn swap_in(staging: &Path, out: &Path, old: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// An output folder kept up to date file by file (dev mode): a file is
+/// written only when its content changed, files no longer produced are
+/// removed. Each write replaces the file in one step (written beside it,
+/// then renamed), so a server reading the folder never sees half a file.
+pub struct Mirror {
+    root: PathBuf,
+    /// What each file holds: a hash of its bytes or of its source's stamp.
+    files: HashMap<String, u64>,
+}
+
+impl Mirror {
+    /// `root` must be a folder only this mirror writes to.
+    pub fn new(root: PathBuf) -> Self {
+        Mirror {
+            root,
+            files: HashMap::new(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Makes the folder hold `files` and the `unchanged` paths it already
+    /// has, nothing else. Returns the paths written or removed, sorted.
+    pub fn apply(
+        &mut self,
+        files: &[OutputFile],
+        unchanged: &[String],
+    ) -> Result<Vec<String>, Error> {
+        let keyed: Vec<(&OutputFile, u64)> =
+            files.par_iter().map(|f| (f, content_key(f))).collect();
+        let to_write: Vec<&(&OutputFile, u64)> = keyed
+            .iter()
+            .filter(|(f, key)| self.files.get(&f.path) != Some(key))
+            .collect();
+        to_write.par_iter().try_for_each(|(f, _)| self.write(f))?;
+        let keep: HashSet<&str> = files
+            .iter()
+            .map(|f| f.path.as_str())
+            .chain(unchanged.iter().map(String::as_str))
+            .collect();
+        let mut changed: Vec<String> = to_write.iter().map(|(f, _)| f.path.clone()).collect();
+        let gone: Vec<String> = self
+            .files
+            .keys()
+            .filter(|p| !keep.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in gone {
+            let target = self.root.join(&path);
+            match fs::remove_file(&target) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&target, e)),
+            }
+            // Empty folders go too, so a deleted page's URL is a 404.
+            let mut dir = target.parent();
+            while let Some(d) = dir.filter(|d| *d != self.root) {
+                if fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+            self.files.remove(&path);
+            changed.push(path);
+        }
+        for (f, key) in keyed {
+            self.files.insert(f.path.clone(), key);
+        }
+        changed.sort();
+        Ok(changed)
+    }
+
+    fn write(&self, f: &OutputFile) -> Result<(), Error> {
+        let target = self.root.join(&f.path);
+        if let Some(dir) = target.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let tmp = target.with_file_name(format!(
+            ".{}.unionpress-tmp",
+            target.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        let _ = fs::remove_file(&tmp);
+        match &f.data {
+            Data::Bytes(b) => fs::write(&tmp, b),
+            Data::Static(b) => fs::write(&tmp, b),
+            Data::Copy(src) => fs::copy(src, &tmp).map(|_| ()),
+            Data::Cached(src) => {
+                fs::hard_link(src, &tmp).or_else(|_| fs::copy(src, &tmp).map(|_| ()))
+            }
+        }
+        .and_then(|()| fs::rename(&tmp, &target))
+        .map_err(|e| Error::io(&target, e))
+    }
+}
+
+/// What an output file holds, hashed: its bytes, or its source's path,
+/// size and modification time.
+fn content_key(f: &OutputFile) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut h = DefaultHasher::new();
+    match &f.data {
+        Data::Bytes(b) => b.hash(&mut h),
+        Data::Static(b) => b.hash(&mut h),
+        Data::Copy(src) | Data::Cached(src) => {
+            src.hash(&mut h);
+            if let Ok(meta) = fs::metadata(src) {
+                meta.len().hash(&mut h);
+                meta.modified().ok().hash(&mut h);
+            }
+        }
+    }
+    h.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +316,33 @@ mod tests {
         assert!(write_site(&out, &[OutputFile::new("index.html", "new"), bad]).is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
         assert!(!dir.path().join(".public.staging").exists());
+    }
+
+    #[test]
+    fn mirror_writes_only_what_changed_and_removes_what_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = Mirror::new(dir.path().to_path_buf());
+        let a = OutputFile::new("news/a/index.html", "a");
+        let b = OutputFile::new("news/b/index.html", "b");
+        assert_eq!(
+            m.apply(&[a.clone(), b.clone()], &[]).unwrap(),
+            ["news/a/index.html", "news/b/index.html"]
+        );
+        let a2 = OutputFile::new("news/a/index.html", "a2");
+        assert_eq!(
+            m.apply(&[a2, b.clone()], &[]).unwrap(),
+            ["news/a/index.html"]
+        );
+        // `b` left out as unchanged stays; `a` no longer produced goes,
+        // with its folder.
+        assert_eq!(
+            m.apply(&[], std::slice::from_ref(&b.path)).unwrap(),
+            ["news/a/index.html"]
+        );
+        assert!(!dir.path().join("news/a").exists());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("news/b/index.html")).unwrap(),
+            "b"
+        );
     }
 }

@@ -250,6 +250,17 @@ pub struct Cache {
     generations: u64,
 }
 
+impl Cache {
+    /// Drops what the cache holds for `path` (relative to the site root), so
+    /// it is read again even if its size and time look unchanged.
+    pub fn forget(&mut self, path: &Path) {
+        self.parsed.remove(path);
+        if let Ok(rel) = path.strip_prefix(CONTENT_DIR) {
+            self.photos.remove(&slash_path(rel));
+        }
+    }
+}
+
 struct Reuse {
     stamp: Stamp,
     deps: Vec<(String, Dep)>,

@@ -1,0 +1,286 @@
+//! `unionpress serve`: builds the site into a temporary folder, serves it,
+//! watches the sources and rebuilds what changed, and tells open pages to
+//! reload. A failed rebuild keeps the last good site served and shows its
+//! errors in the page.
+
+pub mod http;
+pub mod reload;
+pub mod session;
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::config::CONFIG_FILE;
+use crate::error::{Error, Errors};
+use reload::Hub;
+use session::{Rebuilt, Session};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub bind: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    pub drafts: bool,
+}
+
+/// Folders whose changes trigger a rebuild (with `site.yaml`).
+const WATCHED: [&str; 3] = ["content", "themes", "static"];
+
+/// Events closer together than this are one change (an editor's save is
+/// often several: write a temporary file, rename it over the old one).
+const QUIET: Duration = Duration::from_millis(20);
+/// A stream of changes is built at least this often.
+const MOST_WAIT: Duration = Duration::from_millis(300);
+
+/// Threads answering requests (event streams do not hold one).
+const WORKERS: usize = 8;
+
+enum Message {
+    Changed(Vec<PathBuf>),
+    Stop,
+}
+
+/// Runs the dev server until Ctrl-C. `report` prints a build's errors.
+pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Result<(), Errors> {
+    let root = root.canonicalize().map_err(|e| vec![Error::io(root, e)])?;
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(vec![Error::new(
+            root.join(CONFIG_FILE),
+            "no site.yaml here: run serve in a site folder or give --root",
+        )]);
+    }
+    let out = tempfile::Builder::new()
+        .prefix("unionpress-serve-")
+        .tempdir()
+        .map_err(|e| vec![Error::io(&std::env::temp_dir(), e)])?;
+    let out_root = out
+        .path()
+        .canonicalize()
+        .map_err(|e| vec![Error::io(out.path(), e)])?;
+
+    let server = tiny_http::Server::http((options.bind, options.port)).map_err(|e| {
+        vec![Error::new(
+            "--port",
+            format!(
+                "cannot listen on {}:{}: {e} (another server running? --port 0 picks a free port)",
+                options.bind, options.port
+            ),
+        )]
+    })?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| vec![Error::new("--bind", "not an IP address")])?;
+    let host = match address.ip() {
+        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    let base_url = format!("http://{host}:{}/", address.port());
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {address}: anyone who can reach this machine can read the \
+             site, drafts included. Use --bind 127.0.0.1 to keep it private"
+        );
+    }
+
+    let hub = Arc::new(Hub::default());
+    let mut session = Session::new(&root, out_root.clone(), &base_url, options.drafts);
+    match session.rebuild(&[]) {
+        Ok(r) => eprintln!("built {} pages in {} ms", r.pages, r.elapsed.as_millis()),
+        Err(errors) => {
+            report(&errors);
+            hub.errors(&errors);
+        }
+    }
+
+    let server = Arc::new(server);
+    for _ in 0..WORKERS {
+        let (server, hub, out_root) = (server.clone(), hub.clone(), out_root.clone());
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::answer(&out_root, &hub, request);
+            }
+        });
+    }
+    {
+        let hub = hub.clone();
+        std::thread::spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(15));
+                hub.ping();
+            }
+        });
+    }
+
+    let (tx, rx) = mpsc::channel();
+    let stop = tx.clone();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(Message::Stop);
+    })
+    .map_err(|e| vec![Error::new("serve", format!("cannot handle Ctrl-C: {e}"))])?;
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && !matches!(event.kind, EventKind::Access(_))
+        {
+            let _ = tx.send(Message::Changed(event.paths));
+        }
+    })
+    .map_err(|e| vec![Error::new("serve", format!("cannot watch files: {e}"))])?;
+    let mut watched = HashSet::new();
+    watch(&mut watcher, &root, &mut watched)?;
+
+    println!("serving {base_url} (Ctrl-C to stop)");
+    let _ = std::io::stdout().flush();
+    eprintln!("output in {}", out_root.display());
+
+    while let Ok(message) = rx.recv() {
+        let Message::Changed(first) = message else {
+            break;
+        };
+        // Gather the rest of the save before building.
+        let mut touched = first;
+        let started = Instant::now();
+        let mut stopping = false;
+        while started.elapsed() < MOST_WAIT {
+            match rx.recv_timeout(QUIET) {
+                Ok(Message::Changed(paths)) => touched.extend(paths),
+                Ok(Message::Stop) => {
+                    stopping = true;
+                    break;
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => {
+                    stopping = true;
+                    break;
+                }
+            }
+        }
+        if stopping {
+            break;
+        }
+        touched.retain(|p| relevant(&root, p));
+        if touched.is_empty() {
+            continue;
+        }
+        watch(&mut watcher, &root, &mut watched)?;
+        match session.rebuild(&touched) {
+            Ok(r) => {
+                eprintln!("{}", describe(&r));
+                if !r.changed.is_empty() {
+                    hub.reload(r.changed.iter().all(|p| p.ends_with(".css")));
+                }
+            }
+            Err(errors) => {
+                report(&errors);
+                hub.errors(&errors);
+            }
+        }
+    }
+    drop(watcher);
+    eprintln!("stopped");
+    drop(out);
+    Ok(())
+}
+
+/// Watches `site.yaml`'s folder (for the file, and for watched folders
+/// created later) and each watched folder that exists.
+fn watch(
+    watcher: &mut impl Watcher,
+    root: &Path,
+    watched: &mut HashSet<PathBuf>,
+) -> Result<(), Errors> {
+    let mut targets = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
+    targets.extend(
+        WATCHED
+            .iter()
+            .map(|d| root.join(d))
+            .filter(|d| d.is_dir())
+            .map(|d| (d, RecursiveMode::Recursive)),
+    );
+    for (dir, mode) in targets {
+        if !watched.contains(&dir) {
+            watcher
+                .watch(&dir, mode)
+                .map_err(|e| vec![Error::new(&dir, format!("cannot watch: {e}"))])?;
+            watched.insert(dir);
+        }
+    }
+    Ok(())
+}
+
+/// A change the site is made from: `site.yaml` or a file in a watched
+/// folder, not an editor's swap or backup file.
+fn relevant(root: &Path, path: &Path) -> bool {
+    let Ok(rel) = path.strip_prefix(root) else {
+        return false;
+    };
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if crate::content::is_ignored(&name) {
+        return false;
+    }
+    rel == Path::new(CONFIG_FILE)
+        || rel
+            .components()
+            .next()
+            .is_some_and(|c| WATCHED.iter().any(|w| c.as_os_str() == *w))
+}
+
+fn describe(r: &Rebuilt) -> String {
+    let first: Vec<&str> = r.changed.iter().take(3).map(String::as_str).collect();
+    let more = r.changed.len().saturating_sub(first.len());
+    format!(
+        "rebuilt in {} ms: {} file{} changed{}{}",
+        r.elapsed.as_millis(),
+        r.changed.len(),
+        if r.changed.len() == 1 { "" } else { "s" },
+        if first.is_empty() {
+            String::new()
+        } else {
+            format!(" ({}", first.join(", "))
+        },
+        match (first.is_empty(), more) {
+            (true, _) => String::new(),
+            (false, 0) => ")".into(),
+            (false, n) => format!(" and {n} more)"),
+        }
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_sources_trigger_a_rebuild() {
+        let root = Path::new("/site");
+        for yes in [
+            "/site/site.yaml",
+            "/site/content/news/a/index.zh.md",
+            "/site/themes/default/static/style.css",
+            "/site/static/logo.png",
+        ] {
+            assert!(relevant(root, Path::new(yes)), "{yes}");
+        }
+        for no in [
+            "/site/public/index.html",
+            "/site/.unionpress-cache/images/x.jpg",
+            "/site/content/news/a/.index.zh.md.swp",
+            "/site/content/news/a/index.zh.md~",
+            "/site/README.md",
+            "/elsewhere/site.yaml",
+        ] {
+            assert!(!relevant(root, Path::new(no)), "{no}");
+        }
+    }
+}

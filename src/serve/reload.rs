@@ -1,0 +1,186 @@
+//! Live reload over Server-Sent Events. Every HTML page served gets a small
+//! script that listens on [`EVENTS_PATH`]: after a rebuild the page reloads
+//! (or, when only stylesheets changed, swaps them in place); after a failed
+//! build it shows the errors over the page until the next good build.
+
+use std::io::Write;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+use crate::error::Error;
+
+/// The reserved path of the event stream; no site file is served there.
+pub const EVENTS_PATH: &str = "/_unionpress/events";
+
+/// An error as the overlay shows it.
+#[derive(Debug, Clone, Serialize)]
+struct Shown {
+    path: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// What the browser should show: the site at `version`, or errors.
+#[derive(Debug, Clone, Default, Serialize)]
+struct State {
+    version: u64,
+    errors: Vec<Shown>,
+}
+
+/// The open event streams and the state new ones are told first.
+#[derive(Default)]
+pub struct Hub {
+    clients: Mutex<Vec<Box<dyn Write + Send>>>,
+    state: Mutex<State>,
+}
+
+impl Hub {
+    /// The version pages served now carry.
+    pub fn version(&self) -> u64 {
+        self.state.lock().map_or(0, |s| s.version)
+    }
+
+    /// Takes a connection that asked for the event stream: answers with the
+    /// stream's headers and the current state, then keeps it for events.
+    pub fn subscribe(&self, mut stream: Box<dyn Write + Send>) {
+        let state = self.state.lock().map(|s| s.clone()).unwrap_or_default();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
+                    Cache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+        let hello = event("hello", &state);
+        if stream.write_all(head.as_bytes()).is_ok()
+            && stream.write_all(hello.as_bytes()).is_ok()
+            && stream.flush().is_ok()
+            && let Ok(mut clients) = self.clients.lock()
+        {
+            clients.push(stream);
+        }
+    }
+
+    /// A good build: pages reload, or swap stylesheets when `css_only`.
+    pub fn reload(&self, css_only: bool) {
+        let data = {
+            let Ok(mut state) = self.state.lock() else {
+                return;
+            };
+            // After errors the page must reload whatever changed.
+            let css_only = css_only && state.errors.is_empty();
+            state.version += 1;
+            state.errors.clear();
+            #[derive(Serialize)]
+            struct Reload {
+                version: u64,
+                css_only: bool,
+            }
+            event(
+                "reload",
+                &Reload {
+                    version: state.version,
+                    css_only,
+                },
+            )
+        };
+        self.send(&data);
+    }
+
+    /// A failed build: pages show `errors` until the next good build.
+    pub fn errors(&self, errors: &[Error]) {
+        let data = {
+            let Ok(mut state) = self.state.lock() else {
+                return;
+            };
+            state.errors = errors
+                .iter()
+                .map(|e| Shown {
+                    path: e.path.to_string_lossy().replace('\\', "/"),
+                    line: e.line,
+                    column: e.column,
+                    message: e.message.clone(),
+                })
+                .collect();
+            event("errors", &*state)
+        };
+        self.send(&data);
+    }
+
+    /// A comment line, so dead connections are noticed and dropped.
+    pub fn ping(&self) {
+        self.send(": ping\n\n");
+    }
+
+    fn send(&self, data: &str) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain_mut(|c| c.write_all(data.as_bytes()).is_ok() && c.flush().is_ok());
+        }
+    }
+}
+
+fn event(name: &str, data: &impl Serialize) -> String {
+    let json = serde_json::to_string(data).unwrap_or_else(|_| "{}".into());
+    format!("event: {name}\ndata: {json}\n\n")
+}
+
+/// The script added to every HTML page in dev mode.
+const SCRIPT: &str = include_str!("live.js");
+
+/// `html` with the live-reload script before `</body>` (or at the end).
+pub fn inject(html: &[u8], version: u64) -> Vec<u8> {
+    let script = format!(
+        "<script data-unionpress-live>window.__unionpressVersion={version};{SCRIPT}</script>"
+    );
+    let at = find_last_ci(html, b"</body>").unwrap_or(html.len());
+    let mut out = Vec::with_capacity(html.len() + script.len());
+    out.extend_from_slice(&html[..at]);
+    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    out
+}
+
+fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    (0..=haystack.len().checked_sub(needle.len())?)
+        .rev()
+        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_goes_before_the_closing_body_tag() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></BODY></html>", 3)).unwrap();
+        assert!(out.starts_with("<html><body><p>x</p><script data-unionpress-live>"));
+        assert!(out.contains("__unionpressVersion=3;"));
+        assert!(out.ends_with("</script></BODY></html>"));
+        let bare = String::from_utf8(inject(b"<p>no body", 1)).unwrap();
+        assert!(bare.starts_with("<p>no body<script"));
+    }
+
+    #[test]
+    fn a_new_stream_hears_the_state_then_each_event() {
+        #[derive(Clone, Default)]
+        struct Sink(std::sync::Arc<Mutex<Vec<u8>>>);
+        impl Write for Sink {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let hub = Hub::default();
+        hub.errors(&[Error::new("content/a.md", "bad").at(3, 1)]);
+        let sink = Sink::default();
+        hub.subscribe(Box::new(sink.clone()));
+        hub.reload(true);
+        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+        assert!(text.contains(
+            "event: hello\ndata: {\"version\":0,\"errors\":[{\"path\":\"content/a.md\",\"line\":3"
+        ));
+        // The reload after errors is a full one, whatever changed.
+        assert!(text.contains("event: reload\ndata: {\"version\":1,\"css_only\":false}"));
+    }
+}
