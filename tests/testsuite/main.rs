@@ -18,6 +18,7 @@ mod not_found;
 mod output;
 mod photos;
 mod scaffold;
+mod serve;
 mod sitemap;
 mod summaries;
 mod support;

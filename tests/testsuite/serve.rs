@@ -1,0 +1,735 @@
+//! `serve`: the dev server as a browser and an attacker see it (raw HTTP
+//! over TCP, so nothing normalises the requests), and incremental rebuilds
+//! checked against clean builds after every kind of edit.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use crate::support::{BIN, Page, Site, md, tree};
+
+const ZH: &str = "content/news/a/index.zh.md";
+const EN: &str = "content/news/a/index.en.md";
+
+/// A small bilingual site with a tag, a static file and a photo.
+fn site() -> Site {
+    Site::new()
+        .file(
+            ZH,
+            md(
+                "title: 劳动竞赛开幕\ndate: 2021-12-31\ntags: [劳动竞赛]",
+                "正文第一段。\n\n![现场](p.jpg)\n",
+            ),
+        )
+        .file(
+            EN,
+            md(
+                "title: Contest opens\ntags: [Contests]",
+                "First paragraph.\n",
+            ),
+        )
+        .file("content/news/a/p.jpg", crate::support::small_jpeg())
+        .file(
+            "content/news/b.zh.md",
+            md("title: 第二篇\ndate: 2021-11-01", "第二篇正文。\n"),
+        )
+        .file("static/robots-extra.txt", "hello\n")
+}
+
+/// A running `unionpress serve --port 0`, stopped with Ctrl-C on drop.
+struct Server {
+    child: Child,
+    url: String,
+    /// The folder it serves.
+    out: PathBuf,
+    stderr: Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Server {
+    fn start(site: &Site, args: &[&str]) -> Server {
+        let mut child = Command::new(BIN)
+            .arg("--root")
+            .arg(site.root())
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start unionpress serve");
+        let (tx, stderr) = mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("read the URL line");
+        let url = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+        let mut server = Server {
+            child,
+            url,
+            out: PathBuf::new(),
+            stderr,
+            seen: Vec::new(),
+        };
+        let out = server.wait_for(|l| l.starts_with("output in "));
+        server.out = PathBuf::from(out.trim_start_matches("output in "));
+        server
+    }
+
+    /// The next stderr line matching `pred` (10 s at most).
+    fn wait_for(&mut self, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if pred(&line) {
+                        return line;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no such line; stderr so far:\n{}", self.seen.join("\n"));
+    }
+
+    /// Waits for the rebuild after an edit, and for quiet after it (an
+    /// editor's save may come as several events).
+    fn rebuilt(&mut self) -> String {
+        let line = self.wait_for(|l| l.starts_with("rebuilt") || l.contains("error"));
+        let mut last = line;
+        while let Ok(more) = self.stderr.recv_timeout(Duration::from_millis(400)) {
+            self.seen.push(more.clone());
+            last = more;
+        }
+        last
+    }
+
+    fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Sends raw bytes, returns the raw answer (until the server closes).
+    fn raw(&self, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        stream.write_all(request).unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    /// `METHOD target` with `Connection: close`.
+    fn request(&self, method: &str, target: &str) -> Answer {
+        let raw = self.raw(
+            format!("{method} {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        Answer::parse(&raw)
+    }
+
+    fn get(&self, target: &str) -> Answer {
+        self.request("GET", target)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        interrupt(&self.child);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+/// Ctrl-C.
+fn interrupt(child: &Child) {
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+}
+
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+impl Answer {
+    fn parse(raw: &str) -> Answer {
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((raw, ""));
+        let mut lines = head.lines();
+        let status = lines
+            .next()
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("no status line in {raw:?}"));
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+            .collect();
+        Answer {
+            status,
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers.get(name).map_or("", String::as_str)
+    }
+
+    fn html(&self) -> Page {
+        Page {
+            name: "served page".into(),
+            doc: scraper::Html::parse_document(&self.body),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Serving
+
+#[test]
+fn serves_pages_with_charset_and_no_caching_and_the_reload_script() {
+    let server = Server::start(&site(), &[]);
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(home.header("cache-control"), "no-store");
+    let page = home.html();
+    assert_eq!(page.attr("html", "lang"), "zh-CN");
+    assert!(
+        page.has("script[data-unionpress-live]"),
+        "live reload script"
+    );
+    // Links and canonical URLs point at the server itself.
+    assert_eq!(
+        page.attr("link[rel=canonical]", "href"),
+        format!("{}/", server.url)
+    );
+    for (path, kind) in [
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/atom.xml", "application/xml; charset=utf-8"),
+        ("/robots-extra.txt", "text/plain; charset=utf-8"),
+    ] {
+        let a = server.get(path);
+        assert_eq!((a.status, a.header("content-type")), (200, kind), "{path}");
+        assert!(!a.body.contains("unionpress-live"), "{path}: no script");
+    }
+    // The photo is served as its variants; its bytes are a JPEG.
+    let src = server.get("/news/a/").html().attr("main img", "src");
+    let photo = server.raw(format!("GET {src} HTTP/1.1\r\nConnection: close\r\n\r\n").as_bytes());
+    assert!(photo.starts_with("HTTP/1.1 200"), "{src}");
+    assert!(photo.contains("Content-Type: image/jpeg"), "{src}");
+}
+
+#[test]
+fn unicode_paths_work_percent_encoded() {
+    let server = Server::start(&site(), &[]);
+    // As browsers send them. (A raw UTF-8 request line is not HTTP: the
+    // connection is closed, see the malformed requests test.)
+    for target in [
+        "/tags/%E5%8A%B3%E5%8A%A8%E7%AB%9E%E8%B5%9B/",
+        "/tags/%e5%8a%b3%e5%8a%a8%e7%ab%9e%e8%b5%9b/",
+    ] {
+        let a = server.get(target);
+        assert_eq!(a.status, 200, "{target}");
+        assert_eq!(a.html().text("h1"), "标签：劳动竞赛", "{target}");
+    }
+}
+
+#[test]
+fn folders_without_a_trailing_slash_redirect_keeping_the_query() {
+    let server = Server::start(&site(), &[]);
+    let a = server.get("/news?page=1");
+    assert_eq!(a.status, 301);
+    assert_eq!(a.header("location"), "/news/?page=1");
+    let a = server.get("/en/news/a");
+    assert_eq!((a.status, a.header("location")), (301, "/en/news/a/"));
+}
+
+#[test]
+fn misses_get_the_sites_404_page_with_status_404() {
+    let server = Server::start(&site(), &[]);
+    let a = server.get("/no/such/page/");
+    assert_eq!(a.status, 404);
+    assert_eq!(a.header("content-type"), "text/html; charset=utf-8");
+    let built = site().build().ok();
+    assert_eq!(
+        a.html().text("h1"),
+        built.html("404.html").text("h1"),
+        "the site's own 404 page"
+    );
+}
+
+#[test]
+fn head_answers_headers_only() {
+    let server = Server::start(&site(), &[]);
+    let get = server.get("/news/a/");
+    let head = server.request("HEAD", "/news/a/");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-type"), "text/html; charset=utf-8");
+    assert_eq!(head.header("content-length"), get.body.len().to_string());
+    assert_eq!(head.body, "", "no body");
+    assert_eq!(server.request("POST", "/").status, 405);
+}
+
+#[test]
+fn no_request_reaches_a_file_outside_the_served_folder() {
+    let site = site().file("secret.txt", "TOP SECRET");
+    let server = Server::start(&site, &[]);
+    let secret = site.path("secret.txt");
+    let absolute = secret.to_str().unwrap();
+    for target in [
+        "/../secret.txt",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/%2e%2e%2fsecret.txt",
+        "/news/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/news\\..\\..\\secret.txt",
+        "/%5c%2e%2e%5csecret.txt",
+        "/./../secret.txt",
+        "//etc/passwd",
+        absolute,
+        &format!("/{absolute}"),
+        "/%00/etc/passwd",
+        "/%ff%fe",
+        "secret.txt",
+        "http://x/../secret.txt",
+    ] {
+        let a = server.get(target);
+        assert!(
+            matches!(a.status, 400 | 404),
+            "{target}: status {}",
+            a.status
+        );
+        assert!(!a.body.contains("TOP SECRET"), "{target}");
+        assert!(!a.body.contains("root:"), "{target}");
+    }
+    // The site's sources are not served either.
+    for target in ["/site.yaml", "/content/news/a/index.zh.md", "/news/a/p.jpg"] {
+        assert_eq!(server.get(target).status, 404, "{target}");
+    }
+}
+
+#[test]
+fn malformed_requests_and_many_connections_never_stop_the_server() {
+    let server = Server::start(&site(), &[]);
+    for garbage in [
+        &b"HELLO\r\n\r\n"[..],
+        b"GET\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"\x00\x01\x02\xff\xfe\r\n\r\n",
+        b"GET / HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+        b"GET /%zz HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "GET /tags/劳动竞赛/ HTTP/1.1\r\nConnection: close\r\n\r\n".as_bytes(),
+    ] {
+        let _ = server.raw(garbage);
+    }
+    // Half a request, then the client goes away.
+    {
+        let mut s = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+        s.write_all(b"GET /news/ HT").unwrap();
+    }
+    // A header far too long.
+    let long = format!(
+        "GET / HTTP/1.1\r\nX: {}\r\nConnection: close\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    let _ = server.raw(long.as_bytes());
+
+    let port = server.port();
+    let threads: Vec<_> = (0..64)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                let target = if i % 2 == 0 { "/" } else { "/en/" };
+                s.write_all(
+                    format!("GET {target} HTTP/1.1\r\nConnection: close\r\n\r\n").as_bytes(),
+                )
+                .unwrap();
+                let mut answer = String::new();
+                let _ = s.read_to_string(&mut answer);
+                answer.starts_with("HTTP/1.1 200")
+            })
+        })
+        .collect();
+    let ok = threads
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .filter(|&b| b)
+        .count();
+    assert_eq!(ok, 64, "every concurrent request answered");
+    assert_eq!(server.get("/").status, 200, "still answering");
+}
+
+#[test]
+fn the_served_folder_is_temporary_and_public_is_never_touched() {
+    let site = site();
+    let mut server = Server::start(&site, &[]);
+    assert!(!site.exists("public"), "serve does not write public/");
+    assert!(server.out.join("index.html").is_file());
+    assert!(!server.out.starts_with(site.root()));
+    interrupt(&server.child);
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "Ctrl-C stops it cleanly: {status:?}");
+    assert!(!server.out.exists(), "its folder is removed");
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let first = Server::start(&site(), &[]);
+    let port = first.port().to_string();
+    let run = site().run(&["serve", "--port", &port]).fails();
+    assert!(
+        run.stderr.contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--port 0"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------
+// Incremental rebuilds
+
+/// The served folder equals a clean build with the server's base URL.
+#[track_caller]
+fn assert_same_as_clean_build(site: &Site, server: &Server, step: &str, drafts: bool) {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    let mut args = vec!["--base-url", &server.url, "--out", out.to_str().unwrap()];
+    if drafts {
+        args.push("--drafts");
+    }
+    site.build_with(&args).ok();
+    let mut clean = tree(&out);
+    clean.remove(".unionpress-output");
+    let served = tree(&server.out);
+    let only_clean: Vec<&String> = clean.keys().filter(|k| !served.contains_key(*k)).collect();
+    let only_served: Vec<&String> = served.keys().filter(|k| !clean.contains_key(*k)).collect();
+    assert!(
+        only_clean.is_empty() && only_served.is_empty(),
+        "after {step}: missing from the served folder {only_clean:?}; not in a clean build {only_served:?}"
+    );
+    for (path, bytes) in &clean {
+        assert!(
+            served[path] == *bytes,
+            "after {step}: {path} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
+            String::from_utf8_lossy(&served[path]),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+/// A change an editor makes to the site.
+type Edit = Box<dyn Fn(&Site)>;
+
+/// The default theme copied into the site (as `init` writes it), so its
+/// templates and stylesheet can be edited.
+fn copy_theme_in(site: &Site) {
+    let scratch = tempfile::tempdir().unwrap();
+    let new = scratch.path().join("new");
+    site.run(&["init", new.to_str().unwrap()]).ok();
+    std::fs::rename(new.join("themes"), site.path("themes")).unwrap();
+}
+
+#[test]
+fn after_every_kind_of_edit_the_served_site_equals_a_clean_build() {
+    let site = site();
+    let mut server = Server::start(&site, &[]);
+    assert_same_as_clean_build(&site, &server, "the first build", false);
+
+    let steps: Vec<(&str, Edit)> = vec![
+        (
+            "editing an article's text",
+            Box::new(|s| {
+                s.write(
+                    ZH,
+                    md(
+                        "title: 劳动竞赛开幕\ndate: 2021-12-31\ntags: [劳动竞赛]",
+                        "改过的正文。\n\n![现场](p.jpg)\n",
+                    ),
+                )
+            }),
+        ),
+        (
+            "changing a title (lists, feeds, switchers)",
+            Box::new(|s| {
+                s.write(
+                    EN,
+                    md(
+                        "title: The contest opens\ntags: [Contests]",
+                        "First paragraph.\n",
+                    ),
+                )
+            }),
+        ),
+        (
+            "changing tags",
+            Box::new(|s| {
+                s.write(
+                    ZH,
+                    md(
+                        "title: 劳动竞赛开幕\ndate: 2021-12-31\ntags: [技能大赛, 职工]",
+                        "改过的正文。\n\n![现场](p.jpg)\n",
+                    ),
+                )
+            }),
+        ),
+        (
+            "adding an article",
+            Box::new(|s| {
+                s.write(
+                    "content/news/c/index.zh.md",
+                    md(
+                        "title: 新文章\ndate: 2022-01-05\ntags: [职工]",
+                        "新的正文。\n",
+                    ),
+                )
+            }),
+        ),
+        (
+            "translating it",
+            Box::new(|s| {
+                s.write(
+                    "content/news/c/index.en.md",
+                    md("title: New article", "New text.\n"),
+                )
+            }),
+        ),
+        (
+            "renaming an article's folder",
+            Box::new(|s| {
+                std::fs::rename(s.path("content/news/c"), s.path("content/news/renamed")).unwrap()
+            }),
+        ),
+        (
+            "changing a date (order in every list)",
+            Box::new(|s| {
+                s.write(
+                    "content/news/b.zh.md",
+                    md("title: 第二篇\ndate: 2023-03-01", "第二篇正文。\n"),
+                )
+            }),
+        ),
+        ("deleting a translation", Box::new(|s| s.remove(EN))),
+        (
+            "replacing a photo",
+            Box::new(|s| s.write("content/news/a/p.jpg", crate::support::jpeg(64, 48))),
+        ),
+        (
+            "adding a section intro",
+            Box::new(|s| {
+                s.write(
+                    "content/news/_index.zh.md",
+                    md("title: 要闻", "本栏目介绍。\n"),
+                )
+            }),
+        ),
+        (
+            "editing a template",
+            Box::new(|s| {
+                let page = s.read("themes/default/templates/page.html");
+                s.write(
+                    "themes/default/templates/page.html",
+                    page.replace("<article", "<!-- edited --><article"),
+                );
+            }),
+        ),
+        (
+            "editing the stylesheet",
+            Box::new(|s| {
+                let css = s.read("themes/default/static/style.css");
+                s.write(
+                    "themes/default/static/style.css",
+                    format!("{css}\nbody {{ outline: 0 }}\n"),
+                );
+            }),
+        ),
+        (
+            "adding a static file",
+            Box::new(|s| s.write("static/extra/file.txt", "more\n")),
+        ),
+        (
+            "changing site.yaml",
+            Box::new(|s| {
+                s.write(
+                    "site.yaml",
+                    crate::support::SITE_YAML.replace("工会新闻", "职工之家") + "paginate: 1\n",
+                )
+            }),
+        ),
+        (
+            "deleting an article",
+            Box::new(|s| s.remove("content/news/b.zh.md")),
+        ),
+    ];
+    copy_theme_in(&site);
+    let line = server.rebuilt();
+    assert!(line.starts_with("rebuilt"), "{line}");
+    assert_same_as_clean_build(&site, &server, "copying the theme in", false);
+
+    for (step, edit) in steps {
+        edit(&site);
+        let line = server.rebuilt();
+        assert!(line.starts_with("rebuilt"), "after {step}: {line}");
+        assert_same_as_clean_build(&site, &server, step, false);
+    }
+}
+
+#[test]
+fn a_one_article_edit_renders_only_what_shows_that_article() {
+    let mut site = site();
+    for i in 0..30 {
+        site = site.file(
+            &format!("content/news/n{i:02}.zh.md"),
+            md(
+                &format!("title: 第{i}篇\ndate: 2021-10-{:02}", i % 28 + 1),
+                "导语。\n\n正文。\n",
+            ),
+        );
+    }
+    let mut server = Server::start(&site, &[]);
+    // The body (not the lead paragraph, which is its summary) of an older
+    // article, away from the home page and the feed.
+    site.write(
+        "content/news/n00.zh.md",
+        md("title: 第0篇\ndate: 2021-10-01", "导语。\n\n改过的正文。\n"),
+    );
+    let line = server.rebuilt();
+    // Its page changes; the list page showing it keeps its bytes (the
+    // card did not change), so it is not written.
+    assert!(line.contains("news/n00/index.html"), "{line}");
+    assert!(!line.contains("news/page/"), "{line}");
+    let changed: usize = line
+        .split(": ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX);
+    assert_eq!(changed, 1, "{line}");
+}
+
+#[test]
+fn a_build_error_keeps_the_last_good_site_and_is_announced() {
+    let site = site();
+    let mut server = Server::start(&site, &[]);
+    let before = server.get("/news/a/").body;
+
+    // Listen for events first.
+    let mut events = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    events
+        .write_all(b"GET /_unionpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut events = BufReader::new(events);
+    let mut read_event = |name: &str| -> String {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            events.read_line(&mut line).expect("an event");
+            if line.trim() == format!("event: {name}") {
+                let mut data = String::new();
+                events.read_line(&mut data).unwrap();
+                return data.trim_start_matches("data: ").trim().to_string();
+            }
+        }
+    };
+    assert_eq!(read_event("hello"), r#"{"version":0,"errors":[]}"#);
+
+    site.write(ZH, md("title: 劳动竞赛开幕\ndate: 2021-13-45", "正文。\n"));
+    let line = server.rebuilt();
+    assert!(line.contains("still served"), "{line}");
+    let errors: serde_json::Value = serde_json::from_str(&read_event("errors")).unwrap();
+    let first = &errors["errors"][0];
+    assert_eq!(first["path"], ZH);
+    assert_eq!(first["line"], 3, "{errors}");
+    assert!(
+        first["message"].as_str().unwrap().contains("date"),
+        "{errors}"
+    );
+    assert_eq!(server.get("/news/a/").body, before, "the last good page");
+
+    site.write(ZH, md("title: 修好了\ndate: 2021-12-31", "正文。\n"));
+    server.rebuilt();
+    let reload: serde_json::Value = serde_json::from_str(&read_event("reload")).unwrap();
+    assert_eq!(reload["css_only"], false);
+    assert_eq!(server.get("/news/a/").html().text("h1"), "修好了");
+}
+
+#[test]
+fn a_stylesheet_edit_is_announced_as_css_only() {
+    let site = site();
+    copy_theme_in(&site);
+    let mut server = Server::start(&site, &[]);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    events
+        .write_all(b"GET /_unionpress/events HTTP/1.1\r\n\r\n")
+        .unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let css = site.read("themes/default/static/style.css");
+    site.write(
+        "themes/default/static/style.css",
+        format!("{css}\nh1 {{ color: red }}\n"),
+    );
+    let line = server.rebuilt();
+    assert_eq!(
+        line,
+        line.replace("index.html", ""),
+        "no page changed: {line}"
+    );
+    let mut text = String::new();
+    let mut events = BufReader::new(events);
+    while !text.contains("event: reload") {
+        events.read_line(&mut text).unwrap();
+    }
+    events.read_line(&mut text).unwrap();
+    assert!(text.contains(r#""css_only":true"#), "{text}");
+    assert!(server.get("/style.css").body.contains("h1 { color: red }"));
+}
+
+#[test]
+fn drafts_are_served_with_drafts_only() {
+    let site = site().file(
+        "content/news/draft.zh.md",
+        md("title: 草稿\ndate: 2021-12-01\ndraft: true", "未完成。\n"),
+    );
+    let plain = Server::start(&site, &[]);
+    assert_eq!(plain.get("/news/draft/").status, 404);
+    drop(plain);
+    let with = Server::start(&site, &["--drafts"]);
+    assert_eq!(with.get("/news/draft/").status, 200);
+}
