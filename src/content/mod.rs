@@ -124,7 +124,8 @@ pub struct Asset {
 #[derive(Debug, Clone)]
 pub struct Site {
     /// Newest first; pages of one date by key, then language order.
-    pub pages: Vec<Page>,
+    /// Shared with the dev server's cache of linked pages.
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<SectionIndex>,
     pub assets: Vec<Asset>,
     /// The photos published pages use, to be processed.
@@ -133,7 +134,10 @@ pub struct Site {
 
 impl Site {
     pub fn pages_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Page> + 'a {
-        self.pages.iter().filter(move |p| p.lang == lang)
+        self.pages
+            .iter()
+            .map(|p| &**p)
+            .filter(move |p| p.lang == lang)
     }
 
     pub fn section_index(&self, key: &str, lang: &str) -> Option<&SectionIndex> {
@@ -243,21 +247,48 @@ type Probe = Result<Arc<Photo>, String>;
 /// and the files they refer to are unchanged (dev mode keeps one between
 /// rebuilds; a build starts without). Files with errors are not kept: they
 /// are read again every time until fixed.
+///
+/// A new cache checks every file's size and time. Once the caller has
+/// loaded with it, it trusts the caller to [`Cache::forget`] each file that
+/// changed (dev mode passes on the watcher's events), so a rebuild after
+/// one edit neither walks nor stats thousands of files.
 #[derive(Default)]
 pub struct Cache {
     photos: HashMap<String, (Stamp, Probe)>,
     parsed: HashMap<PathBuf, Reuse>,
     generations: u64,
+    /// The last walk of `content/`, while no file was added or removed.
+    listing: Option<(Vec<SourceFile>, Vec<Asset>)>,
+    trusted: bool,
+    /// Pages made from each group of translations, by its fingerprint.
+    linked: HashMap<u64, Vec<Arc<Page>>>,
 }
 
 impl Cache {
     /// Drops what the cache holds for `path` (relative to the site root), so
-    /// it is read again even if its size and time look unchanged.
-    pub fn forget(&mut self, path: &Path) {
+    /// it is read again even if its size and time look unchanged. A file
+    /// that appeared or went away (or a folder) makes the next load walk
+    /// `content/` again.
+    pub fn forget(&mut self, root: &Path, path: &Path) {
         self.parsed.remove(path);
-        if let Ok(rel) = path.strip_prefix(CONTENT_DIR) {
-            self.photos.remove(&slash_path(rel));
+        let Ok(rel) = path.strip_prefix(CONTENT_DIR) else {
+            return;
+        };
+        let rel = slash_path(rel);
+        self.photos.remove(&rel);
+        let listed = self.listing.as_ref().is_some_and(|(sources, assets)| {
+            sources.iter().any(|s| s.source == path) || assets.iter().any(|a| a.path == rel)
+        });
+        if !listed || !root.join(path).is_file() {
+            self.listing = None;
         }
+    }
+
+    /// Checks every file again on the next load (the watcher may have
+    /// missed changes).
+    pub fn distrust(&mut self) {
+        self.trusted = false;
+        self.listing = None;
     }
 }
 
@@ -283,15 +314,29 @@ pub fn load_with(
     options: LoadOptions,
     mut cache: Option<&mut Cache>,
 ) -> Result<Site, LoadError> {
-    let (sources, assets) = discover(config)?;
+    let listing = cache.as_ref().and_then(|c| c.listing.clone());
+    let (sources, assets) = match listing {
+        Some(listing) => listing,
+        None => {
+            let listing = discover(config)?;
+            if let Some(c) = cache.as_deref_mut() {
+                c.listing = Some(listing.clone());
+            }
+            listing
+        }
+    };
     let previous = cache.as_deref();
+    let trusted = previous.is_some_and(|c| c.trusted);
     let probed: Vec<(&str, Option<Stamp>, Probe)> = assets
         .par_iter()
         .filter(|a| images::is_raster(&a.path))
         .map(|a| {
+            let cached = previous.and_then(|c| c.photos.get(&a.path));
+            if let (true, Some((stamp, probe))) = (trusted, cached) {
+                return (a.path.as_str(), Some(*stamp), probe.clone());
+            }
             let stamp = previous.and_then(|_| Stamp::of(&a.source));
-            let reused = previous
-                .and_then(|c| c.photos.get(&a.path))
+            let reused = cached
                 .filter(|(s, _)| Some(*s) == stamp)
                 .map(|(_, r)| r.clone());
             let result =
@@ -320,8 +365,14 @@ pub fn load_with(
                     source,
                 };
             };
-            let stamp = Stamp::of(&config.root.join(&source));
-            let reusable = cache.parsed.get(&source).filter(|r| {
+            let cached = cache.parsed.get(&source);
+            // Trusted, an entry is current unless forgotten; else its stamp
+            // is checked. Either way, so are the files it refers to.
+            let stamp = match cached {
+                Some(r) if trusted => Some(r.stamp),
+                _ => Stamp::of(&config.root.join(&source)),
+            };
+            let reusable = cached.filter(|r| {
                 Some(r.stamp) == stamp && r.deps.iter().all(|(p, d)| Dep::of(&files, p) == *d)
             });
             if let Some(r) = reusable {
@@ -363,6 +414,7 @@ pub fn load_with(
         let mut result = read.result;
         if !read.reused
             && let Ok(Parsed::Page(p)) = &mut result
+            && let Some(p) = Arc::get_mut(p)
         {
             generations += 1;
             p.generation = if caching { generations } else { i as u64 };
@@ -390,9 +442,10 @@ pub fn load_with(
         }
         parsed.push(result);
     }
-    if let Some(cache) = cache {
+    if let Some(cache) = cache.as_deref_mut() {
         cache.parsed = kept;
         cache.generations = generations;
+        cache.trusted = true;
         cache.photos = probed
             .iter()
             .filter_map(|(path, stamp, r)| Some((path.to_string(), ((*stamp)?, r.clone()))))
@@ -403,7 +456,7 @@ pub fn load_with(
     let mut sections = Vec::new();
     for p in parsed {
         match p {
-            Ok(Parsed::Page(p)) => pages.push(*p),
+            Ok(Parsed::Page(p)) => pages.push(p),
             Ok(Parsed::Section(s)) => sections.push(s),
             Err(e) => errors.extend(e),
         }
@@ -413,7 +466,13 @@ pub fn load_with(
         let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &*p.body)));
         return Err(LoadError { errors, photos });
     }
-    let pages = link(config, pages, &sections, options)?;
+    let pages = link(
+        config,
+        pages,
+        &sections,
+        options,
+        cache.map(|c| &mut c.linked),
+    )?;
     // Photos are published as processed variants only (never the original,
     // which may carry GPS data); other files are copied as they are.
     let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &*p.body)));
@@ -561,7 +620,8 @@ fn looks_like_language(s: &str) -> bool {
 
 #[derive(Clone)]
 enum Parsed {
-    Page(Box<ParsedPage>),
+    /// Shared with the dev server's cache of parsed files.
+    Page(Arc<ParsedPage>),
     Section(SectionIndex),
 }
 
@@ -643,7 +703,7 @@ fn parse_file(
             let fm = fm_result.map_err(|e| errors.push(e));
             let body = body_result.map_err(|e| errors.extend(e));
             match (fm, body) {
-                (Ok(fm), Ok(body)) if errors.is_empty() => Ok(Parsed::Page(Box::new(ParsedPage {
+                (Ok(fm), Ok(body)) if errors.is_empty() => Ok(Parsed::Page(Arc::new(ParsedPage {
                     file,
                     fm,
                     cover,
@@ -732,13 +792,16 @@ fn yaml_to_json(path: &Path, extra: serde_yaml::Mapping) -> Result<serde_json::V
 }
 
 /// Links translations, applies inheritance, drops drafts and future pages,
-/// gives URLs and finds duplicate URLs.
+/// gives URLs and finds duplicate URLs. Groups of translations are made in
+/// parallel; with `linked` (dev mode), a group whose files are unchanged is
+/// taken from it as it was made last time.
 fn link(
     config: &Config,
-    parsed: Vec<ParsedPage>,
+    parsed: Vec<Arc<ParsedPage>>,
     sections: &[SectionIndex],
     options: LoadOptions,
-) -> Result<Vec<Page>, Errors> {
+    linked: Option<&mut HashMap<u64, Vec<Arc<Page>>>>,
+) -> Result<Vec<Arc<Page>>, Errors> {
     let lang_order = |code: &str| {
         config
             .languages
@@ -746,73 +809,53 @@ fn link(
             .position(|l| l.code == code)
             .unwrap_or(usize::MAX)
     };
-    let mut groups: BTreeMap<String, Vec<ParsedPage>> = BTreeMap::new();
-    for p in parsed {
-        groups.entry(p.file.key.clone()).or_default().push(p);
+    let mut groups: BTreeMap<&str, Vec<Arc<ParsedPage>>> = BTreeMap::new();
+    for p in &parsed {
+        groups.entry(&p.file.key).or_default().push(p.clone());
     }
-    let now = chrono::Utc::now().fixed_offset();
-    // A plain date is published on that day where the site is built, not at
-    // midnight UTC (which is 8 a.m. in China).
-    let today = chrono::Local::now().date_naive();
+    let previous = linked.as_deref();
+    // Each group: its fingerprint, whether to keep it, its pages.
+    let made: Vec<(u64, bool, Linked)> = groups
+        .into_par_iter()
+        .map(|(_, mut group)| {
+            group.sort_by_key(|p| lang_order(&p.file.lang));
+            // A page is made of its group's files only: they fingerprint it.
+            let mut hasher = std::hash::DefaultHasher::new();
+            for p in &group {
+                (&p.file.source, p.generation).hash(&mut hasher);
+            }
+            let fingerprint = hasher.finish();
+            if let Some(pages) = previous.and_then(|l| l.get(&fingerprint)) {
+                return (fingerprint, true, Ok(pages.clone()));
+            }
+            match link_group(config, group, fingerprint, options) {
+                // Kept only when nothing was left out: a page dated
+                // tomorrow is looked at again on the next rebuild.
+                Ok((pages, complete)) => (
+                    fingerprint,
+                    complete,
+                    Ok(pages.into_iter().map(Arc::new).collect()),
+                ),
+                Err(e) => (fingerprint, false, Err(e)),
+            }
+        })
+        .collect();
     let mut errors = Vec::new();
     let mut pages = Vec::new();
-    for (_, mut group) in groups {
-        group.sort_by_key(|p| lang_order(&p.file.lang));
-        // A page is made of its group's files only: they fingerprint it.
-        let mut hasher = std::hash::DefaultHasher::new();
-        for p in &group {
-            (&p.file.source, p.generation).hash(&mut hasher);
-        }
-        let fingerprint = hasher.finish();
-        // The original: the default language's version, else the first.
-        let original_fm = group[0].fm.clone();
-        let original_cover = group[0].cover.clone();
-        let mut built = Vec::new();
-        for (i, p) in group.into_iter().enumerate() {
-            let is_cjk_lang =
-                is_cjk_locale(&config.language(&p.file.lang).expect("checked").locale);
-            let mut fm = p.fm;
-            let mut cover = p.cover;
-            if i > 0 {
-                inherit(&mut fm, &original_fm, is_cjk_lang);
-                if cover.is_none() {
-                    cover = original_cover.clone();
+    let mut kept = HashMap::new();
+    for (fingerprint, keep, result) in made {
+        match result {
+            Ok(group) => {
+                if previous.is_some() && keep {
+                    kept.insert(fingerprint, group.clone());
                 }
+                pages.extend(group);
             }
-            let Some(date) = fm.date else {
-                errors.push(Error::new(&p.file.source, "missing `date` (YYYY-MM-DD)").at(1, 1));
-                continue;
-            };
-            let draft = fm.draft.unwrap_or(false);
-            let future = if date.date_only {
-                date.naive_date() > today
-            } else {
-                date.at > now
-            };
-            if !options.drafts && (draft || future) {
-                continue;
-            }
-            match page_url(config, &p.file, fm.slug.as_deref()) {
-                Ok(url) => built.push(make_page(config, p.file, fm, cover, p.body, date, url)),
-                Err(e) => errors.push(e),
-            }
+            Err(e) => errors.extend(e),
         }
-        let translations: Vec<Translation> = built
-            .iter()
-            .map(|p: &Page| Translation {
-                lang: p.lang.clone(),
-                url: p.url.clone(),
-            })
-            .collect();
-        for mut page in built {
-            page.fingerprint = fingerprint;
-            page.translations = translations
-                .iter()
-                .filter(|t| t.lang != page.lang)
-                .cloned()
-                .collect();
-            pages.push(page);
-        }
+    }
+    if let Some(linked) = linked {
+        *linked = kept;
     }
     check_duplicate_urls(config, &pages, sections, &mut errors);
     if !errors.is_empty() {
@@ -826,6 +869,78 @@ fn link(
             .then_with(|| lang_order(&a.lang).cmp(&lang_order(&b.lang)))
     });
     Ok(pages)
+}
+
+type Linked = Result<Vec<Arc<Page>>, Errors>;
+
+/// One article in every language it has, sorted in language order. Also
+/// says whether every file made a page (none left out as a draft or for
+/// its date).
+fn link_group(
+    config: &Config,
+    group: Vec<Arc<ParsedPage>>,
+    fingerprint: u64,
+    options: LoadOptions,
+) -> Result<(Vec<Page>, bool), Errors> {
+    let now = chrono::Utc::now().fixed_offset();
+    // A plain date is published on that day where the site is built, not at
+    // midnight UTC (which is 8 a.m. in China).
+    let today = chrono::Local::now().date_naive();
+    let mut errors = Vec::new();
+    let files = group.len();
+    // The original: the default language's version, else the first.
+    let original_fm = group[0].fm.clone();
+    let original_cover = group[0].cover.clone();
+    let mut built = Vec::new();
+    for (i, p) in group.into_iter().enumerate() {
+        let p = Arc::unwrap_or_clone(p);
+        let is_cjk_lang = is_cjk_locale(&config.language(&p.file.lang).expect("checked").locale);
+        let mut fm = p.fm;
+        let mut cover = p.cover;
+        if i > 0 {
+            inherit(&mut fm, &original_fm, is_cjk_lang);
+            if cover.is_none() {
+                cover = original_cover.clone();
+            }
+        }
+        let Some(date) = fm.date else {
+            errors.push(Error::new(&p.file.source, "missing `date` (YYYY-MM-DD)").at(1, 1));
+            continue;
+        };
+        let draft = fm.draft.unwrap_or(false);
+        let future = if date.date_only {
+            date.naive_date() > today
+        } else {
+            date.at > now
+        };
+        if !options.drafts && (draft || future) {
+            continue;
+        }
+        match page_url(config, &p.file, fm.slug.as_deref()) {
+            Ok(url) => built.push(make_page(config, p.file, fm, cover, p.body, date, url)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let translations: Vec<Translation> = built
+        .iter()
+        .map(|p: &Page| Translation {
+            lang: p.lang.clone(),
+            url: p.url.clone(),
+        })
+        .collect();
+    for page in &mut built {
+        page.fingerprint = fingerprint;
+        page.translations = translations
+            .iter()
+            .filter(|t| t.lang != page.lang)
+            .cloned()
+            .collect();
+    }
+    let complete = built.len() == files;
+    Ok((built, complete))
 }
 
 fn is_cjk_locale(locale: &str) -> bool {
@@ -955,7 +1070,7 @@ fn og_image(config: &Config, cover: Option<&CoverImage>, body: &Rendered) -> Opt
 /// Two sources that would write the same URL are an error naming both.
 fn check_duplicate_urls(
     config: &Config,
-    pages: &[Page],
+    pages: &[Arc<Page>],
     sections: &[SectionIndex],
     errors: &mut Errors,
 ) {
@@ -969,7 +1084,7 @@ fn check_duplicate_urls(
         };
         seen.insert(url, &s.source);
     }
-    let mut sorted: Vec<&Page> = pages.iter().collect();
+    let mut sorted: Vec<&Page> = pages.iter().map(|p| &**p).collect();
     sorted.sort_by(|a, b| a.source.cmp(&b.source));
     for p in sorted {
         if let Some(other) = seen.insert(p.url.clone(), &p.source) {

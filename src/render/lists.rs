@@ -84,7 +84,7 @@ pub fn sections_in(site: &Site, lang: &str) -> Vec<String> {
 }
 
 /// Indices of `lang`'s pages in `site.pages` (newest first).
-fn indices_in<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
+pub(super) fn indices_in<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
     site.pages
         .iter()
         .enumerate()
@@ -207,21 +207,9 @@ impl Renderer<'_> {
             content: index.map(|s| s.html.clone()).unwrap_or_default(),
             url: link(self.config, &lang.prefix),
         };
-        let mine: Vec<usize> = indices_in(site, &lang.code).collect();
-        let lead = mine
-            .iter()
-            .copied()
-            .find(|&i| site.pages[i].featured)
-            .or(mine.first().copied());
-        let latest: Vec<Value> = mine
-            .iter()
-            .filter(|&&i| Some(i) != lead)
-            .take(self.config.paginate)
-            .map(|&i| self.card(i))
-            .collect();
-        let figures = site
-            .pages_in(&lang.code)
-            .find(|p| !p.body.metrics.is_empty());
+        let (lead, latest, figures) = self.home_parts(lang);
+        let latest: Vec<Value> = latest.into_iter().map(|i| self.card(i)).collect();
+        let figures = figures.map(|i| &site.pages[i]);
         let versions = self.every_language(|l| l.prefix.clone());
         let ctx = minijinja::context! {
             section => Value::from(Serde(&view)),
@@ -240,6 +228,22 @@ impl Renderer<'_> {
             format!("{}index.html", lang.prefix),
             &shown,
         )
+    }
+
+    /// What the home page shows: the lead story (the newest featured, else
+    /// the newest), the latest others and the newest page with key figures.
+    pub(super) fn home_parts(&self, lang: &Language) -> (Option<usize>, Vec<usize>, Option<usize>) {
+        let site = self.site;
+        let lead = indices_in(site, &lang.code)
+            .find(|&i| site.pages[i].featured)
+            .or_else(|| indices_in(site, &lang.code).next());
+        let latest = indices_in(site, &lang.code)
+            .filter(|&i| Some(i) != lead)
+            .take(self.config.paginate)
+            .collect();
+        let figures =
+            indices_in(site, &lang.code).find(|&i| !site.pages[i].body.metrics.is_empty());
+        (lead, latest, figures)
     }
 
     /// `/tags/`: every tag of the language with its number of articles.
@@ -319,12 +323,17 @@ impl Renderer<'_> {
 }
 
 /// Tags of one language: URL path → (name as first written, page indices).
-fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String, Vec<usize>)> {
+pub(super) fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String, Vec<usize>)> {
     let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    // A few dozen tags on thousands of pages: each slugified once.
+    let mut urls: std::collections::HashMap<&str, String> = Default::default();
     for i in indices_in(site, &lang.code) {
         for tag in &site.pages[i].tags {
+            let url = urls
+                .entry(tag.as_str())
+                .or_insert_with(|| tag_url(lang, tag));
             let entry = tags
-                .entry(tag_url(lang, tag))
+                .entry(url.clone())
                 .or_insert_with(|| (tag.clone(), Vec::new()));
             if entry.1.last() != Some(&i) {
                 entry.1.push(i);

@@ -46,19 +46,28 @@ struct Renderer<'a> {
     theme_dir: &'a Path,
     /// `site` for templates, by language code, and a hash of it.
     site_views: BTreeMap<String, (Value, u64)>,
-    /// Each page's list card, converted once when first needed, in
-    /// `site.pages` order.
-    cards: Vec<OnceLock<Value>>,
+    /// Each page's list card, converted once when first needed (or taken
+    /// from the memo), in `site.pages` order.
+    cards: Vec<OnceLock<Card>>,
+    previous: Option<&'a Memo>,
 }
 
 /// A document's path, fingerprint, and its file (`None`: unchanged).
 type Outcome = (String, Option<u64>, Result<Option<OutputFile>, Error>);
 
 /// What dev mode remembers of the last render: each document's output path
-/// and a fingerprint of everything it was made from. A document whose
-/// fingerprint has not changed is not rendered again.
+/// and a fingerprint of everything it was made from (a document whose
+/// fingerprint has not changed is not rendered again), and each page's list
+/// card with a hash of it, by page fingerprint and URL (so lists are
+/// fingerprinted by what they show, not by the whole pages).
 #[derive(Debug, Clone, Default)]
-pub struct Memo(HashMap<String, u64>);
+pub struct Memo {
+    documents: HashMap<String, u64>,
+    cards: HashMap<(u64, String), Card>,
+}
+
+/// A page's list card for templates, and a hash of its content.
+type Card = (Value, u64);
 
 /// The result of [`render_with`].
 pub struct Rendered {
@@ -101,6 +110,7 @@ pub fn render_with(
         theme_dir: &theme.dir,
         site_views,
         cards: site.pages.iter().map(|_| OnceLock::new()).collect(),
+        previous,
     };
 
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
@@ -119,10 +129,10 @@ pub fn render_with(
         .par_iter()
         .map(|job| {
             let path = r.path(job);
-            let fp = r.fingerprint(job);
+            let fp = previous.and_then(|_| r.fingerprint(job));
             let same = previous
                 .zip(fp)
-                .is_some_and(|(m, fp)| m.0.get(&path) == Some(&fp));
+                .is_some_and(|(m, fp)| m.documents.get(&path) == Some(&fp));
             let file = if same { Ok(None) } else { r.run(job).map(Some) };
             (path, fp, file)
         })
@@ -133,9 +143,12 @@ pub fn render_with(
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
     let mut unchanged = Vec::new();
     let mut memo = Memo::default();
+    if previous.is_some() {
+        memo.cards = r.keep_cards();
+    }
     for (path, fp, file) in rendered {
         if let Some(fp) = fp {
-            memo.0.insert(path.clone(), fp);
+            memo.documents.insert(path.clone(), fp);
         }
         match file {
             Ok(Some(file)) => files.push(file),
@@ -361,16 +374,46 @@ impl Renderer<'_> {
 
     /// Page `i`'s list card, converted for templates on first use.
     fn card(&self, i: usize) -> Value {
-        self.cards[i]
-            .get_or_init(|| {
-                let p = &self.site.pages[i];
-                Value::from(Serde(views::card(
-                    self.config,
-                    language(self.config, &p.lang),
-                    p,
-                )))
+        self.card_and_hash(i).0.clone()
+    }
+
+    fn card_and_hash(&self, i: usize) -> &Card {
+        self.cards[i].get_or_init(|| {
+            let p = &self.site.pages[i];
+            let key = (p.fingerprint, p.url.clone());
+            if let Some(card) = self.previous.and_then(|m| m.cards.get(&key)) {
+                return card.clone();
+            }
+            let view = views::card(self.config, language(self.config, &p.lang), p);
+            // Hashed only in dev mode, where lists are fingerprinted.
+            let hash = match self.previous {
+                Some(_) => fingerprint(serde_json::to_string(&view).unwrap_or_default()),
+                None => 0,
+            };
+            (Value::from(Serde(view)), hash)
+        })
+    }
+
+    /// The cards of this render, and those of the previous one for pages
+    /// no list showed this time.
+    fn keep_cards(&self) -> HashMap<(u64, String), Card> {
+        self.site
+            .pages
+            .iter()
+            .zip(&self.cards)
+            .filter_map(|(p, card)| {
+                let key = (p.fingerprint, p.url.clone());
+                let card = card
+                    .get()
+                    .cloned()
+                    .or_else(|| self.previous?.cards.get(&key).cloned())?;
+                Some((key, card))
             })
-            .clone()
+            .collect()
+    }
+
+    fn card_hashes(&self, pages: impl Iterator<Item = usize>) -> Vec<u64> {
+        pages.map(|i| self.card_and_hash(i).1).collect()
     }
 
     /// The output path of a document.
@@ -385,9 +428,8 @@ impl Renderer<'_> {
         }
     }
 
-    /// Everything a document is made of, hashed: its pages' fingerprints
-    /// and the site's navigation. `None` for the few documents made from
-    /// the whole site, which are always rendered.
+    /// Everything a document is made of, hashed: the site's navigation and
+    /// its page's fingerprint, or the cards it lists.
     fn fingerprint(&self, job: &Job) -> Option<u64> {
         match job {
             Job::Page(i) => {
@@ -396,10 +438,7 @@ impl Renderer<'_> {
             }
             Job::List(spec, n) => {
                 let per_page = self.config.paginate;
-                let shown: Vec<u64> = spec.pages[spec.range(*n, per_page)]
-                    .iter()
-                    .map(|&i| self.site.pages[i].fingerprint)
-                    .collect();
+                let shown = self.card_hashes(spec.pages[spec.range(*n, per_page)].iter().copied());
                 Some(fingerprint((
                     self.site_views[&spec.lang].1,
                     (spec.kind, &spec.key, &spec.title, &spec.description),
@@ -407,7 +446,28 @@ impl Renderer<'_> {
                     (*n, spec.page_count(per_page), shown),
                 )))
             }
-            _ => None,
+            Job::Home(lang) => {
+                let (lead, latest, figures) = self.home_parts(lang);
+                let index = self.site.section_index("", &lang.code);
+                Some(fingerprint((
+                    self.site_views[&lang.code].1,
+                    index.map(|s| (&s.title, &s.description, &s.html)),
+                    self.card_hashes(lead.into_iter().chain(latest)),
+                    figures.map(|i| self.site.pages[i].fingerprint),
+                )))
+            }
+            Job::Archive(lang) => Some(fingerprint((
+                self.site_views[&lang.code].1,
+                self.card_hashes(lists::indices_in(self.site, &lang.code)),
+            ))),
+            Job::Tags(lang) => {
+                let tags: Vec<(String, String, usize)> = lists::tags_in(self.site, lang)
+                    .into_iter()
+                    .map(|(url, (name, pages))| (url, name, pages.len()))
+                    .collect();
+                Some(fingerprint((self.site_views[&lang.code].1, tags)))
+            }
+            Job::NotFound => Some(self.site_views[&self.config.default_language().code].1),
         }
     }
 

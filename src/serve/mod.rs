@@ -126,11 +126,20 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         let _ = stop.send(Message::Stop);
     })
     .map_err(|e| vec![Error::new("serve", format!("cannot handle Ctrl-C: {e}"))])?;
+    let rescan_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event
-            && !matches!(event.kind, EventKind::Access(_))
-        {
-            let _ = tx.send(Message::Changed(event.paths));
+        match event {
+            // Events were lost: the root stands for "check everything".
+            Ok(event) if event.need_rescan() => {
+                let _ = tx.send(Message::Changed(vec![rescan_root.clone()]));
+            }
+            Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
+                let _ = tx.send(Message::Changed(event.paths));
+            }
+            Ok(_) => {}
+            Err(_) => {
+                let _ = tx.send(Message::Changed(vec![rescan_root.clone()]));
+            }
         }
     })
     .map_err(|e| vec![Error::new("serve", format!("cannot watch files: {e}"))])?;
@@ -229,7 +238,8 @@ fn relevant(root: &Path, path: &Path) -> bool {
     if crate::content::is_ignored(&name) {
         return false;
     }
-    rel == Path::new(CONFIG_FILE)
+    rel.as_os_str().is_empty()
+        || rel == Path::new(CONFIG_FILE)
         || rel
             .components()
             .next()

@@ -63,8 +63,8 @@ impl Session {
     }
 
     /// Brings the served folder up to date. `touched` are the files the
-    /// watcher reported: they are read again even if their size and time
-    /// look the same. On error the folder keeps the last good site.
+    /// watcher reported (the site root itself: it lost track): only they
+    /// are read again. On error the folder keeps the last good site.
     pub fn rebuild(&mut self, touched: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
         let config = Config::load(&self.root)
@@ -85,8 +85,11 @@ impl Session {
             self.theme_hash = theme_hash;
         }
         for path in touched {
-            if let Ok(rel) = path.strip_prefix(&self.root) {
-                self.cache.forget(rel);
+            match path.strip_prefix(&self.root) {
+                // The watcher lost track (its queue overflowed): check all.
+                Ok(rel) if rel.as_os_str().is_empty() => self.cache.distrust(),
+                Ok(rel) => self.cache.forget(&self.root, rel),
+                Err(_) => {}
             }
         }
         let options = LoadOptions {
