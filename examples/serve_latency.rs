@@ -76,6 +76,7 @@ fn main() {
     std::fs::write(&article, &original).unwrap();
     std::thread::sleep(Duration::from_millis(500));
     let _ = server.kill();
+    let _ = server.wait();
     times.sort_by(f64::total_cmp);
     println!(
         "save to reload event over {edits} edits: median {:.1} ms, min {:.1} ms, max {:.1} ms",
