@@ -43,9 +43,12 @@ const MOST_WAIT: Duration = Duration::from_millis(300);
 const WORKERS: usize = 8;
 
 enum Message {
-    Changed(Vec<PathBuf>),
+    Changed(EventKind, Vec<PathBuf>),
     Stop,
 }
+
+/// The event kind sent when the watcher lost track of changes.
+const RESCAN: EventKind = EventKind::Any;
 
 /// Runs the dev server until Ctrl-C. `report` prints a build's errors.
 pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Result<(), Errors> {
@@ -131,14 +134,13 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         match event {
             // Events were lost: the root stands for "check everything".
             Ok(event) if event.need_rescan() => {
-                let _ = tx.send(Message::Changed(vec![rescan_root.clone()]));
+                let _ = tx.send(Message::Changed(RESCAN, vec![rescan_root.clone()]));
             }
-            Ok(event) if !matches!(event.kind, EventKind::Access(_)) => {
-                let _ = tx.send(Message::Changed(event.paths));
+            Ok(event) => {
+                let _ = tx.send(Message::Changed(event.kind, event.paths));
             }
-            Ok(_) => {}
             Err(_) => {
-                let _ = tx.send(Message::Changed(vec![rescan_root.clone()]));
+                let _ = tx.send(Message::Changed(RESCAN, vec![rescan_root.clone()]));
             }
         }
     })
@@ -151,16 +153,21 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
     eprintln!("output in {}", out_root.display());
 
     while let Ok(message) = rx.recv() {
-        let Message::Changed(first) = message else {
+        let Message::Changed(kind, paths) = message else {
             break;
         };
-        // Gather the rest of the save before building.
-        let mut touched = first;
+        // Gather the rest of the save before building, and wait for files
+        // being written to be closed: an editor that truncates and then
+        // writes must not have its empty file built.
+        let mut touched = Vec::new();
+        let mut writing = HashSet::new();
+        note(kind, paths, &mut touched, &mut writing);
         let started = Instant::now();
         let mut stopping = false;
         while started.elapsed() < MOST_WAIT {
             match rx.recv_timeout(QUIET) {
-                Ok(Message::Changed(paths)) => touched.extend(paths),
+                Ok(Message::Changed(kind, paths)) => note(kind, paths, &mut touched, &mut writing),
+                Err(RecvTimeoutError::Timeout) if !writing.is_empty() => {}
                 Ok(Message::Stop) => {
                     stopping = true;
                     break;
@@ -183,9 +190,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         match session.rebuild(&touched) {
             Ok(r) => {
                 eprintln!("{}", describe(&r));
-                if !r.changed.is_empty() {
-                    hub.reload(r.changed.iter().all(|p| p.ends_with(".css")));
-                }
+                hub.built(&r.changed);
             }
             Err(errors) => {
                 report(&errors);
@@ -197,6 +202,29 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
     eprintln!("stopped");
     drop(out);
     Ok(())
+}
+
+/// Takes in one watcher event: what it touched, and which files are open
+/// for writing (written to, not yet closed).
+fn note(
+    kind: EventKind,
+    paths: Vec<PathBuf>,
+    touched: &mut Vec<PathBuf>,
+    writing: &mut HashSet<PathBuf>,
+) {
+    use notify::event::{AccessKind, AccessMode, ModifyKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+            for p in &paths {
+                writing.remove(p);
+            }
+        }
+        // Reading a file changes nothing.
+        EventKind::Access(_) => return,
+        EventKind::Modify(ModifyKind::Data(_)) => writing.extend(paths.iter().cloned()),
+        _ => {}
+    }
+    touched.extend(paths);
 }
 
 /// Watches `site.yaml`'s folder (for the file, and for watched folders

@@ -58,12 +58,19 @@ impl Hub {
         }
     }
 
-    /// A good build: pages reload, or swap stylesheets when `css_only`.
-    pub fn reload(&self, css_only: bool) {
+    /// A good build that changed the output files `changed`: pages reload,
+    /// or swap stylesheets when only stylesheets changed. Errors showing
+    /// are cleared even when the fix gave back the same site (an undone
+    /// typo).
+    pub fn built(&self, changed: &[String]) {
         let data = {
             let Ok(mut state) = self.state.lock() else {
                 return;
             };
+            if changed.is_empty() && state.errors.is_empty() {
+                return;
+            }
+            let css_only = !changed.is_empty() && changed.iter().all(|p| p.ends_with(".css"));
             // After errors the page must reload whatever changed.
             let css_only = css_only && state.errors.is_empty();
             state.version += 1;
@@ -174,7 +181,7 @@ mod tests {
         hub.errors(&[Error::new("content/a.md", "bad").at(3, 1)]);
         let sink = Sink::default();
         hub.subscribe(Box::new(sink.clone()));
-        hub.reload(true);
+        hub.built(&["style.css".to_string()]);
         let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
         assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
         assert!(text.contains(
@@ -182,5 +189,19 @@ mod tests {
         ));
         // The reload after errors is a full one, whatever changed.
         assert!(text.contains("event: reload\ndata: {\"version\":1,\"css_only\":false}"));
+        // Now a stylesheet alone swaps; nothing changed is no event.
+        hub.built(&["style.css".to_string()]);
+        hub.built(&[]);
+        let text = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        assert!(text.ends_with("event: reload\ndata: {\"version\":2,\"css_only\":true}\n\n"));
+    }
+
+    #[test]
+    fn fixing_an_error_reloads_even_when_nothing_changed() {
+        let hub = Hub::default();
+        hub.errors(&[Error::new("content/a.md", "bad").at(3, 1)]);
+        hub.built(&[]);
+        assert_eq!(hub.version(), 1);
+        assert!(hub.state.lock().unwrap().errors.is_empty());
     }
 }

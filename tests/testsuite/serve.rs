@@ -689,6 +689,36 @@ fn a_build_error_keeps_the_last_good_site_and_is_announced() {
 }
 
 #[test]
+fn undoing_a_typo_clears_the_errors_though_the_site_is_unchanged() {
+    let site = site();
+    let mut server = Server::start(&site, &[]);
+    let good = site.read(ZH);
+    site.write(ZH, good.replace("date: 2021-12-31", "date: 2021-12-32"));
+    assert!(server.rebuilt().contains("still served"));
+    site.write(ZH, &good);
+    let line = server.rebuilt();
+    assert!(
+        line.starts_with("rebuilt") && line.contains("0 files changed"),
+        "{line}"
+    );
+    // A page opened now is told the site is fine, not shown old errors.
+    let mut events = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    events
+        .write_all(b"GET /_unionpress/events HTTP/1.1\r\n\r\n")
+        .unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut text = String::new();
+    let mut events = BufReader::new(events);
+    while !text.contains("event: hello") {
+        events.read_line(&mut text).unwrap();
+    }
+    events.read_line(&mut text).unwrap();
+    assert!(text.contains(r#""errors":[]"#), "{text}");
+}
+
+#[test]
 fn a_stylesheet_edit_is_announced_as_css_only() {
     let site = site();
     copy_theme_in(&site);
