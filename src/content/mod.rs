@@ -241,13 +241,15 @@ pub fn load(config: &Config, options: LoadOptions) -> Result<Site, LoadError> {
     })
 }
 
-/// The photos pages use (body and cover), each once.
+/// The photos pages use (body, links and cover), each once.
 fn photo_jobs<'a>(
     pages: impl Iterator<Item = (&'a PathBuf, &'a Option<CoverImage>, &'a Rendered)>,
 ) -> Vec<images::Job> {
     images::jobs(pages.flat_map(|(source, cover, body)| {
         let photos = body.images.iter().filter_map(|i| i.photo.clone());
+        let linked = body.links.iter().filter_map(|l| l.photo.clone());
         photos
+            .chain(linked)
             .chain(cover.iter().filter_map(|c| c.photo.clone()))
             .map(move |photo| (photo, source.clone()))
     }))
@@ -764,7 +766,8 @@ fn check_duplicate_urls(
                     &p.source,
                     format!("duplicate URL /{}: {} has it too", p.url, other.display()),
                 )
-                .at(1, 1),
+                .at(1, 1)
+                .code("duplicate-url"),
             );
         }
     }

@@ -1,0 +1,363 @@
+//! Links, images and anchors of every page resolve to something the build
+//! writes, and aliases do not take another document's address. What exists
+//! comes from [`render::output_paths`], the renderer's own list.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::source_line;
+use crate::config::Config;
+use crate::content::Page;
+use crate::content::Site;
+use crate::error::{Error, Errors};
+use crate::render::OutputPaths;
+use crate::render::views::index_file;
+use crate::text::percent_decode;
+use crate::theme::Theme;
+
+/// What a link may point at.
+struct Targets<'a> {
+    base_path: &'a str,
+    /// Every file the build writes, decoded.
+    files: HashSet<&'a str>,
+    /// Articles by URL path (`news/x/`), for anchors into them.
+    pages: HashMap<&'a str, &'a Page>,
+    /// Ids the article template gives every article (`main`).
+    template_ids: HashSet<String>,
+}
+
+/// Where a link leads.
+enum Target<'a> {
+    /// Another site, `mailto:`: not checked.
+    External,
+    Page(&'a Page),
+    /// A file or document that is not an article (a list, a feed, a PDF).
+    File,
+    /// Nothing is published there; why, for the message.
+    Missing(String),
+}
+
+/// Every broken link, image and anchor of the pages, and aliases that take
+/// the address of another document or alias.
+pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPaths) -> Errors {
+    let targets = Targets {
+        base_path: &config.base_path,
+        files: out.files.iter().map(String::as_str).collect(),
+        pages: site.pages.iter().map(|p| (p.url.as_str(), p)).collect(),
+        template_ids: template_ids(theme, "page.html"),
+    };
+    let mut errors: Errors = site
+        .pages
+        .par_iter()
+        .flat_map_iter(|p| targets.page(config, p))
+        .collect();
+    errors.extend(aliases(config, site, out));
+    errors.extend(duplicates(&out.files));
+    errors
+}
+
+impl<'a> Targets<'a> {
+    /// The broken links, images and anchors of one page.
+    fn page(&self, config: &Config, page: &'a Page) -> Errors {
+        let mut errors = Vec::new();
+        let mut own_ids: Option<HashSet<String>> = None;
+        for link in &page.body.links {
+            let (target, fragment) = self.resolve(page, &link.href);
+            let at = |message: String, code| {
+                Error::new(&page.source, message)
+                    .at(link.line, link.column)
+                    .code(code)
+            };
+            match target {
+                Target::Missing(why) => errors.push(at(
+                    format!("broken link `{}`: {why}", link.href),
+                    "broken-link",
+                )),
+                Target::Page(target) => {
+                    let Some(id) = fragment.filter(|f| !f.is_empty()) else {
+                        continue;
+                    };
+                    let id = percent_decode(id);
+                    let found = if std::ptr::eq(target, page) {
+                        let ids = own_ids.get_or_insert_with(|| self.ids(page));
+                        ids.contains(&id).then_some(()).ok_or_else(|| {
+                            format!(
+                                "no heading or element on this page has the id `{id}`{}",
+                                did_you_mean(&id, ids)
+                            )
+                        })
+                    } else {
+                        let ids = self.ids(target);
+                        ids.contains(&id).then_some(()).ok_or_else(|| {
+                            format!(
+                                "{} has no heading or element with the id `{id}`{}",
+                                target.source.display(),
+                                did_you_mean(&id, &ids)
+                            )
+                        })
+                    };
+                    if let Err(why) = found {
+                        errors.push(at(
+                            format!("broken anchor `{}`: {why}", link.href),
+                            "broken-anchor",
+                        ));
+                    }
+                }
+                Target::External | Target::File => {}
+            }
+        }
+        for image in page.body.images.iter().filter(|i| i.photo.is_none()) {
+            if let (Target::Missing(why), _) = self.resolve(page, &image.url) {
+                errors.push(
+                    Error::new(&page.source, format!("broken image `{}`: {why}", image.src))
+                        .at(image.line, image.column)
+                        .code("broken-image"),
+                );
+            }
+        }
+        if let Some(cover) = page.cover.as_ref().filter(|c| c.photo.is_none())
+            && let (Target::Missing(why), _) = self.resolve(page, &cover.url)
+        {
+            let line = source_line(config, &page.source, "cover:");
+            errors.push(
+                Error::new(&page.source, format!("broken cover `{}`: {why}", cover.url))
+                    .at(line, 1)
+                    .code("broken-image"),
+            );
+        }
+        errors
+    }
+
+    /// What `href`, as published on `page`, points at, and its fragment.
+    fn resolve(&self, page: &'a Page, href: &'a str) -> (Target<'a>, Option<&'a str>) {
+        if href.starts_with("//") || has_scheme(href) {
+            return (Target::External, None);
+        }
+        let (rest, fragment) = match href.split_once('#') {
+            Some((r, f)) => (r, Some(f)),
+            None => (href, None),
+        };
+        let path = rest.split('?').next().unwrap_or(rest);
+        let joined = if path.is_empty() {
+            return (Target::Page(page), fragment);
+        } else if path.starts_with('/') {
+            match path.strip_prefix(self.base_path) {
+                Some(inside) => inside.to_string(),
+                None => {
+                    let why = format!(
+                        "the site is published under {}, so its addresses start with it",
+                        self.base_path
+                    );
+                    return (Target::Missing(why), fragment);
+                }
+            }
+        } else {
+            format!("{}{path}", page.url)
+        };
+        let Some(normal) = normalize(&percent_decode(&joined)) else {
+            let why = "it leads above the site's root".to_string();
+            return (Target::Missing(why), fragment);
+        };
+        let target = match self.find(&normal) {
+            Some(file) => match file.strip_suffix("index.html") {
+                Some(url) => self
+                    .pages
+                    .get(url)
+                    .map_or(Target::File, |p| Target::Page(p)),
+                None => Target::File,
+            },
+            None => Target::Missing(format!(
+                "nothing is published at {}{normal}",
+                self.base_path
+            )),
+        };
+        (target, fragment)
+    }
+
+    /// The file a decoded path relative to the site root is served from: a
+    /// folder's `index.html` (also without its final `/`, as hosts redirect).
+    fn find(&self, path: &str) -> Option<&'a str> {
+        let candidates = if path.is_empty() || path.ends_with('/') {
+            vec![index_file(path)]
+        } else {
+            vec![path.to_string(), index_file(&format!("{path}/"))]
+        };
+        candidates
+            .iter()
+            .find_map(|c| self.files.get(c.as_str()).copied())
+    }
+
+    /// Every id on an article: its text's (headings, `{#custom}`, footnotes,
+    /// HTML) and its template's.
+    fn ids(&self, page: &Page) -> HashSet<String> {
+        let mut ids = self.template_ids.clone();
+        ids.extend(ids_in(&page.body.html));
+        ids
+    }
+}
+
+/// Aliases that take the address of another document, or of another alias.
+fn aliases(config: &Config, site: &Site, out: &OutputPaths) -> Errors {
+    let page_files: HashMap<String, &Path> = site
+        .pages
+        .iter()
+        .map(|p| (index_file(&p.url), p.source.as_path()))
+        .collect();
+    let files: HashSet<&str> = out.files.iter().map(String::as_str).collect();
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, alias, path) in &out.aliases {
+        let page = &site.pages[*i];
+        let taken = if let Some(owner) = page_files.get(path) {
+            Some(format!("it is the address of {}", owner.display()))
+        } else if files.contains(path.as_str()) {
+            Some(format!("the build writes {path} there already"))
+        } else {
+            seen.insert(path, &page.source)
+                .map(|other| format!("{} has the same alias", other.display()))
+        };
+        if let Some(why) = taken {
+            let line = source_line(config, &page.source, alias);
+            errors.push(
+                Error::new(&page.source, format!("alias `{alias}` collides: {why}"))
+                    .at(line, 1)
+                    .code("alias-collision"),
+            );
+        }
+    }
+    errors
+}
+
+/// Two sources that write one file (a static file with a page's path).
+fn duplicates(files: &[String]) -> Errors {
+    let mut sorted: Vec<&str> = files.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| {
+            Error::new(
+                w[0],
+                "two sources write this output file (a static file the same as a page?)",
+            )
+            .code("duplicate-url")
+        })
+        .collect()
+}
+
+/// `mailto:x`, `https://…`: a URL with a scheme.
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// `news/x/../y/./` → `news/y/`; None when `..` leads above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, s) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *s {
+            "." | "" if !last => {}
+            ".." => {
+                parts.pop()?;
+                if last {
+                    parts.push("");
+                }
+            }
+            "." => parts.push(""),
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The values of the `id="…"` attributes in `html` (template expressions
+/// left out).
+fn ids_in(html: &str) -> impl Iterator<Item = String> + '_ {
+    html.match_indices(" id=\"").filter_map(move |(i, m)| {
+        let rest = &html[i + m.len()..];
+        let value = &rest[..rest.find('"')?];
+        (!value.contains('{')).then(|| unescape(value))
+    })
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The literal ids of template `name` and the templates it extends and
+/// includes.
+fn template_ids(theme: &Theme, name: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut todo = vec![name.to_string()];
+    let mut done = HashSet::new();
+    while let Some(name) = todo.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some((_, source)) = theme.templates.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
+        ids.extend(ids_in(source));
+        for keyword in ["extends \"", "include \""] {
+            for (i, m) in source.match_indices(keyword) {
+                let rest = &source[i + m.len()..];
+                if let Some(end) = rest.find('"') {
+                    todo.push(rest[..end].to_string());
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// "; did you mean `x`?" for the nearest of `known`, if one is near.
+fn did_you_mean(id: &str, known: &HashSet<String>) -> String {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(id, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+        .min()
+        .map(|(_, k)| format!("; did you mean `{k}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_normalize_like_a_browser() {
+        assert_eq!(normalize("news/x/../y/").as_deref(), Some("news/y/"));
+        assert_eq!(normalize("news/x/./a.pdf").as_deref(), Some("news/x/a.pdf"));
+        assert_eq!(normalize("news/x/..").as_deref(), Some("news/"));
+        assert_eq!(normalize("en/news/x/../../../").as_deref(), Some(""));
+        assert_eq!(normalize("news/x/../../../y/"), None);
+        assert_eq!(normalize("").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn schemes_and_ids() {
+        assert!(has_scheme("mailto:a@b.org"));
+        assert!(has_scheme("https://x.org/"));
+        assert!(!has_scheme("news/x:y/"));
+        assert!(!has_scheme("/a:b"));
+        let ids: Vec<String> =
+            ids_in("<h2 id=\"以思想\">x</h2><div id=\"a&amp;b\"><p id=\"{{ x }}\">").collect();
+        assert_eq!(ids, ["以思想", "a&b"]);
+    }
+}
