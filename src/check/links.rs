@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -22,17 +23,21 @@ struct Targets<'a> {
     base_path: &'a str,
     /// Every file the build writes, decoded.
     files: HashSet<&'a str>,
-    /// Articles by URL path (`news/x/`), for anchors into them.
-    pages: HashMap<&'a str, &'a Page>,
+    pages: &'a [Page],
+    /// Indices into `pages` by URL path (`news/x/`), for anchors.
+    by_url: HashMap<&'a str, usize>,
+    /// Each page's ids, found when a link first needs them.
+    ids: Vec<OnceLock<HashSet<String>>>,
     /// Ids the article template gives every article (`main`).
     template_ids: HashSet<String>,
 }
 
 /// Where a link leads.
-enum Target<'a> {
+enum Target {
     /// Another site, `mailto:`: not checked.
     External,
-    Page(&'a Page),
+    /// An article, by index.
+    Page(usize),
     /// A file or document that is not an article (a list, a feed, a PDF).
     File,
     /// Nothing is published there; why, for the message.
@@ -45,13 +50,16 @@ pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPat
     let targets = Targets {
         base_path: &config.base_path,
         files: out.files.iter().map(String::as_str).collect(),
-        pages: site.pages.iter().map(|p| (p.url.as_str(), p)).collect(),
+        pages: &site.pages,
+        by_url: (site.pages.iter().enumerate())
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect(),
+        ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
         template_ids: template_ids(theme, "page.html"),
     };
-    let mut errors: Errors = site
-        .pages
-        .par_iter()
-        .flat_map_iter(|p| targets.page(config, p))
+    let mut errors: Errors = (0..site.pages.len())
+        .into_par_iter()
+        .flat_map_iter(|i| targets.page(config, i))
         .collect();
     errors.extend(aliases(config, site, out));
     errors.extend(duplicates(&out.files));
@@ -59,12 +67,12 @@ pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPat
 }
 
 impl<'a> Targets<'a> {
-    /// The broken links, images and anchors of one page.
-    fn page(&self, config: &Config, page: &'a Page) -> Errors {
+    /// The broken links, images and anchors of page `i`.
+    fn page(&self, config: &Config, i: usize) -> Errors {
+        let page = &self.pages[i];
         let mut errors = Vec::new();
-        let mut own_ids: Option<HashSet<String>> = None;
         for link in &page.body.links {
-            let (target, fragment) = self.resolve(page, &link.href);
+            let (target, fragment) = self.resolve(i, &link.href);
             let at = |message: String, code| {
                 Error::new(&page.source, message)
                     .at(link.line, link.column)
@@ -80,36 +88,29 @@ impl<'a> Targets<'a> {
                         continue;
                     };
                     let id = percent_decode(id);
-                    let found = if std::ptr::eq(target, page) {
-                        let ids = own_ids.get_or_insert_with(|| self.ids(page));
-                        ids.contains(&id).then_some(()).ok_or_else(|| {
-                            format!(
-                                "no heading or element on this page has the id `{id}`{}",
-                                did_you_mean(&id, ids)
-                            )
-                        })
-                    } else {
-                        let ids = self.ids(target);
-                        ids.contains(&id).then_some(()).ok_or_else(|| {
-                            format!(
-                                "{} has no heading or element with the id `{id}`{}",
-                                target.source.display(),
-                                did_you_mean(&id, &ids)
-                            )
-                        })
-                    };
-                    if let Err(why) = found {
-                        errors.push(at(
-                            format!("broken anchor `{}`: {why}", link.href),
-                            "broken-anchor",
-                        ));
+                    if self.has_id(target, &id) {
+                        continue;
                     }
+                    let whose = if target == i {
+                        "no heading or element on this page has".to_string()
+                    } else {
+                        let source = self.pages[target].source.display();
+                        format!("{source} has no heading or element with")
+                    };
+                    errors.push(at(
+                        format!(
+                            "broken anchor `{}`: {whose} the id `{id}`{}",
+                            link.href,
+                            self.did_you_mean(target, &id)
+                        ),
+                        "broken-anchor",
+                    ));
                 }
                 Target::External | Target::File => {}
             }
         }
         for image in page.body.images.iter().filter(|i| i.photo.is_none()) {
-            if let (Target::Missing(why), _) = self.resolve(page, &image.url) {
+            if let (Target::Missing(why), _) = self.resolve(i, &image.url) {
                 errors.push(
                     Error::new(&page.source, format!("broken image `{}`: {why}", image.src))
                         .at(image.line, image.column)
@@ -118,7 +119,7 @@ impl<'a> Targets<'a> {
             }
         }
         if let Some(cover) = page.cover.as_ref().filter(|c| c.photo.is_none())
-            && let (Target::Missing(why), _) = self.resolve(page, &cover.url)
+            && let (Target::Missing(why), _) = self.resolve(i, &cover.url)
         {
             let line = source_line(config, &page.source, "cover:");
             errors.push(
@@ -130,8 +131,9 @@ impl<'a> Targets<'a> {
         errors
     }
 
-    /// What `href`, as published on `page`, points at, and its fragment.
-    fn resolve(&self, page: &'a Page, href: &'a str) -> (Target<'a>, Option<&'a str>) {
+    /// What `href`, as published on page `i`, points at, and its fragment.
+    fn resolve<'h>(&self, i: usize, href: &'h str) -> (Target, Option<&'h str>) {
+        let page = &self.pages[i];
         if href.starts_with("//") || has_scheme(href) {
             return (Target::External, None);
         }
@@ -141,7 +143,7 @@ impl<'a> Targets<'a> {
         };
         let path = rest.split('?').next().unwrap_or(rest);
         let joined = if path.is_empty() {
-            return (Target::Page(page), fragment);
+            return (Target::Page(i), fragment);
         } else if path.starts_with('/') {
             match path.strip_prefix(self.base_path) {
                 Some(inside) => inside.to_string(),
@@ -163,9 +165,9 @@ impl<'a> Targets<'a> {
         let target = match self.find(&normal) {
             Some(file) => match file.strip_suffix("index.html") {
                 Some(url) => self
-                    .pages
+                    .by_url
                     .get(url)
-                    .map_or(Target::File, |p| Target::Page(p)),
+                    .map_or(Target::File, |&p| Target::Page(p)),
                 None => Target::File,
             },
             None => Target::Missing(format!(
@@ -189,12 +191,26 @@ impl<'a> Targets<'a> {
             .find_map(|c| self.files.get(c.as_str()).copied())
     }
 
-    /// Every id on an article: its text's (headings, `{#custom}`, footnotes,
-    /// HTML) and its template's.
-    fn ids(&self, page: &Page) -> HashSet<String> {
-        let mut ids = self.template_ids.clone();
-        ids.extend(ids_in(&page.body.html));
-        ids
+    /// Whether article `i` has the id: its text's (headings, `{#custom}`,
+    /// footnotes, HTML) or its template's.
+    fn has_id(&self, i: usize, id: &str) -> bool {
+        self.template_ids.contains(id) || self.text_ids(i).contains(id)
+    }
+
+    fn text_ids(&self, i: usize) -> &HashSet<String> {
+        self.ids[i].get_or_init(|| ids_in(&self.pages[i].body.html).collect())
+    }
+
+    /// "; did you mean `x`?" for the nearest id of article `i`, if one is near.
+    fn did_you_mean(&self, i: usize, id: &str) -> String {
+        self.template_ids
+            .iter()
+            .chain(self.text_ids(i))
+            .map(|k| (strsim::damerau_levenshtein(id, k), k))
+            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+            .min()
+            .map(|(_, k)| format!("; did you mean `{k}`?"))
+            .unwrap_or_default()
     }
 }
 
@@ -281,8 +297,13 @@ fn normalize(path: &str) -> Option<String> {
 /// The values of the `id="…"` attributes in `html` (template expressions
 /// left out).
 fn ids_in(html: &str) -> impl Iterator<Item = String> + '_ {
-    html.match_indices(" id=\"").filter_map(move |(i, m)| {
-        let rest = &html[i + m.len()..];
+    // Found by their `=` (a fast search for one byte), then checked.
+    let bytes = html.as_bytes();
+    html.match_indices('=').filter_map(move |(i, _)| {
+        if i < 3 || &bytes[i - 3..i] != b" id" || bytes.get(i + 1) != Some(&b'"') {
+            return None;
+        }
+        let rest = &html[i + 2..];
         let value = &rest[..rest.find('"')?];
         (!value.contains('{')).then(|| unescape(value))
     })
@@ -323,17 +344,6 @@ fn template_ids(theme: &Theme, name: &str) -> HashSet<String> {
         }
     }
     ids
-}
-
-/// "; did you mean `x`?" for the nearest of `known`, if one is near.
-fn did_you_mean(id: &str, known: &HashSet<String>) -> String {
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(id, k), k))
-        .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
-        .min()
-        .map(|(_, k)| format!("; did you mean `{k}`?"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]
