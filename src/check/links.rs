@@ -13,8 +13,9 @@ use crate::config::Config;
 use crate::content::Page;
 use crate::content::Site;
 use crate::error::{Error, Errors};
+use crate::markdown::LinkUse;
 use crate::render::OutputPaths;
-use crate::render::views::index_file;
+use crate::render::views::{index_file, section_url};
 use crate::text::percent_decode;
 use crate::theme::Theme;
 
@@ -61,6 +62,15 @@ pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPat
         .into_par_iter()
         .flat_map_iter(|i| targets.page(config, i))
         .collect();
+    for s in &site.sections {
+        let lang = config.language(&s.lang).expect("content has checked it");
+        let url = if s.key.is_empty() {
+            lang.prefix.clone()
+        } else {
+            section_url(lang, &s.key)
+        };
+        errors.extend(targets.links(&s.source, &url, &s.links));
+    }
     errors.extend(aliases(config, site, out));
     errors.extend(duplicates(&out.files));
     errors
@@ -70,11 +80,37 @@ impl<'a> Targets<'a> {
     /// The broken links, images and anchors of page `i`.
     fn page(&self, config: &Config, i: usize) -> Errors {
         let page = &self.pages[i];
+        let mut errors = self.links(&page.source, &page.url, &page.body.links);
+        for image in page.body.images.iter().filter(|i| i.photo.is_none()) {
+            if let (Target::Missing(why), _) = self.resolve(&page.url, &image.url) {
+                errors.push(
+                    Error::new(&page.source, format!("broken image `{}`: {why}", image.src))
+                        .at(image.line, image.column)
+                        .code("broken-image"),
+                );
+            }
+        }
+        if let Some(cover) = page.cover.as_ref().filter(|c| c.photo.is_none())
+            && let (Target::Missing(why), _) = self.resolve(&page.url, &cover.url)
+        {
+            let line = source_line(config, &page.source, "cover:");
+            errors.push(
+                Error::new(&page.source, format!("broken cover `{}`: {why}", cover.url))
+                    .at(line, 1)
+                    .code("broken-image"),
+            );
+        }
+        errors
+    }
+
+    /// The broken links and anchors of the text of `source`, published at
+    /// URL path `url`.
+    fn links(&self, source: &Path, url: &str, links: &[LinkUse]) -> Errors {
         let mut errors = Vec::new();
-        for link in &page.body.links {
-            let (target, fragment) = self.resolve(i, &link.href);
+        for link in links {
+            let (target, fragment) = self.resolve(url, &link.href);
             let at = |message: String, code| {
-                Error::new(&page.source, message)
+                Error::new(source, message)
                     .at(link.line, link.column)
                     .code(code)
             };
@@ -91,7 +127,7 @@ impl<'a> Targets<'a> {
                     if self.has_id(target, &id) {
                         continue;
                     }
-                    let whose = if target == i {
+                    let whose = if self.pages[target].url == url {
                         "no heading or element on this page has".to_string()
                     } else {
                         let source = self.pages[target].source.display();
@@ -109,31 +145,12 @@ impl<'a> Targets<'a> {
                 Target::External | Target::File => {}
             }
         }
-        for image in page.body.images.iter().filter(|i| i.photo.is_none()) {
-            if let (Target::Missing(why), _) = self.resolve(i, &image.url) {
-                errors.push(
-                    Error::new(&page.source, format!("broken image `{}`: {why}", image.src))
-                        .at(image.line, image.column)
-                        .code("broken-image"),
-                );
-            }
-        }
-        if let Some(cover) = page.cover.as_ref().filter(|c| c.photo.is_none())
-            && let (Target::Missing(why), _) = self.resolve(i, &cover.url)
-        {
-            let line = source_line(config, &page.source, "cover:");
-            errors.push(
-                Error::new(&page.source, format!("broken cover `{}`: {why}", cover.url))
-                    .at(line, 1)
-                    .code("broken-image"),
-            );
-        }
         errors
     }
 
-    /// What `href`, as published on page `i`, points at, and its fragment.
-    fn resolve<'h>(&self, i: usize, href: &'h str) -> (Target, Option<&'h str>) {
-        let page = &self.pages[i];
+    /// What `href`, as published at URL path `from`, points at, and its
+    /// fragment.
+    fn resolve<'h>(&self, from: &str, href: &'h str) -> (Target, Option<&'h str>) {
         if href.starts_with("//") || has_scheme(href) {
             return (Target::External, None);
         }
@@ -143,7 +160,7 @@ impl<'a> Targets<'a> {
         };
         let path = rest.split('?').next().unwrap_or(rest);
         let joined = if path.is_empty() {
-            return (Target::Page(i), fragment);
+            from.to_string()
         } else if path.starts_with('/') {
             match path.strip_prefix(self.base_path) {
                 Some(inside) => inside.to_string(),
@@ -156,7 +173,7 @@ impl<'a> Targets<'a> {
                 }
             }
         } else {
-            format!("{}{path}", page.url)
+            format!("{from}{path}")
         };
         let Some(normal) = normalize(&percent_decode(&joined)) else {
             let why = "it leads above the site's root".to_string();

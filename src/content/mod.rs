@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{Error, Errors, key_line};
 use crate::images::{self, Photo};
-use crate::markdown::{self, Rendered, Resolved};
+use crate::markdown::{self, LinkUse, Rendered, Resolved};
 use crate::metrics::NumberStyle;
 use crate::text::{is_cjk, percent_decode, summarize};
 use front_matter::{Correction, Date, FrontMatter, SectionMatter};
@@ -101,6 +101,8 @@ pub struct SectionIndex {
     pub description: String,
     pub weight: i64,
     pub html: String,
+    /// Links of the intro, for `check`.
+    pub links: Vec<LinkUse>,
     pub extra: serde_json::Value,
 }
 
@@ -411,6 +413,7 @@ fn parse_file(config: &Config, files: &Files, file: SourceFile) -> Result<Parsed
                     .unwrap_or_else(|| summarize(&rendered.first_paragraph)),
                 weight: fm.weight.unwrap_or(0),
                 html: rendered.html,
+                links: rendered.links,
                 extra: yaml_to_json(&path, fm.extra).map_err(|e| vec![e])?,
             }))
         }

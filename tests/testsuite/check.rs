@@ -590,3 +590,29 @@ fn link_targets_are_the_files_a_build_writes() {
     assert!(listed.contains("news/page/3/index.html"));
     assert!(listed.contains("2021/a.html"));
 }
+
+#[test]
+fn links_in_list_intros_are_checked() {
+    let site = with_b(Site::new())
+        .file(
+            "content/news/_index.zh.md",
+            md(
+                "title: 新闻",
+                "见[乙](b/)、[归档](../archive/)和[旧栏目](../old-news/)。\n",
+            ),
+        )
+        .file(
+            "content/_index.en.md",
+            md(
+                "title: Home",
+                "Read [the news](news/) and [B](news/b/#part-one).\n",
+            ),
+        );
+    let run = check(&site).fails();
+    let message = run.error_at("content/news/_index.zh.md", 4, 28);
+    assert!(
+        message.contains("broken link `../old-news/`: nothing is published at /old-news/"),
+        "{message}"
+    );
+    assert_eq!(run.error_lines().len(), 1, "{}", run.stderr);
+}
