@@ -35,6 +35,26 @@ fn with_b(site: Site) -> Site {
     )
 }
 
+/// Asserts that stderr holds `text`.
+#[track_caller]
+fn says(run: &Run, text: &str) {
+    assert!(
+        run.stderr.contains(text),
+        "`{text}` not in:\n{}",
+        run.stderr
+    );
+}
+
+/// Asserts that stderr ends with the line `last`.
+#[track_caller]
+fn ends_with(run: &Run, last: &str) {
+    assert!(
+        run.stderr.ends_with(&format!("{last}\n")),
+        "not the last line:\n{}",
+        run.stderr
+    );
+}
+
 fn check(site: &Site) -> Run {
     site.run(&["check"])
 }
@@ -88,11 +108,7 @@ fn good_links_of_every_kind_pass() {
         .file("content/news/a/report.pdf", "%PDF-1.4")
         .file("content/news/a/photo.jpg", small_jpeg());
     let run = check(&site).ok();
-    assert!(
-        run.stderr.contains("0 errors, 0 warnings in 4 pages"),
-        "{}",
-        run.stderr
-    );
+    says(&run, "0 errors, 0 warnings in 4 pages");
     site.build().ok();
 }
 
@@ -107,11 +123,7 @@ fn broken_root_relative_link() {
         "{message}"
     );
     assert_eq!(run.error_lines().len(), 1, "{}", run.stderr);
-    assert!(
-        run.stderr.ends_with("1 error, 0 warnings in 3 pages\n"),
-        "{}",
-        run.stderr
-    );
+    ends_with(&run, "1 error, 0 warnings in 3 pages");
 }
 
 #[test]
@@ -320,11 +332,7 @@ fn complete_translations_can_be_required() {
         run.error_at("content/news/c.zh.md", 1, 1)
             .contains("add content/news/c.en.md")
     );
-    assert!(
-        run.stderr.contains("  news/c   ✓        missing"),
-        "{}",
-        run.stderr
-    );
+    says(&run, "  news/c   ✓        missing");
     let (_, findings) = check_json(&site);
     assert_eq!(
         codes(&findings),
@@ -340,11 +348,7 @@ fn complete_translations_can_be_required() {
             .replace("require_translations", "require_translation"),
     );
     let run = check(&site).fails();
-    assert!(
-        run.stderr.contains("did you mean `require_translations`"),
-        "{}",
-        run.stderr
-    );
+    says(&run, "did you mean `require_translations`");
 }
 
 #[test]
@@ -361,11 +365,7 @@ fn a_photo_missing_from_a_translation_is_a_warning() {
             .contains("photo `b.jpg` is in content/news/a/index.zh.md:9 but not in this version"),
         "{warning}"
     );
-    assert!(
-        run.stderr.ends_with("0 errors, 1 warning in 2 pages\n"),
-        "{}",
-        run.stderr
-    );
+    ends_with(&run, "0 errors, 1 warning in 2 pages");
     let (run, findings) = check_json(&site);
     assert_eq!(run.code, Some(0));
     assert_eq!(codes(&findings), [("warning", "photo-set")]);
@@ -455,11 +455,7 @@ fn what_a_build_rejects_check_rejects_too() {
     let site = Site::new().file(ZH, md("title: 甲\ndate: 2021-12-31\ntitel: x", "正文。\n"));
     let run = check(&site).fails();
     assert!(run.error_at(ZH, 4, 1).contains("did you mean `title`?"));
-    assert!(
-        run.stderr.ends_with("1 error, 0 warnings\n"),
-        "{}",
-        run.stderr
-    );
+    ends_with(&run, "1 error, 0 warnings");
     let (run, findings) = check_json(&site);
     assert_eq!(run.code, Some(1));
     assert_eq!(codes(&findings), [("error", "error")]);
@@ -469,11 +465,7 @@ fn what_a_build_rejects_check_rejects_too() {
     let page = dir.path().join("x/themes/default/templates/page.html");
     std::fs::write(page, "{% if %}").unwrap();
     let run = unionpress(dir.path(), &["--root", "x", "check"]).fails();
-    assert!(
-        run.stderr.contains("themes/default/templates/page.html"),
-        "{}",
-        run.stderr
-    );
+    says(&run, "themes/default/templates/page.html");
 }
 
 #[test]
@@ -516,11 +508,7 @@ fn a_build_with_a_broken_link_or_figure_publishes_nothing() {
         run.error_at(EN, 6, 1)
             .contains("figure differs from the original")
     );
-    assert!(
-        run.stderr.ends_with("2 errors; nothing was written\n"),
-        "{}",
-        run.stderr
-    );
+    ends_with(&run, "2 errors; nothing was written");
     assert!(!site.exists("public"));
     assert!(!site.exists(".unionpress-cache"));
 }
@@ -530,12 +518,8 @@ fn the_example_site_checks_clean() {
     let run = unionpress(Path::new(REPO), &["--root", REPO, "check"]).ok();
     assert!(run.error_lines().is_empty(), "{}", run.stderr);
     assert!(!run.stderr.contains(": warning: "), "{}", run.stderr);
-    assert!(run.stderr.contains("translations: "), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("0 errors, 0 warnings in "),
-        "{}",
-        run.stderr
-    );
+    says(&run, "translations: ");
+    says(&run, "0 errors, 0 warnings in ");
 }
 
 /// The files links are checked against are the files a build writes: both
