@@ -22,6 +22,8 @@ use crate::theme::Theme;
 /// What a link may point at.
 struct Targets<'a> {
     base_path: &'a str,
+    /// Each language's URL prefix: "" for the default language, `en/`.
+    prefixes: Vec<&'a str>,
     /// Every file the build writes, decoded.
     files: HashSet<&'a str>,
     pages: &'a [Page],
@@ -50,6 +52,7 @@ enum Target {
 pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPaths) -> Errors {
     let targets = Targets {
         base_path: &config.base_path,
+        prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
         files: out.files.iter().map(String::as_str).collect(),
         pages: &site.pages,
         by_url: (site.pages.iter().enumerate())
@@ -188,11 +191,27 @@ impl<'a> Targets<'a> {
                 None => Target::File,
             },
             None => Target::Missing(format!(
-                "nothing is published at {}{normal}",
-                self.base_path
+                "nothing is published at {}{normal}{}",
+                self.base_path,
+                self.in_another_language(&normal)
             )),
         };
         (target, fragment)
+    }
+
+    /// "; /news/x/ exists (another language)" when the missing path is
+    /// published in another language: a translation's relative link to a
+    /// page not translated yet.
+    fn in_another_language(&self, path: &str) -> String {
+        let bare = (self.prefixes.iter())
+            .filter(|p| !p.is_empty())
+            .find_map(|p| path.strip_prefix(p))
+            .unwrap_or(path);
+        (self.prefixes.iter())
+            .map(|p| format!("{p}{bare}"))
+            .find(|other| other != path && self.find(other).is_some())
+            .map(|other| format!("; {}{other} exists, in another language", self.base_path))
+            .unwrap_or_default()
     }
 
     /// The file a decoded path relative to the site root is served from: a
