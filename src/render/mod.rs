@@ -258,14 +258,19 @@ pub fn alias_path(alias: &str) -> String {
 
 impl Renderer<'_> {
     fn run(&self, job: &Job) -> Result<Doc, Error> {
-        match job {
+        let doc = match job {
             Job::Page(i) => self.page(&self.site.pages[*i]),
             Job::Home(lang) => self.home(lang),
             Job::List(spec, n) => self.list_page(spec, *n),
             Job::Tags(lang) => self.tags_index(lang),
             Job::Archive(lang) => self.archive(lang),
             Job::NotFound => self.not_found(),
+        };
+        // `check` knows what exists from `Job::path`: it must be the truth.
+        if let Ok(d) = &doc {
+            debug_assert_eq!(d.file.path, job.path(self.site));
         }
+        doc
     }
 
     fn render_template(
