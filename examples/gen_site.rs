@@ -6,7 +6,8 @@
 //!
 //! Each article is a page bundle with `index.zh.md` (about 1,200 Chinese
 //! characters) and `index.en.md` (about 700 words): 3 to 5 headings, a
-//! metrics block, 3 tags out of 40, dates over five years. With `--images M`
+//! metrics block, a link to the previous article's first part, 3 tags out
+//! of 40, dates over five years. With `--images M`
 //! the first M articles each get a generated 3000x2000 JPEG photo (as a
 //! figure and as the cover); the photos have detail and noise, so they
 //! encode like real ones.
@@ -299,6 +300,15 @@ fn write_article(
     zh.push_str("\n\n");
     en.push_str(&en_paragraph(&mut rng));
     en.push_str("\n\n");
+    if i > 0 {
+        // Links to the previous issue's first part, as `check` reads them:
+        // root-relative in Chinese, relative in English.
+        zh.push_str(&format!("参见[上一期](/news/a{:05}/#第1部分)。\n\n", i - 1));
+        en.push_str(&format!(
+            "See [the previous issue](../a{:05}/#part-1).\n\n",
+            i - 1
+        ));
+    }
     for h in 0..headings {
         zh.push_str(&format!(
             "## 第{}部分\n\n{}\n\n",

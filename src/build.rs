@@ -82,6 +82,8 @@ pub fn build_files(
             return Err(errors);
         }
     };
+    // Broken links and figures that disagree are never published.
+    crate::check::gate(&config, &site, &theme)?;
     let mut files = render::render(&config, &site, &theme)?;
     let (photo_files, stats) = images::process(&config, &site.photos)?;
     files.extend(photo_files);

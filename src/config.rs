@@ -26,7 +26,19 @@ struct RawConfig {
     #[serde(default)]
     compact_numbers: bool,
     #[serde(default)]
+    check: CheckConfig,
+    #[serde(default)]
     extra: serde_yaml::Mapping,
+}
+
+/// What `unionpress check` insists on (`check:` in `site.yaml`).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    /// Every article must be in every language: a missing translation is
+    /// an error of `check`, not only a line of its report.
+    #[serde(default)]
+    pub require_translations: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -99,6 +111,7 @@ pub struct Config {
     pub paginate: usize,
     pub images: ImageConfig,
     pub compact_numbers: bool,
+    pub check: CheckConfig,
     pub extra: serde_json::Value,
 }
 
@@ -185,6 +198,7 @@ impl Config {
             paginate,
             images,
             compact_numbers: raw.compact_numbers,
+            check: raw.check,
             extra,
         })
     }
@@ -254,6 +268,29 @@ mod tests {
         assert_eq!(e.line, 6);
         assert!(
             e.message.contains("did you mean `paginate`"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn check_settings_are_strict() {
+        let c = Config::parse(Path::new("."), SITE).unwrap();
+        assert!(!c.check.require_translations);
+        let text = format!("{SITE}check: {{ require_translations: true }}\n");
+        assert!(
+            Config::parse(Path::new("."), &text)
+                .unwrap()
+                .check
+                .require_translations
+        );
+        let e = Config::parse(
+            Path::new("."),
+            &format!("{SITE}check: {{ require_translation: true }}\n"),
+        )
+        .unwrap_err();
+        assert!(
+            e.message.contains("did you mean `require_translations`"),
             "{}",
             e.message
         );

@@ -4,16 +4,43 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A problem found while reading or building a site.
+/// A problem found while reading, checking or building a site.
 ///
 /// `line` and `column` are 1-based and 0 when unknown. `path` is relative to
-/// the site root where the file lives inside it.
+/// the site root where the file lives inside it. Errors sort by path, then
+/// line and column.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Error {
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
+    pub severity: Severity,
+    /// What kind of problem, as a stable name for tools reading
+    /// `check --format json`: `broken-link`, `metric-mismatch`, … and
+    /// `error` for everything a build reports on its own.
+    pub code: &'static str,
+}
+
+/// How bad a problem is. Only errors stop a build or fail `check`; a
+/// warning is printed and the site still builds; a note is a report (a
+/// missing translation) and is not printed as a line of its own.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
 }
 
 /// Everything that went wrong in one run; a build reports all of them.
@@ -26,7 +53,29 @@ impl Error {
             line: 0,
             column: 0,
             message: message.into(),
+            severity: Severity::Error,
+            code: "error",
         }
+    }
+
+    /// The same problem with a stable kind name (see [`Error::code`]).
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
+    }
+
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+
+    /// A warning: printed, but the site still builds.
+    pub fn warning(self) -> Self {
+        self.severity(Severity::Warning)
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -113,8 +162,36 @@ impl fmt::Display for Error {
                 write!(f, ":{}", self.column)?;
             }
         }
-        write!(f, ": error: {}", self.message)
+        write!(f, ": {}: {}", self.severity.as_str(), self.message)
     }
+}
+
+/// Prints errors and warnings to stderr, one `path:line:col: error: …` line
+/// each (notes are reports, shown elsewhere); the kind in colour on a
+/// terminal.
+pub fn eprint_all(errors: &[Error]) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal();
+    for e in errors.iter().filter(|e| e.severity != Severity::Note) {
+        let line = e.to_string();
+        if color {
+            let (kind, paint) = match e.severity {
+                Severity::Error => (": error:", "1;31"),
+                _ => (": warning:", "1;33"),
+            };
+            eprintln!(
+                "{}",
+                line.replacen(kind, &format!(": \x1b[{paint}m{}\x1b[0m", &kind[2..]), 1)
+            );
+        } else {
+            eprintln!("{line}");
+        }
+    }
+}
+
+/// "1 error", "2 warnings": a count with its noun.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 impl std::error::Error for Error {}
@@ -161,5 +238,9 @@ mod tests {
         let e = Error::new("content/a.md", "boom").at(3, 7);
         assert_eq!(e.to_string(), "content/a.md:3:7: error: boom");
         assert_eq!(Error::new("x", "m").to_string(), "x: error: m");
+        assert_eq!(
+            Error::new("a.md", "w").at(1, 1).warning().to_string(),
+            "a.md:1:1: warning: w"
+        );
     }
 }

@@ -91,6 +91,11 @@ impl Photo {
         &self.variants[(self.variants.len() - 1) / 2]
     }
 
+    /// Every file the photo is published as: its variants and the social card.
+    pub fn outputs(&self) -> impl Iterator<Item = &Variant> {
+        self.variants.iter().chain(std::iter::once(&self.og))
+    }
+
     /// `srcset` with root-relative URLs under `base_path`.
     pub fn srcset(&self, base_path: &str) -> String {
         self.variants
@@ -327,7 +332,7 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<(Vec<OutputFile>, Stats)
     }
     let files = jobs
         .iter()
-        .flat_map(|j| j.photo.variants.iter().chain(std::iter::once(&j.photo.og)))
+        .flat_map(|j| j.photo.outputs())
         .map(|v| OutputFile {
             path: v.path.clone(),
             data: Data::Cached(cache.join(&v.cache_name)),
@@ -353,7 +358,7 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
 /// Makes one photo's variants unless all are cached. Returns whether it
 /// encoded anything.
 fn process_one(config: &Config, cache: &Path, photo: &Photo) -> Result<bool, String> {
-    let all = || photo.variants.iter().chain(std::iter::once(&photo.og));
+    let all = || photo.outputs();
     if all().all(|v| cache.join(&v.cache_name).is_file()) {
         return Ok(false);
     }
@@ -487,7 +492,7 @@ pub fn prune(config: &Config, jobs: &[Job]) -> std::io::Result<usize> {
     let cache = config.root.join(CACHE_DIR);
     let keep: HashSet<&str> = jobs
         .iter()
-        .flat_map(|j| j.photo.variants.iter().chain(std::iter::once(&j.photo.og)))
+        .flat_map(|j| j.photo.outputs())
         .map(|v| v.cache_name.as_str())
         .collect();
     let mut removed = 0;

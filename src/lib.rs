@@ -4,10 +4,12 @@
 //! [`content`] walks `content/`, parses front matter and Markdown
 //! ([`markdown`], [`metrics`]) and links translations; [`render`] turns the
 //! site into output files with the [`theme`]; [`output`] writes them
-//! atomically. [`build`] runs the stages; [`serve`] runs them again on every change
-//! (dev mode); [`scaffold`] makes new sites and pages.
+//! atomically. [`build`] runs the stages; [`check`] validates a site without
+//! writing anything; [`serve`] runs the stages again on every change (dev
+//! mode); [`scaffold`] makes new sites and pages.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;

@@ -2,13 +2,13 @@
 //! the library. Exit status: 0 success, 1 the site has errors (all printed),
 //! 2 bad usage.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use unionpress::build::{self, BuildOptions};
-use unionpress::error::Error;
+use unionpress::check;
+use unionpress::error::{self, Error};
 use unionpress::scaffold;
 
 #[derive(Parser)]
@@ -52,6 +52,13 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check the site without writing anything: everything a build checks,
+    /// plus links, anchors, translations and their figures.
+    Check {
+        /// `human` (lines on stderr) or `json` (an array on stdout).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Create a new site in DIR: site.yaml, the default theme, one article.
     Init { dir: PathBuf },
     /// Create a page bundle content/SECTION/SLUG/index.LANG.md.
@@ -62,6 +69,12 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -97,6 +110,14 @@ fn main() -> ExitCode {
             &unionpress::serve::ServeOptions { bind, port, drafts },
             report_errors,
         ),
+        Command::Check { format } => {
+            let report = check::check(&cli.root);
+            match format {
+                Format::Human => report.eprint(),
+                Format::Json => println!("{}", report.json()),
+            }
+            return ExitCode::from(u8::from(report.has_errors()));
+        }
         Command::Init { dir } => scaffold::init(&dir, &today)
             .map(|files| {
                 for f in files {
@@ -120,7 +141,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// Prints every error, then how many and that nothing was written.
+/// Prints every error (and the warnings found with them), then how many.
 fn report(errors: &[Error]) {
     print_errors(errors, "; nothing was written");
 }
@@ -133,20 +154,8 @@ fn report_errors(errors: &[Error]) {
     );
 }
 
-/// Prints every error (red on a terminal), then how many.
 fn print_errors(errors: &[Error], tail: &str) {
-    let color = std::io::stderr().is_terminal();
-    for e in errors {
-        let line = e.to_string();
-        if color {
-            eprintln!(
-                "{}",
-                line.replacen(": error:", ": \x1b[1;31merror:\x1b[0m", 1)
-            );
-        } else {
-            eprintln!("{line}");
-        }
-    }
-    let n = errors.len();
-    eprintln!("{n} error{}{tail}", if n == 1 { "" } else { "s" });
+    error::eprint_all(errors);
+    let n = errors.iter().filter(|e| e.is_error()).count();
+    eprintln!("{}{tail}", error::count(n, "error"));
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 use crate::error::Error;
 use crate::images::{ARTICLE_SIZES, Photo};
@@ -51,6 +51,18 @@ pub struct ImageUse {
     pub url: String,
     pub photo: Option<Arc<Photo>>,
     pub line: usize,
+    pub column: usize,
+}
+
+/// A link of the text, as it is published (a file of the bundle already
+/// pointing where the file is published), and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkUse {
+    pub href: String,
+    /// The photo of the site it links to, which must then be published.
+    pub photo: Option<Arc<Photo>>,
+    pub line: usize,
+    pub column: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -58,6 +70,8 @@ pub struct Rendered {
     pub html: String,
     pub metrics: Vec<MetricBlock>,
     pub images: Vec<ImageUse>,
+    /// Links (not e-mail autolinks), for `check`.
+    pub links: Vec<LinkUse>,
     pub headings: Vec<Heading>,
     /// Plain text of the first paragraph that is not a figure (for summaries).
     pub first_paragraph: String,
@@ -100,28 +114,44 @@ pub fn render(markdown: &str, cx: &Context) -> Result<Rendered, Vec<Error>> {
     Ok(doc)
 }
 
-/// Byte offset in the body → line in the Markdown file.
-struct LineIndex {
+/// Byte offset in the body → line (and column) in the Markdown file.
+struct LineIndex<'t> {
+    text: &'t str,
     starts: Vec<usize>,
     first_line: usize,
 }
 
-impl LineIndex {
-    fn new(text: &str, first_line: usize) -> Self {
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str, first_line: usize) -> Self {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { starts, first_line }
+        LineIndex {
+            text,
+            starts,
+            first_line,
+        }
     }
 
     fn line(&self, offset: usize) -> usize {
-        self.first_line + self.starts.partition_point(|&s| s <= offset) - 1
+        self.position(offset).0
+    }
+
+    /// 1-based line in the file and column in characters.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let index = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[index];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |t| t.chars().count() + 1);
+        (self.first_line + index, column)
     }
 }
 
 struct Renderer<'c, 'a> {
     cx: &'c Context<'a>,
-    lines: LineIndex,
+    lines: LineIndex<'a>,
     out: Vec<Event<'a>>,
     doc: Rendered,
     errors: Vec<Error>,
@@ -175,26 +205,39 @@ impl<'a> Renderer<'_, 'a> {
                     dest_url,
                     title,
                     id,
-                }) if is_relative(dest_url) => {
+                }) => {
+                    let mut dest = dest_url.clone();
+                    let mut photo = None;
                     // A link to a file of the bundle (a PDF, a photo) points
                     // where the file is published, which for a translation
-                    // is not beside the page.
-                    let dest_url = match (self.cx.resolve_image)(dest_url) {
-                        Ok(r) => {
-                            let url = r.photo.map_or(r.url, |p| {
-                                format!(
-                                    "{}{}",
-                                    self.cx.base_path,
-                                    p.variants.last().expect("a photo has variants").path
-                                )
-                            });
-                            CowStr::from(url)
-                        }
-                        Err(_) => dest_url.clone(),
-                    };
+                    // is not beside the page; a photo is published as its
+                    // largest variant.
+                    if *link_type != LinkType::Email
+                        && is_relative(dest_url)
+                        && let Ok(r) = (self.cx.resolve_image)(dest_url)
+                    {
+                        dest = CowStr::from(match &r.photo {
+                            Some(p) => format!(
+                                "{}{}",
+                                self.cx.base_path,
+                                p.variants.last().expect("a photo has variants").path
+                            ),
+                            None => r.url,
+                        });
+                        photo = r.photo;
+                    }
+                    if *link_type != LinkType::Email {
+                        let (line, column) = self.lines.position(range.start);
+                        self.doc.links.push(LinkUse {
+                            href: dest.to_string(),
+                            photo,
+                            line,
+                            column,
+                        });
+                    }
                     self.push(Event::Start(Tag::Link {
                         link_type: *link_type,
-                        dest_url,
+                        dest_url: dest,
                         title: title.clone(),
                         id: id.clone(),
                     }));
@@ -374,7 +417,7 @@ impl<'a> Renderer<'_, 'a> {
             unreachable!("image() is called on an image start");
         };
         let alt = plain_text(&events[start + 1..end]);
-        let line = self.lines.line(range.start);
+        let (line, column) = self.lines.position(range.start);
         match (self.cx.resolve_image)(dest_url) {
             Ok(Resolved { url, photo }) => {
                 self.doc.images.push(ImageUse {
@@ -382,6 +425,7 @@ impl<'a> Renderer<'_, 'a> {
                     url: url.clone(),
                     photo: photo.clone(),
                     line,
+                    column,
                 });
                 let img = FigureImage {
                     url,
@@ -746,6 +790,28 @@ mod tests {
         assert!(
             r.html.contains("href=\"missing.pdf\""),
             "unresolved links are left for `check`"
+        );
+        let links: Vec<(&str, usize, usize)> = r
+            .links
+            .iter()
+            .map(|l| (l.href.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("/news/a/report.pdf", 5, 1),
+                ("#x", 5, 18),
+                ("https://e.org/a.pdf", 5, 26),
+                ("mailto:a@b.org", 5, 51),
+                ("missing.pdf", 5, 72)
+            ]
+        );
+        let r = md("See <a@b.org>, <https://e.org/>\n\n## 标题 [链接](/x/)\n");
+        let hrefs: Vec<&str> = r.links.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(
+            hrefs,
+            ["https://e.org/", "/x/"],
+            "e-mail autolinks are not links to check"
         );
     }
 

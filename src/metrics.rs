@@ -32,6 +32,10 @@ pub struct Metric {
     pub data: String,
     /// The value as shown: 36,186 or, with compact numbers, 3.62万.
     pub display: String,
+    /// Line of the item's `value` in the Markdown file (of the item's
+    /// first line when that can't be told), so `check` can point at it.
+    #[serde(skip)]
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,6 +141,7 @@ pub fn parse_block(
         )
         .at(fence_line, 1));
     }
+    let lines = value_lines(yaml, raw.len());
     let mut items = Vec::with_capacity(raw.len());
     for (i, item) in raw.into_iter().enumerate() {
         if !item.value.is_finite() {
@@ -158,6 +163,7 @@ pub fn parse_block(
             unit: item.unit,
             note: item.note,
             change: item.change,
+            line: lines.get(i).map_or(fence_line, |l| fence_line + 1 + l),
         });
     }
     Ok(MetricBlock {
@@ -165,6 +171,46 @@ pub fn parse_block(
         items,
         line: fence_line,
     })
+}
+
+/// For each of the `n` items of a metrics list, the 0-based line in `yaml`
+/// of its `value` (else of the `-` that starts it). Empty when the list is
+/// not written one `-` per item at one indentation.
+fn value_lines(yaml: &str, n: usize) -> Vec<usize> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let is_item = |l: &str| {
+        let t = l.trim_start();
+        t == "-" || t.starts_with("- ")
+    };
+    let Some(top) = lines.iter().filter(|l| is_item(l)).map(|l| indent(l)).min() else {
+        return Vec::new();
+    };
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_item(lines[i]) && indent(lines[i]) == top)
+        .collect();
+    if starts.len() != n {
+        return Vec::new();
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(k, &start)| {
+            let end = starts.get(k + 1).copied().unwrap_or(lines.len());
+            (start..end)
+                .find(|&i| {
+                    // `value:` opening the line (after `- `) or a flow-map entry.
+                    lines[i].split([',', '{']).any(|part| {
+                        let part = part.trim_start();
+                        part.strip_prefix('-')
+                            .unwrap_or(part)
+                            .trim_start()
+                            .starts_with("value:")
+                    })
+                })
+                .unwrap_or(start)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -240,6 +286,14 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn items_know_the_line_of_their_value() {
+        let yaml = "- { label: a, value: 1 }\n- label: b\n  unit: 人\n  value: 2\n-   label: c\n    value: 3\n";
+        let b = parse_block(Path::new("a.md"), 10, "", yaml, zh()).unwrap();
+        let lines: Vec<usize> = b.items.iter().map(|m| m.line).collect();
+        assert_eq!(lines, [11, 14, 16]);
     }
 
     #[test]

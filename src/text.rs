@@ -119,12 +119,21 @@ impl TextCount {
     /// Counts one character; `in_word` says whether the characters before
     /// it end inside a Latin-script word, and is updated.
     fn add_char(&mut self, c: char, in_word: &mut bool) {
-        if is_cjk(c) {
-            if c.is_alphanumeric() {
+        // ASCII and Han ideographs (all letters) first: the general Unicode
+        // look-ups cost more than the rest of the count.
+        let (cjk, alphanumeric) = if c.is_ascii() {
+            (false, c.is_ascii_alphanumeric())
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            (true, true)
+        } else {
+            (is_cjk(c), c.is_alphanumeric())
+        };
+        if cjk {
+            if alphanumeric {
                 self.cjk_chars += 1;
             }
             *in_word = false;
-        } else if c.is_alphanumeric() {
+        } else if alphanumeric {
             if !*in_word {
                 self.words += 1;
             }

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::error::{Error, Errors, key_line};
 use crate::images::{self, Photo};
-use crate::markdown::{self, Rendered, Resolved};
+use crate::markdown::{self, LinkUse, Rendered, Resolved};
 use crate::metrics::NumberStyle;
 use crate::text::{is_cjk, percent_decode, summarize};
 use front_matter::{Correction, Date, FrontMatter, SectionMatter};
@@ -108,6 +108,8 @@ pub struct SectionIndex {
     pub description: String,
     pub weight: i64,
     pub html: String,
+    /// Links of the intro, for `check`.
+    pub links: Vec<LinkUse>,
     pub extra: serde_json::Value,
 }
 
@@ -488,13 +490,15 @@ pub fn load_with(
     })
 }
 
-/// The photos pages use (body and cover), each once.
+/// The photos pages use (body, links and cover), each once.
 fn photo_jobs<'a>(
     pages: impl Iterator<Item = (&'a PathBuf, &'a Option<CoverImage>, &'a Rendered)>,
 ) -> Vec<images::Job> {
     images::jobs(pages.flat_map(|(source, cover, body)| {
         let photos = body.images.iter().filter_map(|i| i.photo.clone());
+        let linked = body.links.iter().filter_map(|l| l.photo.clone());
         photos
+            .chain(linked)
             .chain(cover.iter().filter_map(|c| c.photo.clone()))
             .map(move |photo| (photo, source.clone()))
     }))
@@ -664,6 +668,7 @@ fn parse_file(
                     .unwrap_or_else(|| summarize(&rendered.first_paragraph)),
                 weight: fm.weight.unwrap_or(0),
                 html: rendered.html,
+                links: rendered.links,
                 extra: yaml_to_json(&path, fm.extra).map_err(|e| vec![e])?,
             }))
         }
@@ -1093,7 +1098,8 @@ fn check_duplicate_urls(
                     &p.source,
                     format!("duplicate URL /{}: {} has it too", p.url, other.display()),
                 )
-                .at(1, 1),
+                .at(1, 1)
+                .code("duplicate-url"),
             );
         }
     }

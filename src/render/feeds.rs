@@ -10,6 +10,8 @@ use crate::content::front_matter::Date;
 use crate::output::OutputFile;
 use crate::text::escape_html as escape;
 
+use super::views::{ROBOTS, SITEMAP, feed_url};
+
 /// Entries in a feed: the newest articles, in full text.
 pub const FEED_ENTRIES: usize = 20;
 
@@ -98,7 +100,7 @@ pub fn atom(
     permalink: impl Fn(&str) -> String,
 ) -> OutputFile {
     let home = permalink(&lang.prefix);
-    let self_url = permalink(&format!("{}atom.xml", lang.prefix));
+    let self_url = permalink(&feed_url(lang));
     let entries = &pages[..pages.len().min(FEED_ENTRIES)];
     let updated = entries.iter().map(|p| p.updated.unwrap_or(p.date)).max();
     let mut x = String::with_capacity(
@@ -166,7 +168,7 @@ pub fn atom(
         x.push_str("</entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile::new(format!("{}atom.xml", lang.prefix), x)
+    OutputFile::new(feed_url(lang), x)
 }
 
 /// `sitemap.xml` with `xhtml:link` alternates for translated pages.
@@ -190,13 +192,13 @@ pub fn sitemap(urls: &[SitemapUrl]) -> OutputFile {
         x.push_str("</url>\n");
     }
     x.push_str("</urlset>\n");
-    OutputFile::new("sitemap.xml", x)
+    OutputFile::new(SITEMAP, x)
 }
 
 /// `robots.txt`: everything may be crawled; points at the sitemap.
 pub fn robots(sitemap_url: &str) -> OutputFile {
     OutputFile::new(
-        "robots.txt",
+        ROBOTS,
         format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"),
     )
 }

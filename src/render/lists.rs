@@ -11,8 +11,10 @@ use minijinja::value::Serde;
 use serde::Serialize;
 
 use super::Renderer;
-use super::views::{self, ListView, Pager, PagerLink, link, tag_url};
-use crate::config::Language;
+use super::views::{
+    self, ListView, Pager, PagerLink, archive_url, index_file, link, section_url, tag_url, tags_url,
+};
+use crate::config::{Config, Language};
 use crate::content::{CONTENT_DIR, Site};
 use crate::error::Error;
 use crate::output::OutputFile;
@@ -92,54 +94,50 @@ pub(super) fn indices_in<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Ite
         .map(|(i, _)| i)
 }
 
-impl Renderer<'_> {
-    /// Every paginated list of one language: its sections, then its tags.
-    pub(super) fn lists(&self, lang: &Language) -> Vec<ListSpec> {
-        let site = self.site;
-        let mut specs = Vec::new();
-        for key in sections_in(site, &lang.code) {
-            let index = site.section_index(&key, &lang.code);
-            let versions = self
-                .config
-                .languages
-                .iter()
-                .filter(|l| sections_in(site, &l.code).contains(&key))
-                .map(|l| (l.code.clone(), format!("{}{key}/", l.prefix)))
-                .collect();
-            specs.push(ListSpec {
-                lang: lang.code.clone(),
-                kind: "section",
-                title: index.map_or_else(|| key.clone(), |s| s.title.clone()),
-                description: index
-                    .map_or_else(|| lang.description.clone(), |s| s.description.clone()),
-                content: index.map(|s| s.html.clone()).unwrap_or_default(),
-                url: format!("{}{key}/", lang.prefix),
-                pages: indices_in(site, &lang.code)
-                    .filter(|&i| site.pages[i].section == key)
-                    .collect(),
-                versions,
-                source: index
-                    .map_or_else(|| Path::new(CONTENT_DIR).join(&key), |s| s.source.clone()),
-                key,
-            });
-        }
-        for (url, (name, pages)) in tags_in(site, lang) {
-            specs.push(ListSpec {
-                lang: lang.code.clone(),
-                kind: "tag",
-                key: name.clone(),
-                description: name.clone(),
-                title: name,
-                content: String::new(),
-                versions: vec![(lang.code.clone(), url.clone())],
-                url,
-                pages,
-                source: Path::new(CONTENT_DIR).to_path_buf(),
-            });
-        }
-        specs
+/// Every paginated list of one language: its sections, then its tags.
+pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
+    let mut specs = Vec::new();
+    for key in sections_in(site, &lang.code) {
+        let index = site.section_index(&key, &lang.code);
+        let versions = config
+            .languages
+            .iter()
+            .filter(|l| sections_in(site, &l.code).contains(&key))
+            .map(|l| (l.code.clone(), section_url(l, &key)))
+            .collect();
+        specs.push(ListSpec {
+            lang: lang.code.clone(),
+            kind: "section",
+            title: index.map_or_else(|| key.clone(), |s| s.title.clone()),
+            description: index.map_or_else(|| lang.description.clone(), |s| s.description.clone()),
+            content: index.map(|s| s.html.clone()).unwrap_or_default(),
+            url: section_url(lang, &key),
+            pages: indices_in(site, &lang.code)
+                .filter(|&i| site.pages[i].section == key)
+                .collect(),
+            versions,
+            source: index.map_or_else(|| Path::new(CONTENT_DIR).join(&key), |s| s.source.clone()),
+            key,
+        });
     }
+    for (url, (name, pages)) in tags_in(site, lang) {
+        specs.push(ListSpec {
+            lang: lang.code.clone(),
+            kind: "tag",
+            key: name.clone(),
+            description: name.clone(),
+            title: name,
+            content: String::new(),
+            versions: vec![(lang.code.clone(), url.clone())],
+            url,
+            pages,
+            source: Path::new(CONTENT_DIR).to_path_buf(),
+        });
+    }
+    specs
+}
 
+impl Renderer<'_> {
     /// Page `n` of a list.
     pub(super) fn list_page(&self, spec: &ListSpec, n: usize) -> Result<OutputFile, Error> {
         let per_page = self.config.paginate;
@@ -192,7 +190,7 @@ impl Renderer<'_> {
             pager => Value::from(Serde(&pager)),
             ..self.base_context(&spec.lang, &url, &spec.versions(n))
         };
-        self.render_template("list.html", ctx, format!("{url}index.html"), &spec.source)
+        self.render_template("list.html", ctx, index_file(&url), &spec.source)
     }
 
     /// The home page: lead story, latest items, key figures.
@@ -222,12 +220,7 @@ impl Renderer<'_> {
             || Path::new(CONTENT_DIR).to_path_buf(),
             |s| s.source.clone(),
         );
-        self.render_template(
-            "index.html",
-            ctx,
-            format!("{}index.html", lang.prefix),
-            &shown,
-        )
+        self.render_template("index.html", ctx, index_file(&lang.prefix), &shown)
     }
 
     /// What the home page shows: the lead story (the newest featured, else
@@ -263,18 +256,13 @@ impl Renderer<'_> {
             })
             .collect();
         tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-        let url = format!("{}tags/", lang.prefix);
-        let versions = self.every_language(|l| format!("{}tags/", l.prefix));
+        let url = tags_url(lang);
+        let versions = self.every_language(tags_url);
         let ctx = minijinja::context! {
             tags => Value::from(Serde(&tags)),
             ..self.base_context(&lang.code, &url, &versions)
         };
-        self.render_template(
-            "tags.html",
-            ctx,
-            format!("{url}index.html"),
-            Path::new(CONTENT_DIR),
-        )
+        self.render_template("tags.html", ctx, index_file(&url), Path::new(CONTENT_DIR))
     }
 
     /// `/archive/`: every article of the language, by year.
@@ -296,8 +284,8 @@ impl Renderer<'_> {
                 }),
             }
         }
-        let url = format!("{}archive/", lang.prefix);
-        let versions = self.every_language(|l| format!("{}archive/", l.prefix));
+        let url = archive_url(lang);
+        let versions = self.every_language(archive_url);
         let ctx = minijinja::context! {
             years => Value::from(Serde(&years)),
             ..self.base_context(&lang.code, &url, &versions)
@@ -305,7 +293,7 @@ impl Renderer<'_> {
         self.render_template(
             "archive.html",
             ctx,
-            format!("{url}index.html"),
+            index_file(&url),
             Path::new(CONTENT_DIR),
         )
     }

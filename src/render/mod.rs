@@ -26,7 +26,7 @@ use crate::output::{Data, OutputFile};
 use crate::theme::{Strings, Theme};
 use feeds::SitemapUrl;
 use lists::ListSpec;
-use views::{Alternate, Switch, link, permalink};
+use views::{Alternate, Switch, index_file, link, permalink};
 
 /// One unit of rendering work; all run in parallel.
 enum Job<'a> {
@@ -37,6 +37,81 @@ enum Job<'a> {
     Tags(&'a Language),
     Archive(&'a Language),
     NotFound,
+}
+
+impl Job<'_> {
+    /// The file the job writes.
+    fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Page(i) => index_file(&site.pages[*i].url),
+            Job::Home(lang) => index_file(&lang.prefix),
+            Job::List(spec, n) => index_file(&spec.page_url(*n)),
+            Job::Tags(lang) => index_file(&views::tags_url(lang)),
+            Job::Archive(lang) => index_file(&views::archive_url(lang)),
+            Job::NotFound => views::NOT_FOUND.to_string(),
+        }
+    }
+}
+
+/// Every document rendered through a template: articles, then per language
+/// the home page, tag index, archive and each page of each list.
+fn jobs<'a>(config: &'a Config, site: &'a Site) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    for lang in &config.languages {
+        jobs.push(Job::Home(lang));
+        jobs.push(Job::Tags(lang));
+        jobs.push(Job::Archive(lang));
+        for spec in lists::lists(config, site, lang) {
+            let spec = Arc::new(spec);
+            jobs.extend((1..=spec.page_count(config.paginate)).map(|n| Job::List(spec.clone(), n)));
+        }
+    }
+    jobs.push(Job::NotFound);
+    jobs
+}
+
+/// What a build writes, by path, without rendering anything: what links
+/// may point at. The same rules as [`render`] (and the photo pipeline) use;
+/// alias redirect pages are listed apart, by the page they belong to.
+pub struct OutputPaths {
+    /// `news/x/index.html`, `en/atom.xml`, `style.css`, `news/x/a.pdf`,
+    /// photo variants, …: decoded (`tags/劳动竞赛/index.html`), in no order.
+    pub files: Vec<String>,
+    /// (index into `site.pages`, alias as written, file it writes).
+    pub aliases: Vec<(usize, String, String)>,
+}
+
+pub fn output_paths(config: &Config, site: &Site, theme: &Theme) -> Result<OutputPaths, Errors> {
+    let mut errors = Vec::new();
+    let mut files: Vec<String> = jobs(config, site).iter().map(|j| j.path(site)).collect();
+    for lang in &config.languages {
+        files.push(views::feed_url(lang));
+        files.push(views::metrics_url(lang));
+    }
+    files.push(views::SITEMAP.into());
+    files.push(views::ROBOTS.into());
+    files.extend(site.assets.iter().map(|a| a.path.clone()));
+    files.extend(
+        static_files(config, theme, &mut errors)
+            .into_iter()
+            .map(|f| f.path),
+    );
+    files.extend(
+        site.photos
+            .iter()
+            .flat_map(|j| j.photo.outputs().map(|v| v.path.clone())),
+    );
+    let aliases = site
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| p.aliases.iter().map(move |a| (i, a.clone(), alias_path(a))))
+        .collect();
+    if errors.is_empty() {
+        Ok(OutputPaths { files, aliases })
+    } else {
+        Err(errors)
+    }
 }
 
 struct Renderer<'a> {
@@ -113,22 +188,12 @@ pub fn render_with(
         previous,
     };
 
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
-    for lang in &config.languages {
-        jobs.push(Job::Home(lang));
-        jobs.push(Job::Tags(lang));
-        jobs.push(Job::Archive(lang));
-        for spec in r.lists(lang) {
-            let spec = Arc::new(spec);
-            jobs.extend((1..=spec.page_count(config.paginate)).map(|n| Job::List(spec.clone(), n)));
-        }
-    }
-    jobs.push(Job::NotFound);
+    let jobs = jobs(config, site);
     // Each document: rendered, or its path when the memo has it unchanged.
     let rendered: Vec<Outcome> = jobs
         .par_iter()
         .map(|job| {
-            let path = r.path(job);
+            let path = job.path(site);
             let fp = previous.and_then(|_| r.fingerprint(job));
             let same = previous
                 .zip(fp)
@@ -168,7 +233,7 @@ pub fn render_with(
     }
     sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
     files.push(feeds::sitemap(&sitemap));
-    files.push(feeds::robots(&permalink(config, "sitemap.xml")));
+    files.push(feeds::robots(&permalink(config, views::SITEMAP)));
     files.extend(alias_pages(config, site));
     files.extend(site.assets.iter().map(|a| OutputFile {
         path: a.path.clone(),
@@ -221,17 +286,7 @@ fn alias_pages(config: &Config, site: &Site) -> Vec<OutputFile> {
         let escaped = crate::text::escape_html(&target);
         let title = crate::text::escape_html(&p.title);
         for alias in &p.aliases {
-            // Old addresses are often copied from a browser, percent-encoded;
-            // the file on disk has the decoded name, like every page's.
-            let path = crate::text::percent_decode(alias.trim_start_matches('/'));
-            let path = path.as_str();
-            let path = if path.is_empty() || path.ends_with('/') {
-                format!("{path}index.html")
-            } else if path.ends_with(".html") {
-                path.to_string()
-            } else {
-                format!("{path}/index.html")
-            };
+            let path = alias_path(alias);
             let html = format!(
                 "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
                  <link rel=\"canonical\" href=\"{escaped}\">\n<meta name=\"robots\" content=\"noindex\">\n\
@@ -245,16 +300,35 @@ fn alias_pages(config: &Config, site: &Site) -> Vec<OutputFile> {
     files
 }
 
+/// The file an alias's redirect page is written to. Old addresses are often
+/// copied from a browser, percent-encoded; the file on disk has the decoded
+/// name, like every page's.
+pub fn alias_path(alias: &str) -> String {
+    let path = crate::text::percent_decode(alias.trim_start_matches('/'));
+    if path.is_empty() || path.ends_with('/') {
+        index_file(&path)
+    } else if path.ends_with(".html") {
+        path
+    } else {
+        index_file(&format!("{path}/"))
+    }
+}
+
 impl Renderer<'_> {
     fn run(&self, job: &Job) -> Result<OutputFile, Error> {
-        match job {
+        let file = match job {
             Job::Page(i) => self.page(&self.site.pages[*i]),
             Job::Home(lang) => self.home(lang),
             Job::List(spec, n) => self.list_page(spec, *n),
             Job::Tags(lang) => self.tags_index(lang),
             Job::Archive(lang) => self.archive(lang),
             Job::NotFound => self.not_found(),
+        };
+        // `check` knows what exists from `Job::path`: it must be the truth.
+        if let Ok(f) = &file {
+            debug_assert_eq!(f.path, job.path(self.site));
         }
+        file
     }
 
     fn render_template(
@@ -369,7 +443,7 @@ impl Renderer<'_> {
             page => Value::from(Serde(&view)),
             ..self.base_context(&p.lang, &p.url, &self.page_versions(p))
         };
-        self.render_template("page.html", ctx, format!("{}index.html", p.url), &p.source)
+        self.render_template("page.html", ctx, index_file(&p.url), &p.source)
     }
 
     /// Page `i`'s list card, converted for templates on first use.
@@ -414,18 +488,6 @@ impl Renderer<'_> {
 
     fn card_hashes(&self, pages: impl Iterator<Item = usize>) -> Vec<u64> {
         pages.map(|i| self.card_and_hash(i).1).collect()
-    }
-
-    /// The output path of a document.
-    fn path(&self, job: &Job) -> String {
-        match job {
-            Job::Page(i) => format!("{}index.html", self.site.pages[*i].url),
-            Job::Home(lang) => format!("{}index.html", lang.prefix),
-            Job::List(spec, n) => format!("{}index.html", spec.page_url(*n)),
-            Job::Tags(lang) => format!("{}tags/index.html", lang.prefix),
-            Job::Archive(lang) => format!("{}archive/index.html", lang.prefix),
-            Job::NotFound => "404.html".into(),
-        }
     }
 
     /// Everything a document is made of, hashed: the site's navigation and
@@ -514,7 +576,12 @@ impl Renderer<'_> {
             alternates => Value::from(Vec::<Value>::new()),
             switcher => Value::from(Serde(self.switcher(&lang.code, &[]))),
         };
-        self.render_template("404.html", ctx, "404.html".into(), Path::new("404.html"))
+        self.render_template(
+            "404.html",
+            ctx,
+            views::NOT_FOUND.into(),
+            Path::new(views::NOT_FOUND),
+        )
     }
 }
 
@@ -536,6 +603,12 @@ fn static_files(config: &Config, theme: &Theme, errors: &mut Errors) -> Vec<Outp
         .into_iter()
         .map(|(path, data)| OutputFile { path, data })
         .collect()
+}
+
+/// Compiles the theme's templates, as a build does before rendering: a
+/// syntax error is found without rendering anything.
+pub fn compile_templates(theme: &Theme) -> Result<(), Errors> {
+    environment(theme).map(|_| ())
 }
 
 /// The template environment: strict undefined (a typo fails loudly), the
@@ -708,10 +781,7 @@ fn metrics_json(config: &Config, site: &Site, lang: &Language) -> Result<OutputF
     let mut json = serde_json::to_vec_pretty(&entries)
         .map_err(|e| Error::new("metrics.json", e.to_string()))?;
     json.push(b'\n');
-    Ok(OutputFile::new(
-        format!("{}metrics.json", lang.prefix),
-        json,
-    ))
+    Ok(OutputFile::new(views::metrics_url(lang), json))
 }
 
 #[cfg(test)]

@@ -32,6 +32,40 @@ pub fn tag_url(lang: &Language, tag: &str) -> String {
     format!("{}tags/{slug}/", lang.prefix)
 }
 
+/// A section's list: `news/`, `en/news/`.
+pub fn section_url(lang: &Language, key: &str) -> String {
+    format!("{}{key}/", lang.prefix)
+}
+
+/// The tag index: `tags/`, `en/tags/`.
+pub fn tags_url(lang: &Language) -> String {
+    format!("{}tags/", lang.prefix)
+}
+
+/// The year archive: `archive/`, `en/archive/`.
+pub fn archive_url(lang: &Language) -> String {
+    format!("{}archive/", lang.prefix)
+}
+
+/// The Atom feed: `atom.xml`, `en/atom.xml`.
+pub fn feed_url(lang: &Language) -> String {
+    format!("{}atom.xml", lang.prefix)
+}
+
+/// Every page's figures as data: `metrics.json`, `en/metrics.json`.
+pub fn metrics_url(lang: &Language) -> String {
+    format!("{}metrics.json", lang.prefix)
+}
+
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+pub const NOT_FOUND: &str = "404.html";
+
+/// The file a document at URL path `url` is written to: `news/x/index.html`.
+pub fn index_file(url: &str) -> String {
+    format!("{url}index.html")
+}
+
 /// `zh-CN` → `zh_CN`, as Open Graph writes locales.
 fn og_locale(locale: &str) -> String {
     locale.replace('-', "_")
@@ -98,7 +132,7 @@ pub fn site_view<'a>(
             title: site
                 .section_index(key, &lang.code)
                 .map_or_else(|| key.clone(), |s| s.title.clone()),
-            url: link(config, &format!("{}{key}/", lang.prefix)),
+            url: link(config, &section_url(lang, key)),
             key: key.clone(),
         })
         .collect();
@@ -113,9 +147,9 @@ pub fn site_view<'a>(
         languages,
         sections,
         stylesheet: link(config, "style.css"),
-        feed: link(config, &format!("{}atom.xml", lang.prefix)),
-        archive: link(config, &format!("{}archive/", lang.prefix)),
-        tags: link(config, &format!("{}tags/", lang.prefix)),
+        feed: link(config, &feed_url(lang)),
+        archive: link(config, &archive_url(lang)),
+        tags: link(config, &tags_url(lang)),
         paginate: config.paginate,
         extra: &config.extra,
     }

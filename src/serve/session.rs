@@ -97,6 +97,8 @@ impl Session {
         };
         let site =
             content::load_with(&config, options, Some(&mut self.cache)).map_err(|e| e.errors)?;
+        // As in a build: broken links and disagreeing figures are errors.
+        crate::check::gate(&config, &site, &theme)?;
         let rendered = render::render_with(&config, &site, &theme, Some(&self.memo))?;
         let (photos, _) = images::process(&config, &site.photos)?;
         let rendered_count = rendered.files.len();

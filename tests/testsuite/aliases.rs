@@ -126,5 +126,10 @@ fn alias_over_an_article_is_an_error() {
         )
         .build()
         .fails();
-    assert!(run.stderr.contains("news/y/index.html"), "{}", run.stderr);
+    let message = run.error_at("content/news/x/index.zh.md", 4, 1);
+    assert!(
+        message.contains("alias `/news/y/`") && message.contains("content/news/y/index.zh.md"),
+        "{message}"
+    );
+    assert!(!run.exists("."), "nothing was written");
 }

@@ -156,13 +156,14 @@ fn images_and_links_in_entries_are_absolute() {
 
 #[test]
 fn site_under_a_sub_path_has_absolute_urls_under_it() {
-    let built = site()
-        .file(
-            "site.yaml",
-            SITE_YAML.replace("https://example.org", "https://example.org/union/"),
-        )
-        .build()
-        .ok();
+    let site = site().file(
+        "site.yaml",
+        SITE_YAML.replace("https://example.org", "https://example.org/union/"),
+    );
+    // Root-relative links name the site's path (`check` holds them to it).
+    let zh = "content/news/x/index.zh.md";
+    site.write(zh, site.read(zh).replace("](/news/", "](/union/news/"));
+    let built = site.build().ok();
     let zh = built.feed("atom.xml");
     assert_eq!(zh.entries[0].id, "https://example.org/union/news/x/");
     let html = content(&zh.entries[0]);
@@ -172,6 +173,10 @@ fn site_under_a_sub_path_has_absolute_urls_under_it() {
     for url in images.iter().chain(&fragment_urls(&html, "srcset")) {
         built.assert_photo(url, base, "https://example.org/union/news/x/", "a.jpg");
     }
+    assert_eq!(
+        fragment_urls(&html, "href"),
+        ["https://example.org/union/news/solo/"]
+    );
     built.check_feed("atom.xml", base);
 }
 

@@ -4,6 +4,7 @@
 
 mod aliases;
 mod archive;
+mod check;
 mod cjk;
 mod drafts;
 mod errors;

@@ -29,7 +29,7 @@ fn rich_site() -> Site {
             "content/news/review/index.en.md",
             md(
                 "title: Year in review",
-                "![Launch](a.jpg)\n\n```metrics Figures\n- { label: New members, value: 36186, unit: people }\n```\n",
+                "![Launch](a.jpg)\n\n```metrics Figures\n- { label: New members, value: 36186, unit: people }\n- { label: Funds, value: 4.342, unit: million yuan }\n```\n",
             ),
         )
         .file("content/news/review/a.jpg", small_jpeg())

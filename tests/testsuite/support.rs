@@ -228,13 +228,14 @@ pub fn unionpress(cwd: &Path, args: &[&str]) -> Run {
 }
 
 fn run_command(mut cmd: Command) -> Run {
-    // No terminal: stdin closed, stderr captured (so no colours either).
+    // No terminal: stdin closed, output captured (so no colours either).
     cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let output = cmd.output().expect("run the unionpress binary");
     Run {
         code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         out: PathBuf::new(),
         _site: None,
@@ -246,6 +247,7 @@ fn run_command(mut cmd: Command) -> Run {
 pub struct Run {
     /// Exit status; None when killed by a signal (a crash).
     pub code: Option<i32>,
+    pub stdout: String,
     pub stderr: String,
     /// The output folder of a build.
     pub out: PathBuf,
@@ -284,7 +286,19 @@ impl Run {
     /// is exactly one such line of the form `path:line:col: error: message`.
     #[track_caller]
     pub fn error_at(&self, path: &str, line: usize, column: usize) -> String {
-        let prefix = format!("{path}:{line}:{column}: error: ");
+        self.reported_at("error", path, line, column)
+    }
+
+    /// The message of the warning reported at `path:line:col`, asserting
+    /// there is exactly one.
+    #[track_caller]
+    pub fn warning_at(&self, path: &str, line: usize, column: usize) -> String {
+        self.reported_at("warning", path, line, column)
+    }
+
+    #[track_caller]
+    fn reported_at(&self, kind: &str, path: &str, line: usize, column: usize) -> String {
+        let prefix = format!("{path}:{line}:{column}: {kind}: ");
         let found: Vec<&str> = self
             .stderr
             .lines()
@@ -293,7 +307,7 @@ impl Run {
         assert_eq!(
             found.len(),
             1,
-            "expected one error at `{path}:{line}:{column}`\nstderr:\n{}",
+            "expected one {kind} at `{path}:{line}:{column}`\nstderr:\n{}",
             self.stderr
         );
         found[0].to_string()

@@ -1,0 +1,262 @@
+//! A translation's metric blocks say what the original's say: the same
+//! blocks, the same items, the same values once the scale in the unit is
+//! understood (434.2 万元 = 4.342 million yuan = 4,342,000 yuan), to the
+//! precision each side was written with.
+
+use crate::content::Page;
+use crate::error::{Error, Errors};
+use crate::metrics::{Metric, NumberStyle, plain_number};
+
+/// A figure as a plain number, with how exactly it was written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Figure {
+    value: f64,
+    /// Half the last written digit, scaled: 434.2 万 is 4,342,000 ± 500.
+    tolerance: f64,
+    /// Decimals the scaled value is known to.
+    decimals: usize,
+}
+
+impl Figure {
+    fn of(m: &Metric) -> Figure {
+        let written = plain_number(m.value);
+        let decimals = written.split_once('.').map_or(0, |(_, f)| f.len()) as i32;
+        let exponent = unit_exponent(&m.unit);
+        Figure {
+            value: m.value * 10f64.powi(exponent),
+            tolerance: 0.5 * 10f64.powi(exponent - decimals),
+            decimals: (decimals - exponent).max(0) as usize,
+        }
+    }
+
+    /// Equal as far as the less exact of the two was written.
+    fn agrees(&self, other: &Figure) -> bool {
+        let slack = 1e-9 * self.value.abs().max(other.value.abs());
+        (self.value - other.value).abs() <= self.tolerance.max(other.tolerance) + slack
+    }
+
+    /// 4,342,000: the plain number, to the digits written.
+    fn show(&self) -> String {
+        let factor = 10f64.powi(self.decimals as i32);
+        NumberStyle::for_locale("en", false).format((self.value * factor).round() / factor, "")
+    }
+}
+
+/// The power of ten a unit's words carry: 万元 4, 亿元 8, 千万 7, 千人 3,
+/// `million yuan` 6, `yuan (billion)` 9, `10,000 yuan` 4; `%`, `人`,
+/// `people` 0. Units of measure with 千 (千克, 千米, 千瓦时) and 百 in
+/// 百分点 carry none, nor anything after `per`, `/` or 每 (a rate).
+pub fn unit_exponent(unit: &str) -> i32 {
+    let unit = unit
+        .split(['/', '每'])
+        .next()
+        .unwrap_or("")
+        .split(" per ")
+        .next()
+        .unwrap_or("");
+    let chars: Vec<char> = unit.chars().collect();
+    let mut exponent = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let before_scale = matches!(next, Some('万' | '亿'));
+        exponent += match c {
+            '万' => 4,
+            '亿' => 8,
+            '十' if before_scale => 1,
+            '百' if before_scale => 2,
+            '千' if before_scale => 3,
+            // 千克, 千米, 千瓦: a unit of measure, not a count of thousands.
+            '千' if !matches!(
+                next,
+                Some('克' | '米' | '瓦' | '卡' | '焦' | '伏' | '帕' | '赫' | '字' | '兆')
+            ) =>
+            {
+                3
+            }
+            _ => 0,
+        };
+    }
+    let words: Vec<String> = unit
+        .split(|c: char| c.is_whitespace() || "()[]（）".contains(c))
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        let scale = |w: &str| match w {
+            "thousand" | "thousands" => Some(3),
+            "million" | "millions" | "mn" | "mln" => Some(6),
+            "billion" | "billions" | "bn" => Some(9),
+            "trillion" | "trillions" => Some(12),
+            _ => None,
+        };
+        let before_scale = words.get(i + 1).and_then(|n| scale(n)).is_some();
+        exponent += match (w.as_str(), scale(w)) {
+            (_, Some(e)) => e,
+            ("ten", _) if before_scale => 1,
+            ("hundred", _) if before_scale => 2,
+            // `10,000 yuan`: a power of ten written out.
+            (w, _) if w.len() > 1 && w.starts_with('1') => {
+                let digits: String = w.chars().filter(|&c| c != ',').collect();
+                if digits.chars().skip(1).all(|c| c == '0') && digits.len() > 1 {
+                    digits.len() as i32 - 1
+                } else {
+                    0
+                }
+            }
+            _ => 0,
+        };
+    }
+    exponent
+}
+
+/// Every way `translation`'s metric blocks differ from `original`'s.
+pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
+    let (ob, tb) = (&original.body.metrics, &translation.body.metrics);
+    let here = |line: usize, message: String| {
+        Error::new(&translation.source, message)
+            .at(line.max(1), 1)
+            .code("metric-mismatch")
+    };
+    if ob.len() != tb.len() {
+        let line = tb.get(ob.len()).or(tb.last()).map_or(1, |b| b.line);
+        let first_unmatched = ob
+            .get(tb.len())
+            .map(|b| format!("; its block {} is on line {}", tb.len() + 1, b.line))
+            .unwrap_or_default();
+        return vec![here(
+            line,
+            format!(
+                "{} here, but {} in {}{first_unmatched}: a translation shows the same figures",
+                blocks(tb.len()),
+                blocks(ob.len()),
+                original.source.display()
+            ),
+        )];
+    }
+    let mut errors = Vec::new();
+    for (n, (o, t)) in ob.iter().zip(tb).enumerate() {
+        if o.items.len() != t.items.len() {
+            errors.push(here(
+                t.line,
+                format!(
+                    "metric block {} has {} here, but {} in {}:{}",
+                    n + 1,
+                    items(t.items.len()),
+                    items(o.items.len()),
+                    original.source.display(),
+                    o.line
+                ),
+            ));
+            continue;
+        }
+        for (om, tm) in o.items.iter().zip(&t.items) {
+            let (of, tf) = (Figure::of(om), Figure::of(tm));
+            if !of.agrees(&tf) {
+                errors.push(here(
+                    tm.line,
+                    format!(
+                        "figure differs from the original: `{}` is {} (= {}) here, but `{}` is {} (= {}) in {}:{}",
+                        tm.label,
+                        as_written(tm),
+                        tf.show(),
+                        om.label,
+                        as_written(om),
+                        of.show(),
+                        original.source.display(),
+                        om.line
+                    ),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+fn as_written(m: &Metric) -> String {
+    match m.unit.as_str() {
+        "" => m.data.clone(),
+        unit => format!("{} {unit}", m.data),
+    }
+}
+
+fn blocks(n: usize) -> String {
+    crate::error::count(n, "metric block")
+}
+
+fn items(n: usize) -> String {
+    crate::error::count(n, "item")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(value: f64, unit: &str) -> Figure {
+        Figure::of(&Metric {
+            label: String::new(),
+            value,
+            unit: unit.into(),
+            note: String::new(),
+            change: String::new(),
+            data: plain_number(value),
+            display: String::new(),
+            line: 1,
+        })
+    }
+
+    #[test]
+    fn scales_in_units() {
+        for (unit, e) in [
+            ("万元", 4),
+            ("亿元", 8),
+            ("万亿元", 12),
+            ("千万元", 7),
+            ("百万元", 6),
+            ("十万人", 5),
+            ("千人", 3),
+            ("万人次", 4),
+            ("人", 0),
+            ("%", 0),
+            ("百分点", 0),
+            ("千克", 0),
+            ("千瓦时", 0),
+            ("million yuan", 6),
+            ("yuan (million)", 6),
+            ("RMB billion", 9),
+            ("thousand people", 3),
+            ("ten thousand yuan", 4),
+            ("hundred million yuan", 8),
+            ("10,000 yuan", 4),
+            ("people", 0),
+            ("percent", 0),
+            ("cases per 100,000 people", 0),
+            ("人/万人", 0),
+        ] {
+            assert_eq!(unit_exponent(unit), e, "{unit}");
+        }
+    }
+
+    #[test]
+    fn figures_agree_to_the_precision_written() {
+        let zh = figure(434.2, "万元");
+        assert!(zh.agrees(&figure(4342000.0, "yuan")));
+        assert!(zh.agrees(&figure(4.342, "million yuan")));
+        assert!(
+            zh.agrees(&figure(4342156.0, "yuan")),
+            "434.2万 is a rounding of it"
+        );
+        assert!(!zh.agrees(&figure(4.343, "million yuan")));
+        assert!(!zh.agrees(&figure(434.3, "万元")));
+        assert!(!figure(36186.0, "人").agrees(&figure(36187.0, "people")));
+        assert!(figure(36186.0, "人").agrees(&figure(36186.0, "people")));
+        assert!(figure(1.663, "million visits").agrees(&figure(166.3, "万人次")));
+        assert!(figure(9.15, "%").agrees(&figure(9.15, "%")));
+        assert!(!figure(9.15, "%").agrees(&figure(9.16, "%")));
+        assert_eq!(zh.show(), "4,342,000");
+        assert_eq!(figure(41.146, "万元").show(), "411,460");
+        assert_eq!(figure(103.17, "%").show(), "103.17");
+    }
+}

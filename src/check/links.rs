@@ -1,0 +1,409 @@
+//! Links, images and anchors of every page resolve to something the build
+//! writes, and aliases do not take another document's address. What exists
+//! comes from [`render::output_paths`], the renderer's own list.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+
+use super::source_line;
+use crate::config::Config;
+use crate::content::Page;
+use crate::content::Site;
+use crate::error::{Error, Errors};
+use crate::markdown::LinkUse;
+use crate::render::OutputPaths;
+use crate::render::views::{index_file, section_url};
+use crate::text::percent_decode;
+use crate::theme::Theme;
+
+/// What a link may point at.
+struct Targets<'a> {
+    base_path: &'a str,
+    /// Each language's URL prefix: "" for the default language, `en/`.
+    prefixes: Vec<&'a str>,
+    /// Every file the build writes, decoded.
+    files: HashSet<&'a str>,
+    pages: &'a [std::sync::Arc<Page>],
+    /// Indices into `pages` by URL path (`news/x/`), for anchors.
+    by_url: HashMap<&'a str, usize>,
+    /// Each page's ids, found when a link first needs them.
+    ids: Vec<OnceLock<HashSet<String>>>,
+    /// Ids the article template gives every article (`main`).
+    template_ids: HashSet<String>,
+}
+
+/// Where a link leads.
+enum Target {
+    /// Another site, `mailto:`: not checked.
+    External,
+    /// An article, by index.
+    Page(usize),
+    /// A file or document that is not an article (a list, a feed, a PDF).
+    File,
+    /// Nothing is published there; why, for the message.
+    Missing(String),
+}
+
+/// Every broken link, image and anchor of the pages, and aliases that take
+/// the address of another document or alias.
+pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPaths) -> Errors {
+    let targets = Targets {
+        base_path: &config.base_path,
+        prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
+        files: out.files.iter().map(String::as_str).collect(),
+        pages: &site.pages,
+        by_url: (site.pages.iter().enumerate())
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect(),
+        ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
+        template_ids: template_ids(theme, "page.html"),
+    };
+    let mut errors: Errors = (0..site.pages.len())
+        .into_par_iter()
+        .flat_map_iter(|i| targets.page(config, i))
+        .collect();
+    for s in &site.sections {
+        let lang = config.language(&s.lang).expect("content has checked it");
+        let url = if s.key.is_empty() {
+            lang.prefix.clone()
+        } else {
+            section_url(lang, &s.key)
+        };
+        errors.extend(targets.links(&s.source, &url, &s.links));
+    }
+    errors.extend(aliases(config, site, out));
+    errors.extend(duplicates(&out.files));
+    errors
+}
+
+impl<'a> Targets<'a> {
+    /// The broken links, images and anchors of page `i`.
+    fn page(&self, config: &Config, i: usize) -> Errors {
+        let page = &self.pages[i];
+        let mut errors = self.links(&page.source, &page.url, &page.body.links);
+        for image in page.body.images.iter().filter(|i| i.photo.is_none()) {
+            if let (Target::Missing(why), _) = self.resolve(&page.url, &image.url) {
+                errors.push(
+                    Error::new(&page.source, format!("broken image `{}`: {why}", image.src))
+                        .at(image.line, image.column)
+                        .code("broken-image"),
+                );
+            }
+        }
+        if let Some(cover) = page.cover.as_ref().filter(|c| c.photo.is_none())
+            && let (Target::Missing(why), _) = self.resolve(&page.url, &cover.url)
+        {
+            let line = source_line(config, &page.source, "cover:");
+            errors.push(
+                Error::new(&page.source, format!("broken cover `{}`: {why}", cover.url))
+                    .at(line, 1)
+                    .code("broken-image"),
+            );
+        }
+        errors
+    }
+
+    /// The broken links and anchors of the text of `source`, published at
+    /// URL path `url`.
+    fn links(&self, source: &Path, url: &str, links: &[LinkUse]) -> Errors {
+        let mut errors = Vec::new();
+        for link in links {
+            let (target, fragment) = self.resolve(url, &link.href);
+            let at = |message: String, code| {
+                Error::new(source, message)
+                    .at(link.line, link.column)
+                    .code(code)
+            };
+            match target {
+                Target::Missing(why) => errors.push(at(
+                    format!("broken link `{}`: {why}", link.href),
+                    "broken-link",
+                )),
+                Target::Page(target) => {
+                    let Some(id) = fragment.filter(|f| !f.is_empty()) else {
+                        continue;
+                    };
+                    let id = percent_decode(id);
+                    if self.has_id(target, &id) {
+                        continue;
+                    }
+                    let whose = if self.pages[target].url == url {
+                        "no heading or element on this page has".to_string()
+                    } else {
+                        let source = self.pages[target].source.display();
+                        format!("{source} has no heading or element with")
+                    };
+                    errors.push(at(
+                        format!(
+                            "broken anchor `{}`: {whose} the id `{id}`{}",
+                            link.href,
+                            self.did_you_mean(target, &id)
+                        ),
+                        "broken-anchor",
+                    ));
+                }
+                Target::External | Target::File => {}
+            }
+        }
+        errors
+    }
+
+    /// What `href`, as published at URL path `from`, points at, and its
+    /// fragment.
+    fn resolve<'h>(&self, from: &str, href: &'h str) -> (Target, Option<&'h str>) {
+        if href.starts_with("//") || has_scheme(href) {
+            return (Target::External, None);
+        }
+        let (rest, fragment) = match href.split_once('#') {
+            Some((r, f)) => (r, Some(f)),
+            None => (href, None),
+        };
+        let path = rest.split('?').next().unwrap_or(rest);
+        let joined = if path.is_empty() {
+            from.to_string()
+        } else if path.starts_with('/') {
+            match path.strip_prefix(self.base_path) {
+                Some(inside) => inside.to_string(),
+                None => {
+                    let why = format!(
+                        "the site is published under {}, so its addresses start with it",
+                        self.base_path
+                    );
+                    return (Target::Missing(why), fragment);
+                }
+            }
+        } else {
+            format!("{from}{path}")
+        };
+        let Some(normal) = normalize(&percent_decode(&joined)) else {
+            let why = "it leads above the site's root".to_string();
+            return (Target::Missing(why), fragment);
+        };
+        let target = match self.find(&normal) {
+            Some(file) => match file.strip_suffix("index.html") {
+                Some(url) => self
+                    .by_url
+                    .get(url)
+                    .map_or(Target::File, |&p| Target::Page(p)),
+                None => Target::File,
+            },
+            None => Target::Missing(format!(
+                "nothing is published at {}{normal}{}",
+                self.base_path,
+                self.in_another_language(&normal)
+            )),
+        };
+        (target, fragment)
+    }
+
+    /// "; /news/x/ exists (another language)" when the missing path is
+    /// published in another language: a translation's relative link to a
+    /// page not translated yet.
+    fn in_another_language(&self, path: &str) -> String {
+        let bare = (self.prefixes.iter())
+            .filter(|p| !p.is_empty())
+            .find_map(|p| path.strip_prefix(p))
+            .unwrap_or(path);
+        (self.prefixes.iter())
+            .map(|p| format!("{p}{bare}"))
+            .find(|other| other != path && self.find(other).is_some())
+            .map(|other| format!("; {}{other} exists, in another language", self.base_path))
+            .unwrap_or_default()
+    }
+
+    /// The file a decoded path relative to the site root is served from: a
+    /// folder's `index.html` (also without its final `/`, as hosts redirect).
+    fn find(&self, path: &str) -> Option<&'a str> {
+        let candidates = if path.is_empty() || path.ends_with('/') {
+            vec![index_file(path)]
+        } else {
+            vec![path.to_string(), index_file(&format!("{path}/"))]
+        };
+        candidates
+            .iter()
+            .find_map(|c| self.files.get(c.as_str()).copied())
+    }
+
+    /// Whether article `i` has the id: its text's (headings, `{#custom}`,
+    /// footnotes, HTML) or its template's.
+    fn has_id(&self, i: usize, id: &str) -> bool {
+        self.template_ids.contains(id) || self.text_ids(i).contains(id)
+    }
+
+    fn text_ids(&self, i: usize) -> &HashSet<String> {
+        self.ids[i].get_or_init(|| ids_in(&self.pages[i].body.html).collect())
+    }
+
+    /// "; did you mean `x`?" for the nearest id of article `i`, if one is near.
+    fn did_you_mean(&self, i: usize, id: &str) -> String {
+        self.template_ids
+            .iter()
+            .chain(self.text_ids(i))
+            .map(|k| (strsim::damerau_levenshtein(id, k), k))
+            .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
+            .min()
+            .map(|(_, k)| format!("; did you mean `{k}`?"))
+            .unwrap_or_default()
+    }
+}
+
+/// Aliases that take the address of another document, or of another alias.
+fn aliases(config: &Config, site: &Site, out: &OutputPaths) -> Errors {
+    let page_files: HashMap<String, &Path> = site
+        .pages
+        .iter()
+        .map(|p| (index_file(&p.url), p.source.as_path()))
+        .collect();
+    let files: HashSet<&str> = out.files.iter().map(String::as_str).collect();
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    let mut errors = Vec::new();
+    for (i, alias, path) in &out.aliases {
+        let page = &site.pages[*i];
+        let taken = if let Some(owner) = page_files.get(path) {
+            Some(format!("it is the address of {}", owner.display()))
+        } else if files.contains(path.as_str()) {
+            Some(format!("the build writes {path} there already"))
+        } else {
+            seen.insert(path, &page.source)
+                .map(|other| format!("{} has the same alias", other.display()))
+        };
+        if let Some(why) = taken {
+            let line = source_line(config, &page.source, alias);
+            errors.push(
+                Error::new(&page.source, format!("alias `{alias}` collides: {why}"))
+                    .at(line, 1)
+                    .code("alias-collision"),
+            );
+        }
+    }
+    errors
+}
+
+/// Two sources that write one file (a static file with a page's path).
+fn duplicates(files: &[String]) -> Errors {
+    let mut sorted: Vec<&str> = files.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| {
+            Error::new(
+                w[0],
+                "two sources write this output file (a static file the same as a page?)",
+            )
+            .code("duplicate-url")
+        })
+        .collect()
+}
+
+/// `mailto:x`, `https://…`: a URL with a scheme.
+fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// `news/x/../y/./` → `news/y/`; None when `..` leads above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, s) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *s {
+            "." | "" if !last => {}
+            ".." => {
+                parts.pop()?;
+                if last {
+                    parts.push("");
+                }
+            }
+            "." => parts.push(""),
+            s => parts.push(s),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The values of the `id="…"` attributes in `html` (template expressions
+/// left out).
+fn ids_in(html: &str) -> impl Iterator<Item = String> + '_ {
+    // Found by their `=` (a fast search for one byte), then checked.
+    let bytes = html.as_bytes();
+    html.match_indices('=').filter_map(move |(i, _)| {
+        if i < 3 || &bytes[i - 3..i] != b" id" || bytes.get(i + 1) != Some(&b'"') {
+            return None;
+        }
+        let rest = &html[i + 2..];
+        let value = &rest[..rest.find('"')?];
+        (!value.contains('{')).then(|| unescape(value))
+    })
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The literal ids of template `name` and the templates it extends and
+/// includes.
+fn template_ids(theme: &Theme, name: &str) -> HashSet<String> {
+    let mut ids = HashSet::new();
+    let mut todo = vec![name.to_string()];
+    let mut done = HashSet::new();
+    while let Some(name) = todo.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some((_, source)) = theme.templates.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
+        ids.extend(ids_in(source));
+        for keyword in ["extends \"", "include \""] {
+            for (i, m) in source.match_indices(keyword) {
+                let rest = &source[i + m.len()..];
+                if let Some(end) = rest.find('"') {
+                    todo.push(rest[..end].to_string());
+                }
+            }
+        }
+    }
+    ids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_normalize_like_a_browser() {
+        assert_eq!(normalize("news/x/../y/").as_deref(), Some("news/y/"));
+        assert_eq!(normalize("news/x/./a.pdf").as_deref(), Some("news/x/a.pdf"));
+        assert_eq!(normalize("news/x/..").as_deref(), Some("news/"));
+        assert_eq!(normalize("en/news/x/../../../").as_deref(), Some(""));
+        assert_eq!(normalize("news/x/../../../y/"), None);
+        assert_eq!(normalize("").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn schemes_and_ids() {
+        assert!(has_scheme("mailto:a@b.org"));
+        assert!(has_scheme("https://x.org/"));
+        assert!(!has_scheme("news/x:y/"));
+        assert!(!has_scheme("/a:b"));
+        let ids: Vec<String> =
+            ids_in("<h2 id=\"以思想\">x</h2><div id=\"a&amp;b\"><p id=\"{{ x }}\">").collect();
+        assert_eq!(ids, ["以思想", "a&b"]);
+    }
+}

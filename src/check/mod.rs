@@ -1,0 +1,220 @@
+//! `unionpress check`: every validation of a build, writing nothing (no
+//! output, no photo cache), plus what no single page shows: links and
+//! anchors between pages, aliases that collide, translations whose figures
+//! or photos differ from the original's, and which articles miss a
+//! language. [`gate`] runs the same link and figure checks in every build,
+//! so nothing broken is published.
+
+mod figures;
+mod links;
+mod translations;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+pub use translations::Article;
+
+use crate::config::Config;
+use crate::content::{self, LoadOptions, Site};
+use crate::error::{self, Error, Errors, Severity};
+use crate::render;
+use crate::theme::Theme;
+
+/// What `check` found.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Errors, warnings and notes, sorted by path, line and column.
+    pub findings: Errors,
+    /// Language codes, in the site's order (the table's columns).
+    pub languages: Vec<String>,
+    /// The translation status of every article, by key.
+    pub articles: Vec<Article>,
+    /// Pages read (one per article and language); None when the content
+    /// could not be read.
+    pub pages: Option<usize>,
+}
+
+/// Checks the site in `root`.
+pub fn check(root: &Path) -> Report {
+    let mut report = Report {
+        findings: Vec::new(),
+        languages: Vec::new(),
+        articles: Vec::new(),
+        pages: None,
+    };
+    let config = match Config::load(root) {
+        Ok(c) => c,
+        Err(e) => {
+            report.findings.push(e);
+            return report;
+        }
+    };
+    report.languages = config.languages.iter().map(|l| l.code.clone()).collect();
+    let theme = Theme::load(&config).and_then(|t| render::compile_templates(&t).map(|()| t));
+    let site = content::load(&config, LoadOptions::default());
+    match (theme, site) {
+        (Ok(theme), Ok(site)) => {
+            report.findings = findings(&config, &site, &theme);
+            let (articles, notes) = translations::status(&config, &site);
+            report.findings.extend(notes);
+            report.articles = articles;
+            report.pages = Some(site.pages.len());
+        }
+        (theme, site) => {
+            report.findings.extend(theme.err().unwrap_or_default());
+            report
+                .findings
+                .extend(site.err().map(|e| e.errors).unwrap_or_default());
+        }
+    }
+    report.findings.sort();
+    report.findings.dedup();
+    report
+}
+
+/// The checks a build runs too: links, images, anchors, aliases, duplicate
+/// files, translations' figures (errors) and photo sets (warnings).
+pub fn findings(config: &Config, site: &Site, theme: &Theme) -> Errors {
+    let mut found = match render::output_paths(config, site, theme) {
+        Ok(out) => links::check(config, site, theme, &out),
+        Err(errors) => errors,
+    };
+    found.extend(translations::check(config, site));
+    found.sort();
+    found
+}
+
+/// For a build: fails with every finding when one is an error; otherwise
+/// prints the warnings and lets the build go on.
+pub fn gate(config: &Config, site: &Site, theme: &Theme) -> Result<(), Errors> {
+    let found = findings(config, site, theme);
+    if found.iter().any(Error::is_error) {
+        return Err(found);
+    }
+    error::eprint_all(&found);
+    Ok(())
+}
+
+/// The line of `source` (a Markdown file of the site) that first holds
+/// `needle`, for findings about front matter; 1 when not found.
+fn source_line(config: &Config, source: &Path, needle: &str) -> usize {
+    std::fs::read_to_string(config.root.join(source))
+        .ok()
+        .and_then(|text| text.lines().position(|l| l.contains(needle)))
+        .map_or(1, |i| i + 1)
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.findings.iter().any(Error::is_error)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// `2 errors, 1 warning in 14 pages`.
+    pub fn summary(&self) -> String {
+        let mut line = format!(
+            "{}, {}",
+            error::count(self.count(Severity::Error), "error"),
+            error::count(self.count(Severity::Warning), "warning")
+        );
+        if let Some(pages) = self.pages {
+            line.push_str(&format!(" in {}", error::count(pages, "page")));
+        }
+        line
+    }
+
+    /// The translation status: how many articles are in every language,
+    /// then a row for each that is not. Empty for a one-language site.
+    pub fn translation_table(&self) -> String {
+        if self.languages.len() < 2 || self.pages.is_none() {
+            return String::new();
+        }
+        let incomplete: Vec<&Article> = self.articles.iter().filter(|a| !a.complete()).collect();
+        let total = self.articles.len();
+        let mut out = format!(
+            "translations: {} of {} in every language ({})\n",
+            total - incomplete.len(),
+            error::count(total, "article"),
+            self.languages.join(", ")
+        );
+        if incomplete.is_empty() {
+            return out;
+        }
+        const MISSING: &str = "missing";
+        let key_width = incomplete
+            .iter()
+            .map(|a| a.key.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("article".len());
+        let widths: Vec<usize> = self
+            .languages
+            .iter()
+            .map(|l| l.len().max(MISSING.len()))
+            .collect();
+        let row = |first: &str, cells: Vec<&str>| {
+            let mut line = format!("  {first:key_width$}");
+            for (cell, width) in cells.iter().zip(&widths) {
+                line.push_str(&format!("  {cell:width$}"));
+            }
+            line.trim_end().to_string() + "\n"
+        };
+        out.push_str(&row(
+            "article",
+            self.languages.iter().map(String::as_str).collect(),
+        ));
+        for a in incomplete {
+            let cells = a
+                .languages
+                .iter()
+                .map(|&has| if has { "✓" } else { MISSING })
+                .collect();
+            out.push_str(&row(&a.key, cells));
+        }
+        out
+    }
+
+    /// Errors and warnings as lines, the translation table, the summary.
+    pub fn eprint(&self) {
+        error::eprint_all(&self.findings);
+        let table = self.translation_table();
+        if !table.is_empty() {
+            eprint!("{table}");
+        }
+        eprintln!("{}", self.summary());
+    }
+
+    /// Every finding (notes included) as a JSON array of
+    /// `{severity, path, line, column, code, message}`.
+    pub fn json(&self) -> String {
+        #[derive(Serialize)]
+        struct Finding<'a> {
+            severity: &'static str,
+            path: String,
+            line: usize,
+            column: usize,
+            code: &'static str,
+            message: &'a str,
+        }
+        let findings: Vec<Finding> = self
+            .findings
+            .iter()
+            .map(|f| Finding {
+                severity: f.severity.as_str(),
+                path: f.path.to_string_lossy().replace('\\', "/"),
+                line: f.line,
+                column: f.column,
+                code: f.code,
+                message: &f.message,
+            })
+            .collect();
+        serde_json::to_string_pretty(&findings).expect("findings serialise")
+    }
+}

@@ -1,0 +1,158 @@
+//! An article in all its languages: which languages it has (the status
+//! table), and whether its translations show the original's figures and
+//! photos.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::figures;
+use crate::config::Config;
+use crate::content::{Page, Site};
+use crate::error::{Error, Errors, Severity};
+
+/// One row of the translation status table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    /// `news/2021-suzhou-review`.
+    pub key: String,
+    /// The original's Markdown file.
+    pub source: PathBuf,
+    /// Whether it is in each configured language, in the site's order.
+    pub languages: Vec<bool>,
+}
+
+impl Article {
+    pub fn complete(&self) -> bool {
+        self.languages.iter().all(|&l| l)
+    }
+}
+
+/// Every article's versions by key, in the site's language order: the
+/// original (the default language's version, else the first) comes first.
+pub(super) fn articles<'a>(config: &Config, site: &'a Site) -> BTreeMap<&'a str, Vec<&'a Page>> {
+    let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+    for p in &site.pages {
+        groups.entry(p.key.as_str()).or_default().push(p);
+    }
+    for versions in groups.values_mut() {
+        versions.sort_by_key(|p| config.languages.iter().position(|l| l.code == p.lang));
+    }
+    groups
+}
+
+/// Translations whose figures differ from the original's, and photos one
+/// version shows and another does not.
+pub(super) fn check(config: &Config, site: &Site) -> Errors {
+    let mut errors = Vec::new();
+    for versions in articles(config, site).values() {
+        let (original, translations) = versions.split_first().expect("a group has a page");
+        for t in translations {
+            errors.extend(figures::compare(original, t));
+        }
+        errors.extend(photo_sets(versions));
+    }
+    errors
+}
+
+/// The status table, and a note (an error when `site.yaml` asks for
+/// complete translations) for every language an article misses.
+pub(super) fn status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
+    let severity = if config.check.require_translations {
+        Severity::Error
+    } else {
+        Severity::Note
+    };
+    let mut table = Vec::new();
+    let mut findings = Vec::new();
+    for (key, versions) in articles(config, site) {
+        let original = versions[0];
+        let languages: Vec<bool> = config
+            .languages
+            .iter()
+            .map(|l| versions.iter().any(|p| p.lang == l.code))
+            .collect();
+        for (lang, _) in config
+            .languages
+            .iter()
+            .zip(&languages)
+            .filter(|(_, has)| !**has)
+        {
+            findings.push(
+                Error::new(
+                    &original.source,
+                    format!(
+                        "{key} has no {} ({}) translation: add {}",
+                        lang.name,
+                        lang.code,
+                        sibling(original, &lang.code)
+                    ),
+                )
+                .at(1, 1)
+                .severity(severity)
+                .code("missing-translation"),
+            );
+        }
+        table.push(Article {
+            key: key.to_string(),
+            source: original.source.clone(),
+            languages,
+        });
+    }
+    (table, findings)
+}
+
+/// The file a page's version in `lang` goes in: `index.zh.md` → `index.en.md`.
+fn sibling(page: &Page, lang: &str) -> String {
+    let source = page.source.to_string_lossy();
+    let stem = source
+        .strip_suffix(&format!(".{}.md", page.lang))
+        .or_else(|| source.strip_suffix(".md"))
+        .unwrap_or(&source);
+    format!("{stem}.{lang}.md")
+}
+
+/// A warning on each version that lacks a photo another version shows.
+fn photo_sets(versions: &[&Page]) -> Errors {
+    let photos = |p: &Page| -> BTreeSet<String> {
+        p.body
+            .images
+            .iter()
+            .filter_map(|i| i.photo.as_ref().map(|ph| ph.path.clone()))
+            .collect()
+    };
+    let sets: Vec<BTreeSet<String>> = versions.iter().map(|p| photos(p)).collect();
+    let mut errors = Vec::new();
+    for (p, set) in versions.iter().zip(&sets) {
+        let mut missing = BTreeSet::new();
+        for (q, other) in versions.iter().zip(&sets) {
+            for path in other.difference(set) {
+                if !missing.insert(path) {
+                    continue;
+                }
+                let used = q
+                    .body
+                    .images
+                    .iter()
+                    .find(|i| i.photo.as_ref().is_some_and(|ph| ph.path == *path))
+                    .expect("the photo is in q's set");
+                errors.push(
+                    Error::new(
+                        &p.source,
+                        format!(
+                            "photo `{}` is in {}:{} but not in this version",
+                            used.src,
+                            q.source.display(),
+                            used.line
+                        ),
+                    )
+                    .at(1, 1)
+                    .warning()
+                    .code("photo-set"),
+                );
+            }
+        }
+    }
+    errors
+}
