@@ -76,6 +76,9 @@ pub struct Rendered {
     /// Plain text of the first paragraph that is not a figure (for summaries).
     pub first_paragraph: String,
     pub count: TextCount,
+    /// Every `id` in `html`, found when `check` first needs them and kept
+    /// with the text (dev mode reuses both between rebuilds).
+    pub ids: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 /// Renders `markdown` (the body, without front matter). Every problem in the

@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
@@ -29,8 +28,6 @@ struct Targets<'a> {
     pages: &'a [std::sync::Arc<Page>],
     /// Indices into `pages` by URL path (`news/x/`), for anchors.
     by_url: HashMap<&'a str, usize>,
-    /// Each page's ids, found when a link first needs them.
-    ids: Vec<OnceLock<HashSet<String>>>,
     /// Ids the article template gives every article (`main`).
     template_ids: HashSet<String>,
 }
@@ -58,7 +55,6 @@ pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPat
         by_url: (site.pages.iter().enumerate())
             .map(|(i, p)| (p.url.as_str(), i))
             .collect(),
-        ids: site.pages.iter().map(|_| OnceLock::new()).collect(),
         template_ids: template_ids(theme, "page.html"),
     };
     let mut errors: Errors = (0..site.pages.len())
@@ -234,7 +230,8 @@ impl<'a> Targets<'a> {
     }
 
     fn text_ids(&self, i: usize) -> &HashSet<String> {
-        self.ids[i].get_or_init(|| ids_in(&self.pages[i].body.html).collect())
+        let body = &self.pages[i].body;
+        body.ids.get_or_init(|| ids_in(&body.html).collect())
     }
 
     /// "; did you mean `x`?" for the nearest id of article `i`, if one is near.
