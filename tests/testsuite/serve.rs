@@ -149,6 +149,36 @@ impl Server {
     fn get(&self, target: &str) -> Answer {
         self.request("GET", target)
     }
+
+    /// The live-reload event stream, as a page opens it.
+    fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
+        stream
+            .write_all(b"GET /_unionpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        Events(BufReader::new(stream))
+    }
+}
+
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    /// The data of the next event called `name`.
+    fn next(&mut self, name: &str) -> String {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            self.0.read_line(&mut line).expect("an event");
+            if line.trim() == format!("event: {name}") {
+                let mut data = String::new();
+                self.0.read_line(&mut data).unwrap();
+                return data.trim_start_matches("data: ").trim().to_string();
+            }
+        }
+    }
 }
 
 impl Drop for Server {
@@ -646,26 +676,8 @@ fn a_build_error_keeps_the_last_good_site_and_is_announced() {
     let before = server.get("/news/a/").body;
 
     // Listen for events first.
-    let mut events = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
-    events
-        .write_all(b"GET /_unionpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
-        .unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut events = BufReader::new(events);
-    let mut read_event = |name: &str| -> String {
-        let mut line = String::new();
-        loop {
-            line.clear();
-            events.read_line(&mut line).expect("an event");
-            if line.trim() == format!("event: {name}") {
-                let mut data = String::new();
-                events.read_line(&mut data).unwrap();
-                return data.trim_start_matches("data: ").trim().to_string();
-            }
-        }
-    };
+    let mut events = server.events();
+    let mut read_event = |name: &str| events.next(name);
     assert_eq!(read_event("hello"), r#"{"version":0,"errors":[]}"#);
 
     site.write(ZH, md("title: 劳动竞赛开幕\ndate: 2021-13-45", "正文。\n"));
@@ -702,20 +714,8 @@ fn undoing_a_typo_clears_the_errors_though_the_site_is_unchanged() {
         "{line}"
     );
     // A page opened now is told the site is fine, not shown old errors.
-    let mut events = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
-    events
-        .write_all(b"GET /_unionpress/events HTTP/1.1\r\n\r\n")
-        .unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut text = String::new();
-    let mut events = BufReader::new(events);
-    while !text.contains("event: hello") {
-        events.read_line(&mut text).unwrap();
-    }
-    events.read_line(&mut text).unwrap();
-    assert!(text.contains(r#""errors":[]"#), "{text}");
+    let hello = server.events().next("hello");
+    assert!(hello.contains(r#""errors":[]"#), "{hello}");
 }
 
 #[test]
@@ -723,13 +723,7 @@ fn a_stylesheet_edit_is_announced_as_css_only() {
     let site = site();
     copy_theme_in(&site);
     let mut server = Server::start(&site, &[]);
-    let mut events = TcpStream::connect(("127.0.0.1", server.port())).unwrap();
-    events
-        .write_all(b"GET /_unionpress/events HTTP/1.1\r\n\r\n")
-        .unwrap();
-    events
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
+    let mut events = server.events();
     let css = site.read("themes/default/static/style.css");
     site.write(
         "themes/default/static/style.css",
@@ -741,13 +735,8 @@ fn a_stylesheet_edit_is_announced_as_css_only() {
         line.replace("index.html", ""),
         "no page changed: {line}"
     );
-    let mut text = String::new();
-    let mut events = BufReader::new(events);
-    while !text.contains("event: reload") {
-        events.read_line(&mut text).unwrap();
-    }
-    events.read_line(&mut text).unwrap();
-    assert!(text.contains(r#""css_only":true"#), "{text}");
+    let reload = events.next("reload");
+    assert!(reload.contains(r#""css_only":true"#), "{reload}");
     assert!(server.get("/style.css").body.contains("h1 { color: red }"));
 }
 
