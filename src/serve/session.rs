@@ -25,8 +25,6 @@ pub struct Rebuilt {
     pub changed: Vec<String>,
     /// Articles in the site.
     pub pages: usize,
-    /// Documents rendered (the others were unchanged).
-    pub rendered: usize,
     pub elapsed: Duration,
 }
 
@@ -67,6 +65,16 @@ impl Session {
     /// are read again. On error the folder keeps the last good site.
     pub fn rebuild(&mut self, touched: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
+        // First, so that files changed while the config or theme is broken
+        // are read again once it is fixed.
+        for path in touched {
+            match path.strip_prefix(&self.root) {
+                // The watcher lost track (its queue overflowed): check all.
+                Ok(rel) if rel.as_os_str().is_empty() => self.cache.distrust(),
+                Ok(rel) => self.cache.forget(&self.root, rel),
+                Err(_) => {}
+            }
+        }
         let config = Config::load(&self.root)
             .and_then(|c| c.with_base_url(&self.base_url))
             .map_err(|e| vec![e])?;
@@ -84,14 +92,6 @@ impl Session {
             self.memo = Memo::default();
             self.theme_hash = theme_hash;
         }
-        for path in touched {
-            match path.strip_prefix(&self.root) {
-                // The watcher lost track (its queue overflowed): check all.
-                Ok(rel) if rel.as_os_str().is_empty() => self.cache.distrust(),
-                Ok(rel) => self.cache.forget(&self.root, rel),
-                Err(_) => {}
-            }
-        }
         let options = LoadOptions {
             drafts: self.drafts,
         };
@@ -101,7 +101,6 @@ impl Session {
         crate::check::gate(&config, &site, &theme)?;
         let rendered = render::render_with(&config, &site, &theme, Some(&self.memo))?;
         let (photos, _) = images::process(&config, &site.photos)?;
-        let rendered_count = rendered.files.len();
         let mut files = rendered.files;
         files.extend(photos);
         let changed = self
@@ -112,7 +111,6 @@ impl Session {
         Ok(Rebuilt {
             changed,
             pages: site.pages.len(),
-            rendered: rendered_count,
             elapsed: started.elapsed(),
         })
     }

@@ -610,6 +610,23 @@ fn after_every_kind_of_edit_the_served_site_equals_a_clean_build() {
             Box::new(|s| s.write("static/extra/file.txt", "more\n")),
         ),
         (
+            "editing an article while site.yaml is broken, then fixing it",
+            Box::new(|s| {
+                let good = s.read("site.yaml");
+                s.write("site.yaml", format!("{good}pagnate: 3\n"));
+                std::thread::sleep(Duration::from_millis(600));
+                s.write(
+                    ZH,
+                    md(
+                        "title: 配置坏时改的\ndate: 2021-12-31\ntags: [技能大赛, 职工]",
+                        "正文。\n\n![现场](p.jpg)\n",
+                    ),
+                );
+                std::thread::sleep(Duration::from_millis(600));
+                s.write("site.yaml", good);
+            }),
+        ),
+        (
             "changing site.yaml",
             Box::new(|s| {
                 s.write(
