@@ -264,19 +264,20 @@ impl Mirror {
 /// size and modification time.
 fn content_key(f: &OutputFile) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut h = DefaultHasher::new();
     match &f.data {
-        Data::Bytes(b) => b.hash(&mut h),
-        Data::Static(b) => b.hash(&mut h),
+        // Megabytes of feeds and sitemaps on every rebuild: a fast hash.
+        Data::Bytes(b) => xxhash_rust::xxh3::xxh3_64(b),
+        Data::Static(b) => xxhash_rust::xxh3::xxh3_64(b),
         Data::Copy(src) | Data::Cached(src) => {
+            let mut h = DefaultHasher::new();
             src.hash(&mut h);
             if let Ok(meta) = fs::metadata(src) {
                 meta.len().hash(&mut h);
                 meta.modified().ok().hash(&mut h);
             }
+            h.finish()
         }
     }
-    h.finish()
 }
 
 #[cfg(test)]

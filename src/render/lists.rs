@@ -320,9 +320,10 @@ pub(super) fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String,
             let url = urls
                 .entry(tag.as_str())
                 .or_insert_with(|| tag_url(lang, tag));
-            let entry = tags
-                .entry(url.clone())
-                .or_insert_with(|| (tag.clone(), Vec::new()));
+            if !tags.contains_key(url.as_str()) {
+                tags.insert(url.clone(), (tag.clone(), Vec::new()));
+            }
+            let entry = tags.get_mut(url.as_str()).expect("inserted above");
             if entry.1.last() != Some(&i) {
                 entry.1.push(i);
             }

@@ -139,7 +139,12 @@ type Outcome = (String, Option<u64>, Result<Option<OutputFile>, Error>);
 pub struct Memo {
     documents: HashMap<String, u64>,
     cards: HashMap<(u64, String), Card>,
+    /// Each page's entry in `metrics.json`, by page fingerprint and URL.
+    metrics: HashMap<(u64, String), String>,
 }
+
+/// A page's entry in `metrics.json`, by page fingerprint and URL.
+type Fragment = ((u64, String), String);
 
 /// A page's list card for templates, and a hash of its content.
 type Card = (Value, u64);
@@ -226,8 +231,11 @@ pub fn render_with(
         files.push(feeds::atom(config, lang, &pages, |url| {
             permalink(config, url)
         }));
-        match metrics_json(config, site, lang) {
-            Ok(f) => files.push(f),
+        match metrics_json(config, site, lang, previous) {
+            Ok((f, fragments)) => {
+                files.push(f);
+                memo.metrics.extend(fragments);
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -726,7 +734,13 @@ fn plain_json_number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Er
 }
 
 /// `metrics.json` for one language: every page's metric blocks as data.
-fn metrics_json(config: &Config, site: &Site, lang: &Language) -> Result<OutputFile, Error> {
+/// Also returns the entries to keep in the memo (dev mode).
+fn metrics_json(
+    config: &Config,
+    site: &Site,
+    lang: &Language,
+    previous: Option<&Memo>,
+) -> Result<(OutputFile, Vec<Fragment>), Error> {
     #[derive(Serialize)]
     struct Item<'a> {
         label: &'a str,
@@ -750,10 +764,8 @@ fn metrics_json(config: &Config, site: &Site, lang: &Language) -> Result<OutputF
         date: &'a Date,
         blocks: Vec<Block<'a>>,
     }
-    let entries: Vec<Entry> = site
-        .pages_in(&lang.code)
-        .filter(|p| !p.body.metrics.is_empty())
-        .map(|p| Entry {
+    fn entry<'a>(config: &Config, p: &'a Page) -> Entry<'a> {
+        Entry {
             title: &p.title,
             url: permalink(config, &p.url),
             date: &p.date,
@@ -776,12 +788,37 @@ fn metrics_json(config: &Config, site: &Site, lang: &Language) -> Result<OutputF
                         .collect(),
                 })
                 .collect(),
-        })
+        }
+    }
+    // Each entry is made once (dev mode keeps them by page fingerprint),
+    // indented as in a pretty-printed array.
+    let pages: Vec<&Page> = site
+        .pages_in(&lang.code)
+        .filter(|p| !p.body.metrics.is_empty())
         .collect();
-    let mut json = serde_json::to_vec_pretty(&entries)
-        .map_err(|e| Error::new("metrics.json", e.to_string()))?;
-    json.push(b'\n');
-    Ok(OutputFile::new(views::metrics_url(lang), json))
+    let fragments: Vec<Fragment> = pages
+        .par_iter()
+        .map(|p| {
+            let key = (p.fingerprint, p.url.clone());
+            if let Some(f) = previous.and_then(|m| m.metrics.get(&key)) {
+                return Ok((key, f.clone()));
+            }
+            let json = serde_json::to_string_pretty(&entry(config, p))
+                .map_err(|e| Error::new(views::metrics_url(lang), e.to_string()))?;
+            Ok((key, format!("  {}", json.replace('\n', "\n  "))))
+        })
+        .collect::<Result<_, Error>>()?;
+    let json = if fragments.is_empty() {
+        "[]\n".to_string()
+    } else {
+        let entries: Vec<&str> = fragments.iter().map(|(_, f)| f.as_str()).collect();
+        format!("[\n{}\n]\n", entries.join(",\n"))
+    };
+    let kept = match previous {
+        Some(_) => fragments,
+        None => Vec::new(),
+    };
+    Ok((OutputFile::new(views::metrics_url(lang), json), kept))
 }
 
 #[cfg(test)]
