@@ -19,9 +19,29 @@ pub const FEED_ENTRIES: usize = 20;
 #[derive(Debug, Clone)]
 pub struct SitemapUrl {
     pub loc: String,
-    pub lastmod: Option<Date>,
-    /// (hreflang, absolute URL); empty when the page has one language.
-    pub alternates: Vec<(String, String)>,
+    /// The `<url>` element, made once.
+    xml: String,
+}
+
+impl SitemapUrl {
+    /// `alternates`: (hreflang, absolute URL); empty when the page has one
+    /// language.
+    pub fn new(loc: String, lastmod: Option<Date>, alternates: &[(String, String)]) -> Self {
+        let mut x = format!("<url><loc>{}</loc>", escape(&loc));
+        if let Some(d) = &lastmod {
+            let _ = write!(x, "<lastmod>{d}</lastmod>");
+        }
+        for (lang, href) in alternates {
+            let _ = write!(
+                x,
+                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                escape(lang),
+                escape(href)
+            );
+        }
+        x.push_str("</url>\n");
+        SitemapUrl { loc, xml: x }
+    }
 }
 
 fn rfc3339(d: &Date) -> String {
@@ -177,19 +197,7 @@ pub fn sitemap(urls: &[SitemapUrl]) -> OutputFile {
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
     for u in urls {
-        let _ = write!(x, "<url><loc>{}</loc>", escape(&u.loc));
-        if let Some(d) = &u.lastmod {
-            let _ = write!(x, "<lastmod>{d}</lastmod>");
-        }
-        for (lang, href) in &u.alternates {
-            let _ = write!(
-                x,
-                "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                escape(lang),
-                escape(href)
-            );
-        }
-        x.push_str("</url>\n");
+        x.push_str(&u.xml);
     }
     x.push_str("</urlset>\n");
     OutputFile::new(SITEMAP, x)

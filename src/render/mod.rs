@@ -141,6 +141,9 @@ pub struct Memo {
     cards: HashMap<(u64, String), Card>,
     /// Each page's entry in `metrics.json`, by page fingerprint and URL.
     metrics: HashMap<(u64, String), String>,
+    /// Each article's sitemap entry, by path, with its document's
+    /// fingerprint.
+    sitemap: HashMap<String, (u64, SitemapUrl)>,
 }
 
 /// A page's entry in `metrics.json`, by page fingerprint and URL.
@@ -207,7 +210,20 @@ pub fn render_with(
             (path, fp, file)
         })
         .collect();
-    let mut sitemap: Vec<SitemapUrl> = jobs.iter().filter_map(|job| r.sitemap_entry(job)).collect();
+    // An article's entry is as it was when its document is (dev mode).
+    let mut sitemap: Vec<SitemapUrl> = jobs
+        .par_iter()
+        .zip(&rendered)
+        .filter_map(|(job, (path, fp, _))| {
+            let kept = previous
+                .zip(*fp)
+                .and_then(|(m, fp)| m.sitemap.get(path).filter(|(was, _)| *was == fp));
+            match (job, kept) {
+                (Job::Page(_), Some((_, entry))) => Some(entry.clone()),
+                _ => r.sitemap_entry(job),
+            }
+        })
+        .collect();
 
     let mut errors = Vec::new();
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
@@ -215,6 +231,14 @@ pub fn render_with(
     let mut memo = Memo::default();
     if previous.is_some() {
         memo.cards = r.keep_cards();
+    }
+    if previous.is_some() {
+        // Only articles have entries made from their own page alone.
+        for ((job, (path, fp, _)), entry) in jobs.iter().zip(&rendered).zip(&sitemap) {
+            if let (Job::Page(_), Some(fp)) = (job, fp) {
+                memo.sitemap.insert(path.clone(), (*fp, entry.clone()));
+            }
+        }
     }
     for (path, fp, file) in rendered {
         if let Some(fp) = fp {
@@ -417,7 +441,7 @@ impl Renderer<'_> {
         versions: &[(String, String)],
         lastmod: Option<Date>,
     ) -> SitemapUrl {
-        let alternates = if versions.len() > 1 {
+        let alternates: Vec<(String, String)> = if versions.len() > 1 {
             self.alternates(versions)
                 .into_iter()
                 .map(|a| (a.hreflang, a.href))
@@ -425,11 +449,7 @@ impl Renderer<'_> {
         } else {
             Vec::new()
         };
-        SitemapUrl {
-            loc: permalink(self.config, url),
-            lastmod,
-            alternates,
-        }
+        SitemapUrl::new(permalink(self.config, url), lastmod, &alternates)
     }
 
     /// The page and its translations, in the site's language order.
