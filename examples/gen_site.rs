@@ -279,7 +279,7 @@ fn write_article(
         zh_tags.join(", ")
     );
     let mut en = format!(
-        "---\ntitle: \"{city_en} union news, issue {i}\"\nlocation: {city_en}\ntags: [{}]\n---\n\n",
+        "---\ntitle: \"{city_en} union news, issue {i}\"\ndate: {day}\nlocation: {city_en}\ntags: [{}]\n---\n\n",
         en_tags.join(", ")
     );
     let zh_paragraph = |rng: &mut Rng| {

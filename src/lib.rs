@@ -4,7 +4,7 @@
 //! [`content`] walks `content/`, parses front matter and Markdown
 //! ([`markdown`], [`metrics`]) and links translations; [`render`] turns the
 //! site into output files with the [`theme`]; [`output`] writes them
-//! atomically. [`build`] runs the stages; [`check`] validates a site without
+//! (in place: only changed files, after everything that can fail). [`build`] runs the stages; [`check`] validates a site without
 //! writing anything; [`serve`] runs the stages again on every change (dev
 //! mode); [`scaffold`] makes new sites and pages.
 

@@ -1,16 +1,21 @@
-//! The write stage. Builds are atomic (everything goes to a staging folder
-//! that replaces the output only when complete), safe (an output folder
-//! unionpress did not create is never cleared) and parallel.
+//! The write stage. Builds update the output folder in place: a file whose
+//! bytes did not change is left alone and files no longer produced are
+//! removed, so a rebuild of a large site writes (and the file system frees)
+//! only what changed. Everything that can fail before writing (content,
+//! templates, photos, missing copy sources) is found before the first byte
+//! is written, so a failed build leaves the previous output untouched. An
+//! output folder unionpress did not create is never cleared.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::error::Error;
 
-/// Marks a folder as unionpress output, so it may be replaced.
+/// Marks a folder as unionpress output, so it may be updated and cleared.
 pub const MARKER: &str = ".unionpress-output";
 
 /// One file of the built site.
@@ -41,34 +46,201 @@ impl OutputFile {
     }
 }
 
-/// Writes `files` as the complete content of `out`. On any failure the
-/// previous content of `out` is left as it was.
+/// Makes `out` hold exactly `files` (and the marker). Files already there
+/// with the same content are not rewritten.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
     check_replaceable(out)?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, e))?;
-    let staging = parent.join(format!(".{name}.staging"));
-    if staging.exists() {
-        // Left by an interrupted build; ours by name and marker.
-        check_replaceable(&staging)?;
-        fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+    let dirs = check_paths(files)?;
+    // A copy whose source vanished fails here, before anything is written.
+    for f in files {
+        if let Data::Copy(src) | Data::Cached(src) = &f.data {
+            fs::metadata(src)
+                .map_err(|e| Error::new(src, format!("cannot copy to the output: {e}")))?;
+        }
     }
-    let written = write_all(&staging, files);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+    let existing = existing_files(out)?;
+    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let marker = out.join(MARKER);
+    fs::write(
+        &marker,
+        "This folder is written by unionpress and cleared of stale files on every build.\n",
+    )
+    .map_err(|e| Error::io(&marker, e))?;
+    // Stale files go first: one may stand where a folder is now needed.
+    let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let stale: Vec<&String> = existing
+        .iter()
+        .filter(|p| !produced.contains(p.as_str()))
+        .collect();
+    stale.par_iter().try_for_each(|p| {
+        let target = out.join(p);
+        match fs::remove_file(&target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&target, e)),
+            _ => Ok(()),
+        }
+    })?;
+    remove_empty_parents(out, &stale);
+    // Parents before children: sorted, and each level in parallel.
+    let mut by_depth: Vec<Vec<&str>> = Vec::new();
+    for dir in dirs {
+        let depth = dir.matches('/').count();
+        if by_depth.len() <= depth {
+            by_depth.resize(depth + 1, Vec::new());
+        }
+        by_depth[depth].push(dir);
     }
-    swap_in(&staging, out, &parent.join(format!(".{name}.old")))
+    for level in by_depth {
+        level.par_iter().try_for_each(|dir| {
+            let d = out.join(dir);
+            match fs::create_dir(&d) {
+                Ok(()) => Ok(()),
+                Err(_) if d.is_dir() => Ok(()),
+                Err(e) => Err(Error::io(&d, e)),
+            }
+        })?;
+    }
+    files
+        .par_iter()
+        .try_for_each(|f| update(&out.join(&f.path), &f.data))?;
+    Ok(())
 }
 
-/// An output folder may be replaced if it is missing, empty, or ours.
+/// The folders `files` need, after checking no path leaves the output.
+fn check_paths(files: &[OutputFile]) -> Result<BTreeSet<&str>, Error> {
+    let mut dirs = BTreeSet::new();
+    for f in files {
+        if f.path
+            .split('/')
+            .any(|part| part == ".." || part.is_empty())
+            || f.path.starts_with('/')
+            || f.path == MARKER
+        {
+            return Err(Error::new(
+                &f.path,
+                "internal error: output path escapes the output folder",
+            ));
+        }
+        let mut rest = f.path.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !dirs.insert(dir) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    Ok(dirs)
+}
+
+/// Files under `out` (paths relative to it, `/`-separated), the marker
+/// left out. Empty when `out` does not exist yet.
+fn existing_files(out: &Path) -> Result<Vec<String>, Error> {
+    if !out.exists() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
+        let entry = entry.map_err(|e| Error::new(out, format!("cannot read the output: {e}")))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel != MARKER {
+            found.push(rel);
+        }
+    }
+    Ok(found)
+}
+
+/// Writes `data` to `target` unless it already holds exactly that.
+fn update(target: &Path, data: &Data) -> Result<(), Error> {
+    let copy_error =
+        |src: &Path, e: std::io::Error| Error::new(src, format!("cannot copy to the output: {e}"));
+    match data {
+        Data::Bytes(b) => write_if_changed(target, b),
+        Data::Static(b) => write_if_changed(target, b),
+        Data::Copy(src) => {
+            if same_bytes_as_file(target, src) {
+                return Ok(());
+            }
+            let _ = fs::remove_file(target);
+            fs::copy(src, target)
+                .map(|_| ())
+                .map_err(|e| copy_error(src, e))
+        }
+        Data::Cached(src) => {
+            if same_file(target, src) {
+                return Ok(());
+            }
+            let _ = fs::remove_file(target);
+            fs::hard_link(src, target)
+                .or_else(|_| fs::copy(src, target).map(|_| ()))
+                .map_err(|e| copy_error(src, e))
+        }
+    }
+}
+
+fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if holds(target, bytes) {
+        return Ok(());
+    }
+    // A hard link into the photo cache must not be written through.
+    let _ = fs::remove_file(target);
+    fs::write(target, bytes).map_err(|e| Error::io(target, e))
+}
+
+/// Whether the file at `path` holds exactly `bytes` (sizes first, so a
+/// changed file is seldom read).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    let mut current = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut current).is_ok() && current == bytes
+}
+
+fn same_bytes_as_file(target: &Path, src: &Path) -> bool {
+    fs::read(src).is_ok_and(|b| holds(target, &b))
+}
+
+/// Whether `a` and `b` are the same file (a hard link made earlier).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(x), Ok(y)) => x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        same_bytes_as_file(a, b)
+    }
+}
+
+/// Removes the folders that removing `stale` files left empty, so a
+/// deleted page's URL is a 404 and not an empty listing.
+fn remove_empty_parents(out: &Path, stale: &[&String]) {
+    let mut dirs: BTreeSet<&str> = BTreeSet::new();
+    for p in stale {
+        let mut rest = p.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            dirs.insert(dir);
+            rest = dir;
+        }
+    }
+    // Deepest first: a child sorts after its parent.
+    for dir in dirs.iter().rev() {
+        // Fails, as it should, when the folder is not empty.
+        let _ = fs::remove_dir(out.join(dir));
+    }
+}
+
+/// An output folder may be updated if it is missing, empty, or ours.
 fn check_replaceable(out: &Path) -> Result<(), Error> {
     if !out.exists() {
         return Ok(());
@@ -93,74 +265,6 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
              Choose another --out, or empty it yourself"
         ),
     ))
-}
-
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    let mut dirs = BTreeSet::new();
-    for f in files {
-        if f.path
-            .split('/')
-            .any(|part| part == ".." || part.is_empty())
-            || f.path.starts_with('/')
-        {
-            return Err(Error::new(
-                &f.path,
-                "internal error: output path escapes the output folder",
-            ));
-        }
-        if let Some((dir, _)) = f.path.rsplit_once('/') {
-            dirs.insert(dir);
-        }
-    }
-    fs::create_dir_all(staging).map_err(|e| Error::io(staging, e))?;
-    for dir in dirs {
-        let d = staging.join(dir);
-        fs::create_dir_all(&d).map_err(|e| Error::io(&d, e))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let target = staging.join(&f.path);
-        match &f.data {
-            Data::Bytes(b) => fs::write(&target, b),
-            Data::Static(b) => fs::write(&target, b),
-            Data::Copy(src) => fs::copy(src, &target).map(|_| ()),
-            Data::Cached(src) => {
-                fs::hard_link(src, &target).or_else(|_| fs::copy(src, &target).map(|_| ()))
-            }
-        }
-        .map_err(|e| match &f.data {
-            Data::Copy(src) | Data::Cached(src) => {
-                Error::new(src, format!("cannot copy to the output: {e}"))
-            }
-            _ => Error::io(&target, e),
-        })
-    })?;
-    let marker = staging.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder is written by unionpress and replaced on every build.\n",
-    )
-    .map_err(|e| Error::io(&marker, e))
-}
-
-/// Puts `staging` in place of `out`; the old output is removed afterwards.
-fn swap_in(staging: &Path, out: &Path, old: &Path) -> Result<(), Error> {
-    if old.exists() {
-        fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
-    }
-    let had_output = out.exists();
-    if had_output {
-        fs::rename(out, old).map_err(|e| Error::io(out, e))?;
-    }
-    if let Err(e) = fs::rename(staging, out) {
-        if had_output {
-            let _ = fs::rename(old, out);
-        }
-        return Err(Error::io(out, e));
-    }
-    if had_output {
-        fs::remove_dir_all(old).map_err(|e| Error::io(old, e))?;
-    }
-    Ok(())
 }
 
 /// An output folder kept up to date file by file (dev mode): a file is
@@ -314,9 +418,55 @@ mod tests {
             path: "x.jpg".into(),
             data: Data::Copy(dir.path().join("missing.jpg")),
         };
-        assert!(write_site(&out, &[OutputFile::new("index.html", "new"), bad]).is_err());
+        let err = write_site(&out, &[OutputFile::new("index.html", "new"), bad]).unwrap_err();
+        assert!(err.path.ends_with("missing.jpg"), "{err:?}");
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "good");
-        assert!(!dir.path().join(".public.staging").exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing beside"
+        );
+    }
+
+    #[test]
+    fn unchanged_files_are_left_alone_and_changed_ones_replaced() {
+        use std::time::{Duration, SystemTime};
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let site = |home: &str| {
+            vec![
+                OutputFile::new("index.html", home),
+                OutputFile::new("news/a/index.html", "a"),
+            ]
+        };
+        write_site(&out, &site("one")).unwrap();
+        let old = SystemTime::now() - Duration::from_secs(3600);
+        for f in ["index.html", "news/a/index.html"] {
+            fs::File::options()
+                .write(true)
+                .open(out.join(f))
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        write_site(&out, &site("two")).unwrap();
+        let modified = |f: &str| fs::metadata(out.join(f)).unwrap().modified().unwrap();
+        assert_eq!(
+            modified("news/a/index.html"),
+            old,
+            "same bytes: not rewritten"
+        );
+        assert_ne!(modified("index.html"), old);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+
+        // A file where a folder is now needed, and the other way round.
+        write_site(&out, &[OutputFile::new("news", "x")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("news")).unwrap(), "x");
+        write_site(&out, &site("three")).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("news/a/index.html")).unwrap(),
+            "a"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! The output folder: builds are deterministic, atomic (a failed build keeps
-//! the previous output), safe (a folder unionpress did not create is never
+//! The output folder: builds are deterministic, all-or-nothing (a failed
+//! build keeps the previous output), safe (a folder unionpress did not create is never
 //! cleared) and complete (stale files of earlier builds disappear).
 
 use std::fs;
