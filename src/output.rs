@@ -60,12 +60,10 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
     }
     let existing = existing_files(out)?;
     fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let marker = out.join(MARKER);
-    fs::write(
-        &marker,
-        "This folder is written by unionpress and cleared of stale files on every build.\n",
-    )
-    .map_err(|e| Error::io(&marker, e))?;
+    write_if_changed(
+        &out.join(MARKER),
+        b"This folder is written by unionpress and cleared of stale files on every build.\n",
+    )?;
     // Stale files go first: one may stand where a folder is now needed.
     let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let stale: Vec<&String> = existing

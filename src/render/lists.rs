@@ -3,7 +3,7 @@
 //! holds indices into the site's pages; templates get the cards made once in
 //! [`super::Renderer::cards`], so a page costs the same in every list.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use minijinja::Value;
@@ -72,17 +72,17 @@ impl ListSpec {
 
 /// Sections with pages or an intro in `lang`, in order.
 pub fn sections_in(site: &Site, lang: &str) -> Vec<String> {
-    let from_pages = site.pages_in(lang).map(|p| p.section.clone());
+    let from_pages = site.pages_in(lang).map(|p| p.section.as_str());
     let from_index = site
         .sections
         .iter()
         .filter(|s| s.lang == lang)
-        .map(|s| s.key.clone());
-    let set: BTreeSet<String> = from_pages
+        .map(|s| s.key.as_str());
+    let set: BTreeSet<&str> = from_pages
         .chain(from_index)
         .filter(|k| !k.is_empty())
         .collect();
-    set.into_iter().collect()
+    set.into_iter().map(str::to_string).collect()
 }
 
 /// Indices of `lang`'s pages in `site.pages` (newest first).
@@ -312,22 +312,28 @@ impl Renderer<'_> {
 
 /// Tags of one language: URL path → (name as first written, page indices).
 pub(super) fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String, Vec<usize>)> {
-    let mut tags: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
-    // A few dozen tags on thousands of pages: each slugified once.
-    let mut urls: std::collections::HashMap<&str, String> = Default::default();
+    // A few dozen tags on thousands of pages: each spelling is slugified
+    // once and found again by one hash look-up.
+    let mut slot_of_spelling: HashMap<&str, usize> = HashMap::new();
+    let mut slot_of_url: HashMap<String, usize> = HashMap::new();
+    let mut found: Vec<(String, String, Vec<usize>)> = Vec::new();
     for i in indices_in(site, &lang.code) {
         for tag in &site.pages[i].tags {
-            let url = urls
-                .entry(tag.as_str())
-                .or_insert_with(|| tag_url(lang, tag));
-            if !tags.contains_key(url.as_str()) {
-                tags.insert(url.clone(), (tag.clone(), Vec::new()));
-            }
-            let entry = tags.get_mut(url.as_str()).expect("inserted above");
-            if entry.1.last() != Some(&i) {
-                entry.1.push(i);
+            let slot = *slot_of_spelling.entry(tag.as_str()).or_insert_with(|| {
+                let url = tag_url(lang, tag);
+                *slot_of_url.entry(url.clone()).or_insert_with(|| {
+                    found.push((url, tag.clone(), Vec::new()));
+                    found.len() - 1
+                })
+            });
+            let pages = &mut found[slot].2;
+            if pages.last() != Some(&i) {
+                pages.push(i);
             }
         }
     }
-    tags
+    found
+        .into_iter()
+        .map(|(url, name, pages)| (url, (name, pages)))
+        .collect()
 }

@@ -205,3 +205,47 @@ fn site_without_themes_folder_builds_with_the_embedded_default_theme() {
         "Skip to content"
     );
 }
+
+#[test]
+fn a_rebuild_rewrites_only_the_files_whose_bytes_changed() {
+    use std::time::{Duration, SystemTime};
+    let site = rich_site();
+    site.build().ok();
+    // Every file as if written an hour ago, so a rewrite shows.
+    let old = SystemTime::now() - Duration::from_secs(3600);
+    let files = tree(&site.path("public"));
+    for rel in files.keys() {
+        let file = fs::File::options()
+            .write(true)
+            .open(site.path("public").join(rel))
+            .unwrap();
+        file.set_modified(old).unwrap();
+    }
+    let untouched = |rel: &str| {
+        fs::metadata(site.path("public").join(rel))
+            .unwrap()
+            .modified()
+            .unwrap()
+            == old
+    };
+
+    site.build().ok();
+    let rewritten: Vec<&String> = files.keys().filter(|rel| !untouched(rel)).collect();
+    assert!(rewritten.is_empty(), "nothing changed: {rewritten:?}");
+
+    site.write(
+        "content/news/item-05.zh.md",
+        md("title: 第5条消息\ndate: 2021-06-01", "改过的正文。\n"),
+    );
+    let after = site.build().ok();
+    assert!(
+        after
+            .html("news/item-05/index.html")
+            .text("main")
+            .contains("改过的正文")
+    );
+    assert!(!untouched("news/item-05/index.html"));
+    assert!(untouched("news/item-04/index.html"), "another article");
+    assert!(untouched("en/news/review/index.html"), "the other language");
+    assert!(untouched("favicon.ico"));
+}
