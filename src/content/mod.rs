@@ -156,6 +156,9 @@ enum Kind {
     Section,
 }
 
+/// A walk of `content/`: Markdown sources and other files.
+type Listing = (Vec<SourceFile>, Vec<Asset>);
+
 #[derive(Debug, Clone)]
 struct SourceFile {
     /// Relative to the site root.
@@ -260,7 +263,7 @@ pub struct Cache {
     parsed: HashMap<PathBuf, Reuse>,
     generations: u64,
     /// The last walk of `content/`, while no file was added or removed.
-    listing: Option<(Vec<SourceFile>, Vec<Asset>)>,
+    listing: Option<Arc<Listing>>,
     trusted: bool,
     /// Pages made from each group of translations, by its fingerprint.
     linked: HashMap<u64, Vec<Arc<Page>>>,
@@ -278,7 +281,7 @@ impl Cache {
         };
         let rel = slash_path(rel);
         self.photos.remove(&rel);
-        let listed = self.listing.as_ref().is_some_and(|(sources, assets)| {
+        let listed = self.listing.as_deref().is_some_and(|(sources, assets)| {
             sources.iter().any(|s| s.source == path) || assets.iter().any(|a| a.path == rel)
         });
         if !listed || !root.join(path).is_file() {
@@ -316,17 +319,20 @@ pub fn load_with(
     options: LoadOptions,
     mut cache: Option<&mut Cache>,
 ) -> Result<Site, LoadError> {
-    let listing = cache.as_ref().and_then(|c| c.listing.clone());
-    let (sources, assets) = match listing {
+    // Shared with the cache, not copied: thousands of entries.
+    let cached_listing = cache.as_ref().and_then(|c| c.listing.clone());
+    let walked = cached_listing.is_none();
+    let listing = match cached_listing {
         Some(listing) => listing,
         None => {
-            let listing = discover(config)?;
+            let listing = Arc::new(discover(config)?);
             if let Some(c) = cache.as_deref_mut() {
                 c.listing = Some(listing.clone());
             }
             listing
         }
     };
+    let (sources, assets) = (&listing.0, &listing.1);
     let previous = cache.as_deref();
     let trusted = previous.is_some_and(|c| c.trusted);
     let probed: Vec<(&str, Option<Stamp>, Probe)> = assets
@@ -355,11 +361,11 @@ pub fn load_with(
     };
 
     let reads: Vec<Read> = sources
-        .into_par_iter()
+        .par_iter()
         .map(|file| {
             let source = file.source.clone();
             let Some(cache) = previous else {
-                let result = parse_file(config, &files, file, &Mutex::default());
+                let result = parse_file(config, &files, file.clone(), &Mutex::default());
                 return Read {
                     result,
                     fresh: None,
@@ -386,7 +392,7 @@ pub fn load_with(
                 };
             }
             let seen = Mutex::default();
-            let result = parse_file(config, &files, file, &seen);
+            let result = parse_file(config, &files, file.clone(), &seen);
             let deps = seen
                 .into_inner()
                 .unwrap_or_default()
@@ -410,7 +416,6 @@ pub fn load_with(
     // for the files that still exist.
     let caching = cache.is_some();
     let mut generations = cache.as_ref().map_or(0, |c| c.generations);
-    let mut kept = HashMap::new();
     let mut parsed = Vec::with_capacity(reads.len());
     for (i, read) in reads.into_iter().enumerate() {
         let mut result = read.result;
@@ -421,11 +426,12 @@ pub fn load_with(
             generations += 1;
             p.generation = if caching { generations } else { i as u64 };
         }
+        // The cache is updated in place: most entries are reused as they are.
         if let Some(cache) = cache.as_deref_mut() {
             match (&result, read.fresh) {
                 (Ok(p), Some((stamp, deps))) => {
                     let parsed = p.clone();
-                    kept.insert(
+                    cache.parsed.insert(
                         read.source,
                         Reuse {
                             stamp,
@@ -434,18 +440,22 @@ pub fn load_with(
                         },
                     );
                 }
-                (Ok(_), None) if read.reused => {
-                    if let Some(old) = cache.parsed.remove(&read.source) {
-                        kept.insert(read.source, old);
-                    }
+                (Ok(_), None) if read.reused => {}
+                _ => {
+                    cache.parsed.remove(&read.source);
                 }
-                _ => {}
             }
         }
         parsed.push(result);
     }
     if let Some(cache) = cache.as_deref_mut() {
-        cache.parsed = kept;
+        if walked {
+            // Files gone from `content/` leave the cache.
+            let listed: HashSet<&Path> = sources.iter().map(|s| s.source.as_path()).collect();
+            cache
+                .parsed
+                .retain(|source, _| listed.contains(source.as_path()));
+        }
         cache.generations = generations;
         cache.trusted = true;
         cache.photos = probed
@@ -479,8 +489,9 @@ pub fn load_with(
     // which may carry GPS data); other files are copied as they are.
     let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &*p.body)));
     let assets = assets
-        .into_iter()
+        .iter()
         .filter(|a| !images::is_raster(&a.path))
+        .cloned()
         .collect();
     Ok(Site {
         pages,
@@ -1079,30 +1090,43 @@ fn check_duplicate_urls(
     sections: &[SectionIndex],
     errors: &mut Errors,
 ) {
-    let mut seen: HashMap<String, &Path> = HashMap::new();
-    for s in sections {
-        let prefix = &config.language(&s.lang).expect("checked").prefix;
-        let url = if s.key.is_empty() {
-            prefix.clone()
-        } else {
-            format!("{prefix}{}/", s.key)
-        };
-        seen.insert(url, &s.source);
+    let section_urls: Vec<String> = sections
+        .iter()
+        .map(|s| {
+            let prefix = &config.language(&s.lang).expect("checked").prefix;
+            if s.key.is_empty() {
+                prefix.clone()
+            } else {
+                format!("{prefix}{}/", s.key)
+            }
+        })
+        .collect();
+    // Who claims each URL: a section's index first, then pages.
+    let mut claims: HashMap<&str, Vec<(bool, &Path)>> = HashMap::with_capacity(pages.len());
+    for (url, s) in section_urls.iter().zip(sections) {
+        claims.entry(url).or_default().push((false, &s.source));
     }
-    let mut sorted: Vec<&Page> = pages.iter().map(|p| &**p).collect();
-    sorted.sort_by(|a, b| a.source.cmp(&b.source));
-    for p in sorted {
-        if let Some(other) = seen.insert(p.url.clone(), &p.source) {
-            errors.push(
+    for p in pages {
+        claims.entry(&p.url).or_default().push((true, &p.source));
+    }
+    // Only the (rare) shared URLs are sorted: pages by file, so the report
+    // does not depend on the walk.
+    let mut found = Vec::new();
+    for (url, mut owners) in claims.into_iter().filter(|(_, o)| o.len() > 1) {
+        owners.sort();
+        for pair in owners.windows(2) {
+            found.push(
                 Error::new(
-                    &p.source,
-                    format!("duplicate URL /{}: {} has it too", p.url, other.display()),
+                    pair[1].1,
+                    format!("duplicate URL /{url}: {} has it too", pair[0].1.display()),
                 )
                 .at(1, 1)
                 .code("duplicate-url"),
             );
         }
     }
+    found.sort();
+    errors.extend(found);
 }
 
 /// A path relative to `root` for messages; unchanged when outside it.

@@ -35,7 +35,7 @@ const WATCHED: [&str; 3] = ["content", "themes", "static"];
 
 /// Events closer together than this are one change (an editor's save is
 /// often several: write a temporary file, rename it over the old one).
-const QUIET: Duration = Duration::from_millis(20);
+const QUIET: Duration = Duration::from_millis(10);
 /// A stream of changes is built at least this often.
 const MOST_WAIT: Duration = Duration::from_millis(300);
 
@@ -277,9 +277,13 @@ fn relevant(root: &Path, path: &Path) -> bool {
 fn describe(r: &Rebuilt) -> String {
     let first: Vec<&str> = r.changed.iter().take(3).map(String::as_str).collect();
     let more = r.changed.len().saturating_sub(first.len());
+    let phases: Vec<String> = (r.phases.iter())
+        .map(|(name, d)| format!("{name} {}", d.as_millis()))
+        .collect();
     format!(
-        "rebuilt in {} ms: {} file{} changed{}{}",
+        "rebuilt in {} ms [{} ms]: {} file{} changed{}{}",
         r.elapsed.as_millis(),
+        phases.join(", "),
         r.changed.len(),
         if r.changed.len() == 1 { "" } else { "s" },
         if first.is_empty() {

@@ -26,6 +26,8 @@ pub struct Rebuilt {
     /// Articles in the site.
     pub pages: usize,
     pub elapsed: Duration,
+    /// Time spent reading content, checking, rendering and writing.
+    pub phases: [(&'static str, Duration); 4],
 }
 
 pub struct Session {
@@ -95,11 +97,15 @@ impl Session {
         let options = LoadOptions {
             drafts: self.drafts,
         };
+        let read_from = Instant::now();
         let site =
             content::load_with(&config, options, Some(&mut self.cache)).map_err(|e| e.errors)?;
         // As in a build: broken links and disagreeing figures are errors.
+        let check_from = Instant::now();
         crate::check::gate(&config, &site, &theme)?;
+        let render_from = Instant::now();
         let rendered = render::render_with(&config, &site, &theme, Some(&self.memo))?;
+        let write_from = Instant::now();
         let (photos, _) = images::process(&config, &site.photos)?;
         let mut files = rendered.files;
         files.extend(photos);
@@ -112,6 +118,12 @@ impl Session {
             changed,
             pages: site.pages.len(),
             elapsed: started.elapsed(),
+            phases: [
+                ("read", check_from - read_from),
+                ("check", render_from - check_from),
+                ("render", write_from - render_from),
+                ("write", write_from.elapsed()),
+            ],
         })
     }
 }
