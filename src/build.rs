@@ -83,8 +83,9 @@ pub fn build_files(
         }
     };
     // Broken links and figures that disagree are never published.
-    crate::check::gate(&config, &site, &theme)?;
-    let mut files = render::render(&config, &site, &theme)?;
+    let plan = render::plan(&config, &site);
+    crate::check::gate(&config, &site, &theme, &plan)?;
+    let mut files = render::render_with(&config, &site, &theme, &plan, None)?.files;
     let (photo_files, stats) = images::process(&config, &site.photos)?;
     files.extend(photo_files);
     files.sort_by(|a, b| a.path.cmp(&b.path));

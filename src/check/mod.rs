@@ -55,7 +55,7 @@ pub fn check(root: &Path) -> Report {
     let site = content::load(&config, LoadOptions::default());
     match (theme, site) {
         (Ok(theme), Ok(site)) => {
-            report.findings = findings(&config, &site, &theme);
+            report.findings = findings(&config, &site, &theme, &render::plan(&config, &site));
             let (articles, notes) = translations::status(&config, &site);
             report.findings.extend(notes);
             report.articles = articles;
@@ -75,8 +75,8 @@ pub fn check(root: &Path) -> Report {
 
 /// The checks a build runs too: links, images, anchors, aliases, duplicate
 /// files, translations' figures (errors) and photo sets (warnings).
-pub fn findings(config: &Config, site: &Site, theme: &Theme) -> Errors {
-    let mut found = match render::output_paths(config, site, theme) {
+pub fn findings(config: &Config, site: &Site, theme: &Theme, plan: &render::Plan) -> Errors {
+    let mut found = match render::output_paths(config, site, theme, plan) {
         Ok(out) => links::check(config, site, theme, &out),
         Err(errors) => errors,
     };
@@ -87,8 +87,13 @@ pub fn findings(config: &Config, site: &Site, theme: &Theme) -> Errors {
 
 /// For a build: fails with every finding when one is an error; otherwise
 /// prints the warnings and lets the build go on.
-pub fn gate(config: &Config, site: &Site, theme: &Theme) -> Result<(), Errors> {
-    let found = findings(config, site, theme);
+pub fn gate(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    plan: &render::Plan,
+) -> Result<(), Errors> {
+    let found = findings(config, site, theme, plan);
     if found.iter().any(Error::is_error) {
         return Err(found);
     }

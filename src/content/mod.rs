@@ -132,14 +132,19 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// The photos published pages use, to be processed.
     pub photos: Vec<images::Job>,
+    /// Indices into `pages` by language code (newest first): lists and
+    /// feeds ask for one language's pages many times a build.
+    by_lang: HashMap<String, Vec<usize>>,
 }
 
 impl Site {
     pub fn pages_in<'a>(&'a self, lang: &'a str) -> impl Iterator<Item = &'a Page> + 'a {
-        self.pages
-            .iter()
-            .map(|p| &**p)
-            .filter(move |p| p.lang == lang)
+        self.indices_in(lang).map(|i| &*self.pages[i])
+    }
+
+    /// Indices into `pages` of `lang`'s pages, newest first.
+    pub fn indices_in<'a>(&'a self, lang: &str) -> impl Iterator<Item = usize> + 'a {
+        self.by_lang.get(lang).into_iter().flatten().copied()
     }
 
     pub fn section_index(&self, key: &str, lang: &str) -> Option<&SectionIndex> {
@@ -493,7 +498,12 @@ pub fn load_with(
         .filter(|a| !images::is_raster(&a.path))
         .cloned()
         .collect();
+    let mut by_lang: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        by_lang.entry(p.lang.clone()).or_default().push(i);
+    }
     Ok(Site {
+        by_lang,
         pages,
         sections,
         assets,

@@ -87,11 +87,7 @@ pub fn sections_in(site: &Site, lang: &str) -> Vec<String> {
 
 /// Indices of `lang`'s pages in `site.pages` (newest first).
 pub(super) fn indices_in<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
-    site.pages
-        .iter()
-        .enumerate()
-        .filter(move |(_, p)| p.lang == lang)
-        .map(|(i, _)| i)
+    site.indices_in(lang)
 }
 
 /// Every paginated list of one language: its sections, then its tags.
@@ -240,19 +236,23 @@ impl Renderer<'_> {
     }
 
     /// `/tags/`: every tag of the language with its number of articles.
-    pub(super) fn tags_index(&self, lang: &Language) -> Result<OutputFile, Error> {
+    pub(super) fn tags_index(
+        &self,
+        lang: &Language,
+        tags: &[(String, String, usize)],
+    ) -> Result<OutputFile, Error> {
         #[derive(Serialize)]
         struct TagCount {
             name: String,
             url: String,
             count: usize,
         }
-        let mut tags: Vec<TagCount> = tags_in(self.site, lang)
-            .into_iter()
-            .map(|(url, (name, pages))| TagCount {
-                name,
-                url: link(self.config, &url),
-                count: pages.len(),
+        let mut tags: Vec<TagCount> = tags
+            .iter()
+            .map(|(url, name, count)| TagCount {
+                name: name.clone(),
+                url: link(self.config, url),
+                count: *count,
             })
             .collect();
         tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));

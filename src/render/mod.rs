@@ -34,7 +34,8 @@ enum Job<'a> {
     Home(&'a Language),
     /// Page `number` (from 1) of a paginated list.
     List(Arc<ListSpec>, usize),
-    Tags(&'a Language),
+    /// The tag index, with each tag's (URL path, name, number of pages).
+    Tags(&'a Language, Arc<Vec<(String, String, usize)>>),
     Archive(&'a Language),
     NotFound,
 }
@@ -46,11 +47,24 @@ impl Job<'_> {
             Job::Page(i) => index_file(&site.pages[*i].url),
             Job::Home(lang) => index_file(&lang.prefix),
             Job::List(spec, n) => index_file(&spec.page_url(*n)),
-            Job::Tags(lang) => index_file(&views::tags_url(lang)),
+            Job::Tags(lang, _) => index_file(&views::tags_url(lang)),
             Job::Archive(lang) => index_file(&views::archive_url(lang)),
             Job::NotFound => views::NOT_FOUND.to_string(),
         }
     }
+}
+
+/// Every document a build renders through a template, with the file each
+/// writes: made once per build and shared by the link check and the render.
+pub struct Plan<'a> {
+    jobs: Vec<Job<'a>>,
+    paths: Vec<String>,
+}
+
+pub fn plan<'a>(config: &'a Config, site: &'a Site) -> Plan<'a> {
+    let jobs = jobs(config, site);
+    let paths = jobs.par_iter().map(|j| j.path(site)).collect();
+    Plan { jobs, paths }
 }
 
 /// Every document rendered through a template: articles, then per language
@@ -59,9 +73,13 @@ fn jobs<'a>(config: &'a Config, site: &'a Site) -> Vec<Job<'a>> {
     let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
     for lang in &config.languages {
         jobs.push(Job::Home(lang));
-        jobs.push(Job::Tags(lang));
+        let specs = lists::lists(config, site, lang);
+        let tags = (specs.iter().filter(|s| s.kind == "tag"))
+            .map(|s| (s.url.clone(), s.key.clone(), s.pages.len()))
+            .collect();
+        jobs.push(Job::Tags(lang, Arc::new(tags)));
         jobs.push(Job::Archive(lang));
-        for spec in lists::lists(config, site, lang) {
+        for spec in specs {
             let spec = Arc::new(spec);
             jobs.extend((1..=spec.page_count(config.paginate)).map(|n| Job::List(spec.clone(), n)));
         }
@@ -81,9 +99,14 @@ pub struct OutputPaths {
     pub aliases: Vec<(usize, String, String)>,
 }
 
-pub fn output_paths(config: &Config, site: &Site, theme: &Theme) -> Result<OutputPaths, Errors> {
+pub fn output_paths(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    plan: &Plan,
+) -> Result<OutputPaths, Errors> {
     let mut errors = Vec::new();
-    let mut files: Vec<String> = jobs(config, site).iter().map(|j| j.path(site)).collect();
+    let mut files: Vec<String> = plan.paths.clone();
     for lang in &config.languages {
         files.push(views::feed_url(lang));
         files.push(views::metrics_url(lang));
@@ -164,7 +187,7 @@ pub struct Rendered {
 
 /// Renders every output file of the site.
 pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, Errors> {
-    render_with(config, site, theme, None).map(|r| r.files)
+    render_with(config, site, theme, &plan(config, site), None).map(|r| r.files)
 }
 
 /// Renders the site, skipping the documents `previous` shows unchanged.
@@ -173,6 +196,7 @@ pub fn render_with(
     config: &Config,
     site: &Site,
     theme: &Theme,
+    plan: &Plan,
     previous: Option<&Memo>,
 ) -> Result<Rendered, Errors> {
     let env = environment(theme)?;
@@ -196,12 +220,13 @@ pub fn render_with(
         previous,
     };
 
-    let jobs = jobs(config, site);
+    let jobs = &plan.jobs;
     // Each document: rendered, or its path when the memo has it unchanged.
     let rendered: Vec<Outcome> = jobs
         .par_iter()
-        .map(|job| {
-            let path = job.path(site);
+        .zip(&plan.paths)
+        .map(|(job, path)| {
+            let path = path.clone();
             let fp = previous.and_then(|_| r.fingerprint(job));
             let same = previous
                 .zip(fp)
@@ -352,7 +377,7 @@ impl Renderer<'_> {
             Job::Page(i) => self.page(&self.site.pages[*i]),
             Job::Home(lang) => self.home(lang),
             Job::List(spec, n) => self.list_page(spec, *n),
-            Job::Tags(lang) => self.tags_index(lang),
+            Job::Tags(lang, tags) => self.tags_index(lang, tags),
             Job::Archive(lang) => self.archive(lang),
             Job::NotFound => self.not_found(),
         };
@@ -550,13 +575,7 @@ impl Renderer<'_> {
                 self.site_views[&lang.code].1,
                 self.card_hashes(lists::indices_in(self.site, &lang.code)),
             ))),
-            Job::Tags(lang) => {
-                let tags: Vec<(String, String, usize)> = lists::tags_in(self.site, lang)
-                    .into_iter()
-                    .map(|(url, (name, pages))| (url, name, pages.len()))
-                    .collect();
-                Some(fingerprint((self.site_views[&lang.code].1, tags)))
-            }
+            Job::Tags(lang, tags) => Some(fingerprint((self.site_views[&lang.code].1, tags))),
             Job::NotFound => Some(self.site_views[&self.config.default_language().code].1),
         }
     }
@@ -579,7 +598,7 @@ impl Renderer<'_> {
                 let lastmod = spec.pages.first().map(|&i| self.site.pages[i].date);
                 self.sitemap_url(&spec.page_url(*n), &spec.versions(*n), lastmod)
             }
-            Job::Tags(lang) => self.sitemap_url(
+            Job::Tags(lang, _) => self.sitemap_url(
                 &format!("{}tags/", lang.prefix),
                 &self.every_language(|l| format!("{}tags/", l.prefix)),
                 None,

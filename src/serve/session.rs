@@ -102,9 +102,10 @@ impl Session {
             content::load_with(&config, options, Some(&mut self.cache)).map_err(|e| e.errors)?;
         // As in a build: broken links and disagreeing figures are errors.
         let check_from = Instant::now();
-        crate::check::gate(&config, &site, &theme)?;
+        let plan = render::plan(&config, &site);
+        crate::check::gate(&config, &site, &theme, &plan)?;
         let render_from = Instant::now();
-        let rendered = render::render_with(&config, &site, &theme, Some(&self.memo))?;
+        let rendered = render::render_with(&config, &site, &theme, &plan, Some(&self.memo))?;
         let write_from = Instant::now();
         let (photos, _) = images::process(&config, &site.photos)?;
         let mut files = rendered.files;

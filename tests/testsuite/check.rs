@@ -566,7 +566,8 @@ fn link_targets_are_the_files_a_build_writes() {
     let config = Config::load(site.root()).unwrap();
     let theme = Theme::load(&config).unwrap();
     let loaded = content::load(&config, content::LoadOptions::default()).unwrap();
-    let out = render::output_paths(&config, &loaded, &theme).unwrap();
+    let out =
+        render::output_paths(&config, &loaded, &theme, &render::plan(&config, &loaded)).unwrap();
     let listed: BTreeSet<String> = out
         .files
         .into_iter()
