@@ -2,6 +2,7 @@
 //! writes, and aliases do not take another document's address. What exists
 //! comes from [`render::output_paths`], the renderer's own list.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -47,10 +48,18 @@ enum Target {
 /// Every broken link, image and anchor of the pages, and aliases that take
 /// the address of another document or alias.
 pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPaths) -> Errors {
+    // Files written twice are found while the set is made (no sort).
+    let mut files = HashSet::with_capacity(out.files.len());
+    let mut twice: Vec<&str> = Vec::new();
+    for f in &out.files {
+        if !files.insert(f.as_str()) {
+            twice.push(f);
+        }
+    }
     let targets = Targets {
         base_path: &config.base_path,
         prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
-        files: out.files.iter().map(String::as_str).collect(),
+        files,
         pages: &site.pages,
         by_url: (site.pages.iter().enumerate())
             .map(|(i, p)| (p.url.as_str(), i))
@@ -70,8 +79,8 @@ pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPat
         };
         errors.extend(targets.links(&s.source, &url, &s.links));
     }
-    errors.extend(aliases(config, site, out));
-    errors.extend(duplicates(&out.files));
+    errors.extend(aliases(config, site, out, &targets.files));
+    errors.extend(duplicates(twice));
     errors
 }
 
@@ -174,9 +183,23 @@ impl<'a> Targets<'a> {
         } else {
             format!("{from}{path}")
         };
-        let Some(normal) = normalize(&percent_decode(&joined)) else {
-            let why = "it leads above the site's root".to_string();
-            return (Target::Missing(why), fragment);
+        // Most links need neither decoding nor `..` resolved.
+        let decoded = match joined.contains('%') {
+            true => Cow::Owned(percent_decode(&joined)),
+            false => Cow::Borrowed(joined.as_str()),
+        };
+        let segments = decoded.split('/').count();
+        let plain = (decoded.split('/').enumerate())
+            .all(|(i, s)| s != "." && s != ".." && (!s.is_empty() || i + 1 == segments));
+        let normal = match plain {
+            true => decoded,
+            false => match normalize(&decoded) {
+                Some(n) => Cow::Owned(n),
+                None => {
+                    let why = "it leads above the site's root".to_string();
+                    return (Target::Missing(why), fragment);
+                }
+            },
         };
         let target = match self.find(&normal) {
             Some(file) => match file.strip_suffix("index.html") {
@@ -213,14 +236,14 @@ impl<'a> Targets<'a> {
     /// The file a decoded path relative to the site root is served from: a
     /// folder's `index.html` (also without its final `/`, as hosts redirect).
     fn find(&self, path: &str) -> Option<&'a str> {
-        let candidates = if path.is_empty() || path.ends_with('/') {
-            vec![index_file(path)]
-        } else {
-            vec![path.to_string(), index_file(&format!("{path}/"))]
-        };
-        candidates
-            .iter()
-            .find_map(|c| self.files.get(c.as_str()).copied())
+        if path.is_empty() || path.ends_with('/') {
+            return self.files.get(index_file(path).as_str()).copied();
+        }
+        (self.files.get(path).copied()).or_else(|| {
+            self.files
+                .get(index_file(&format!("{path}/")).as_str())
+                .copied()
+        })
     }
 
     /// Whether article `i` has the id: its text's (headings, `{#custom}`,
@@ -248,13 +271,15 @@ impl<'a> Targets<'a> {
 }
 
 /// Aliases that take the address of another document, or of another alias.
-fn aliases(config: &Config, site: &Site, out: &OutputPaths) -> Errors {
+fn aliases(config: &Config, site: &Site, out: &OutputPaths, files: &HashSet<&str>) -> Errors {
+    if out.aliases.is_empty() {
+        return Vec::new();
+    }
     let page_files: HashMap<String, &Path> = site
         .pages
         .iter()
         .map(|p| (index_file(&p.url), p.source.as_path()))
         .collect();
-    let files: HashSet<&str> = out.files.iter().map(String::as_str).collect();
     let mut seen: HashMap<&str, &Path> = HashMap::new();
     let mut errors = Vec::new();
     for (i, alias, path) in &out.aliases {
@@ -280,15 +305,14 @@ fn aliases(config: &Config, site: &Site, out: &OutputPaths) -> Errors {
 }
 
 /// Two sources that write one file (a static file with a page's path).
-fn duplicates(files: &[String]) -> Errors {
-    let mut sorted: Vec<&str> = files.iter().map(String::as_str).collect();
-    sorted.sort_unstable();
-    sorted
-        .windows(2)
-        .filter(|w| w[0] == w[1])
-        .map(|w| {
+fn duplicates(mut twice: Vec<&str>) -> Errors {
+    twice.sort_unstable();
+    twice.dedup();
+    twice
+        .into_iter()
+        .map(|path| {
             Error::new(
-                w[0],
+                path,
                 "two sources write this output file (a static file the same as a page?)",
             )
             .code("duplicate-url")

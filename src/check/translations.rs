@@ -2,7 +2,9 @@
 //! table), and whether its translations show the original's figures and
 //! photos.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -45,15 +47,25 @@ pub(super) fn articles<'a>(config: &Config, site: &'a Site) -> BTreeMap<&'a str,
 /// Translations whose figures differ from the original's, and photos one
 /// version shows and another does not.
 pub(super) fn check(config: &Config, site: &Site) -> Errors {
-    let mut errors = Vec::new();
-    for versions in articles(config, site).values() {
-        let (original, translations) = versions.split_first().expect("a group has a page");
-        for t in translations {
-            errors.extend(figures::compare(original, t));
-        }
-        errors.extend(photo_sets(versions));
+    // In no particular order (findings are sorted later), in parallel.
+    let mut groups: HashMap<&str, Vec<&Page>> = HashMap::with_capacity(site.pages.len());
+    for p in &site.pages {
+        groups.entry(p.key.as_str()).or_default().push(p);
     }
-    errors
+    let order = |p: &&Page| config.languages.iter().position(|l| l.code == p.lang);
+    groups
+        .into_par_iter()
+        .flat_map_iter(|(_, mut versions)| {
+            versions.sort_by_key(order);
+            let (original, translations) = versions.split_first().expect("a group has a page");
+            let mut errors: Errors = translations
+                .iter()
+                .flat_map(|t| figures::compare(original, t))
+                .collect();
+            errors.extend(photo_sets(&versions));
+            errors
+        })
+        .collect()
 }
 
 /// The status table, and a note (an error when `site.yaml` asks for
