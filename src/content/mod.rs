@@ -271,7 +271,7 @@ pub struct Cache {
     listing: Option<Arc<Listing>>,
     trusted: bool,
     /// Pages made from each group of translations, by its fingerprint.
-    linked: HashMap<u64, Vec<Arc<Page>>>,
+    linked: HashMap<u64, Arc<[Arc<Page>]>>,
 }
 
 impl Cache {
@@ -826,7 +826,7 @@ fn link(
     parsed: Vec<Arc<ParsedPage>>,
     sections: &[SectionIndex],
     options: LoadOptions,
-    linked: Option<&mut HashMap<u64, Vec<Arc<Page>>>>,
+    linked: Option<&mut HashMap<u64, Arc<[Arc<Page>]>>>,
 ) -> Result<Vec<Arc<Page>>, Errors> {
     let lang_order = |code: &str| {
         config
@@ -872,10 +872,10 @@ fn link(
     for (fingerprint, keep, result) in made {
         match result {
             Ok(group) => {
+                pages.extend(group.iter().cloned());
                 if previous.is_some() && keep {
-                    kept.insert(fingerprint, group.clone());
+                    kept.insert(fingerprint, group);
                 }
-                pages.extend(group);
             }
             Err(e) => errors.extend(e),
         }
@@ -888,16 +888,14 @@ fn link(
         errors.sort();
         return Err(errors);
     }
-    pages.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| a.key.cmp(&b.key))
-            .then_with(|| lang_order(&a.lang).cmp(&lang_order(&b.lang)))
-    });
+    // Newest first; pages of one date by key, then in language order: the
+    // order the groups were made in (by key, each in language order), which
+    // a stable sort keeps.
+    pages.sort_by_key(|p| std::cmp::Reverse(p.date));
     Ok(pages)
 }
 
-type Linked = Result<Vec<Arc<Page>>, Errors>;
+type Linked = Result<Arc<[Arc<Page>]>, Errors>;
 
 /// One article in every language it has, sorted in language order. Also
 /// says whether every file made a page (none left out as a draft or for
