@@ -192,7 +192,7 @@ pub fn atom(
 }
 
 /// `sitemap.xml` with `xhtml:link` alternates for translated pages.
-pub fn sitemap(urls: &[SitemapUrl]) -> OutputFile {
+pub fn sitemap(urls: &[&SitemapUrl]) -> OutputFile {
     let mut x = String::with_capacity(256 + urls.len() * 400);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");

@@ -8,7 +8,8 @@ mod feeds;
 mod lists;
 pub mod views;
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -146,12 +147,12 @@ struct Renderer<'a> {
     site_views: BTreeMap<String, (Value, u64)>,
     /// Each page's list card, converted once when first needed (or taken
     /// from the memo), in `site.pages` order.
-    cards: Vec<OnceLock<Card>>,
+    cards: Vec<OnceLock<(Card, bool)>>,
     previous: Option<&'a Memo>,
 }
 
-/// A document's path, fingerprint, and its file (`None`: unchanged).
-type Outcome = (String, Option<u64>, Result<Option<OutputFile>, Error>);
+/// A document's fingerprint, and its file (`None`: unchanged).
+type Outcome = (Option<u64>, Result<Option<OutputFile>, Error>);
 
 /// What dev mode remembers of the last render: each document's output path
 /// and a fingerprint of everything it was made from (a document whose
@@ -169,8 +170,12 @@ pub struct Memo {
     sitemap: HashMap<String, (u64, SitemapUrl)>,
 }
 
+/// A page's fingerprint and URL: what its card and `metrics.json` entry
+/// are made of.
+type PageKey = (u64, String);
+
 /// A page's entry in `metrics.json`, by page fingerprint and URL.
-type Fragment = ((u64, String), String);
+type Fragment = (PageKey, String);
 
 /// A page's list card for templates, and a hash of its content.
 type Card = (Value, u64);
@@ -191,14 +196,19 @@ pub fn render(config: &Config, site: &Site, theme: &Theme) -> Result<Vec<OutputF
 }
 
 /// Renders the site, skipping the documents `previous` shows unchanged.
-/// The memo is only valid with the same config and theme.
+/// The memo is only valid with the same config and theme; it is updated in
+/// place and returned in [`Rendered::memo`] (on error it is dropped, and the
+/// next render makes everything again).
 pub fn render_with(
     config: &Config,
     site: &Site,
     theme: &Theme,
     plan: &Plan,
-    previous: Option<&Memo>,
+    previous: Option<Memo>,
 ) -> Result<Rendered, Errors> {
+    let old = previous.as_ref();
+    // Dev mode: only then is there a memo to fill.
+    let dev = old.is_some();
     let env = environment(theme)?;
     let site_views = config
         .languages
@@ -210,14 +220,14 @@ pub fn render_with(
             (l.code.clone(), (Value::from(Serde(&view)), hash))
         })
         .collect();
-    let r = Renderer {
+    let mut r = Renderer {
         config,
         site,
         env,
         theme_dir: &theme.dir,
         site_views,
         cards: site.pages.iter().map(|_| OnceLock::new()).collect(),
-        previous,
+        previous: old,
     };
 
     let jobs = &plan.jobs;
@@ -226,26 +236,26 @@ pub fn render_with(
         .par_iter()
         .zip(&plan.paths)
         .map(|(job, path)| {
-            let path = path.clone();
-            let fp = previous.and_then(|_| r.fingerprint(job));
-            let same = previous
+            let fp = old.and_then(|_| r.fingerprint(job));
+            let same = old
                 .zip(fp)
-                .is_some_and(|(m, fp)| m.documents.get(&path) == Some(&fp));
+                .is_some_and(|(m, fp)| m.documents.get(path) == Some(&fp));
             let file = if same { Ok(None) } else { r.run(job).map(Some) };
-            (path, fp, file)
+            (fp, file)
         })
         .collect();
     // An article's entry is as it was when its document is (dev mode).
-    let mut sitemap: Vec<SitemapUrl> = jobs
+    let entries: Vec<Option<Cow<SitemapUrl>>> = jobs
         .par_iter()
+        .zip(&plan.paths)
         .zip(&rendered)
-        .filter_map(|(job, (path, fp, _))| {
-            let kept = previous
+        .map(|((job, path), (fp, _))| {
+            let kept = old
                 .zip(*fp)
                 .and_then(|(m, fp)| m.sitemap.get(path).filter(|(was, _)| *was == fp));
             match (job, kept) {
-                (Job::Page(_), Some((_, entry))) => Some(entry.clone()),
-                _ => r.sitemap_entry(job),
+                (Job::Page(_), Some((_, entry))) => Some(Cow::Borrowed(entry)),
+                _ => r.sitemap_entry(job).map(Cow::Owned),
             }
         })
         .collect();
@@ -253,43 +263,62 @@ pub fn render_with(
     let mut errors = Vec::new();
     let mut files = Vec::with_capacity(rendered.len() + site.assets.len() + 8);
     let mut unchanged = Vec::new();
-    let mut memo = Memo::default();
-    if previous.is_some() {
-        memo.cards = r.keep_cards();
-    }
-    if previous.is_some() {
-        // Only articles have entries made from their own page alone.
-        for ((job, (path, fp, _)), entry) in jobs.iter().zip(&rendered).zip(&sitemap) {
-            if let (Job::Page(_), Some(fp)) = (job, fp) {
-                memo.sitemap.insert(path.clone(), (*fp, entry.clone()));
-            }
-        }
-    }
-    for (path, fp, file) in rendered {
-        if let Some(fp) = fp {
-            memo.documents.insert(path.clone(), fp);
-        }
-        match file {
-            Ok(Some(file)) => files.push(file),
-            Ok(None) => unchanged.push(path),
-            Err(e) => errors.push(e),
-        }
-    }
+    let mut sitemap: Vec<&SitemapUrl> = entries.iter().flatten().map(|e| e.as_ref()).collect();
+    sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
+    files.push(feeds::sitemap(&sitemap));
+    drop(sitemap);
+    let mut fragments = Vec::new();
     for lang in &config.languages {
         let pages: Vec<&Page> = site.pages_in(&lang.code).collect();
         files.push(feeds::atom(config, lang, &pages, |url| {
             permalink(config, url)
         }));
-        match metrics_json(config, site, lang, previous) {
-            Ok((f, fragments)) => {
+        match metrics_json(config, site, lang, old) {
+            Ok((f, made)) => {
                 files.push(f);
-                memo.metrics.extend(fragments);
+                fragments.extend(made);
             }
             Err(e) => errors.push(e),
         }
     }
-    sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
-    files.push(feeds::sitemap(&sitemap));
+
+    // What this render made that the memo did not have.
+    let fresh_cards: Vec<((u64, String), Card)> = (site.pages.iter())
+        .zip(std::mem::take(&mut r.cards))
+        .filter_map(|(p, card)| match card.into_inner() {
+            Some((card, true)) if dev => Some(((p.fingerprint, p.url.clone()), card)),
+            _ => None,
+        })
+        .collect();
+    let fresh_entries: Vec<(String, (u64, SitemapUrl))> = (jobs.iter())
+        .zip(&plan.paths)
+        .zip(&rendered)
+        .zip(entries)
+        .filter_map(|(((job, path), (fp, _)), entry)| match (job, fp, entry) {
+            // Only articles have entries made from their own page alone.
+            (Job::Page(_), Some(fp), Some(Cow::Owned(e))) => Some((path.clone(), (*fp, e))),
+            _ => None,
+        })
+        .collect();
+    drop(r);
+    let mut memo = previous.unwrap_or_default();
+    for (path, (fp, file)) in plan.paths.iter().zip(rendered) {
+        match file {
+            Ok(Some(file)) => {
+                if let Some(fp) = fp {
+                    memo.documents.insert(path.clone(), fp);
+                }
+                files.push(file);
+            }
+            Ok(None) => unchanged.push(path.clone()),
+            Err(e) => errors.push(e),
+        }
+    }
+    memo.cards.extend(fresh_cards);
+    memo.sitemap.extend(fresh_entries);
+    memo.metrics.extend(fragments);
+    memo.forget_stale(site, plan);
+
     files.push(feeds::robots(&permalink(config, views::SITEMAP)));
     files.extend(alias_pages(config, site));
     files.extend(site.assets.iter().map(|a| OutputFile {
@@ -319,6 +348,31 @@ pub fn render_with(
         })
     } else {
         Err(errors)
+    }
+}
+
+impl Memo {
+    /// Drops what belongs to documents and pages no longer in the site,
+    /// when there is any (a rename, a deletion, an edit's old fingerprint).
+    fn forget_stale(&mut self, site: &Site, plan: &Plan) {
+        // Every document and article of this render has its entry now, so
+        // any more are stale.
+        if self.documents.len() > plan.paths.len() || self.sitemap.len() > site.pages.len() {
+            let live: HashSet<&str> = plan.paths.iter().map(String::as_str).collect();
+            self.documents
+                .retain(|path, _| live.contains(path.as_str()));
+            self.sitemap.retain(|path, _| live.contains(path.as_str()));
+        }
+        let pages = site.pages.len();
+        if self.cards.len() > pages || self.metrics.len() > pages {
+            let live: HashSet<(u64, &str)> = (site.pages.iter())
+                .map(|p| (p.fingerprint, p.url.as_str()))
+                .collect();
+            self.cards
+                .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
+            self.metrics
+                .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
+        }
     }
 }
 
@@ -505,38 +559,24 @@ impl Renderer<'_> {
     }
 
     fn card_and_hash(&self, i: usize) -> &Card {
-        self.cards[i].get_or_init(|| {
-            let p = &self.site.pages[i];
-            let key = (p.fingerprint, p.url.clone());
-            if let Some(card) = self.previous.and_then(|m| m.cards.get(&key)) {
-                return card.clone();
-            }
-            let view = views::card(self.config, language(self.config, &p.lang), p);
-            // Hashed only in dev mode, where lists are fingerprinted.
-            let hash = match self.previous {
-                Some(_) => fingerprint(serde_json::to_string(&view).unwrap_or_default()),
-                None => 0,
-            };
-            (Value::from(Serde(view)), hash)
-        })
-    }
-
-    /// The cards of this render, and those of the previous one for pages
-    /// no list showed this time.
-    fn keep_cards(&self) -> HashMap<(u64, String), Card> {
-        self.site
-            .pages
-            .iter()
-            .zip(&self.cards)
-            .filter_map(|(p, card)| {
-                let key = (p.fingerprint, p.url.clone());
-                let card = card
-                    .get()
-                    .cloned()
-                    .or_else(|| self.previous?.cards.get(&key).cloned())?;
-                Some((key, card))
+        &self.cards[i]
+            .get_or_init(|| {
+                let p = &self.site.pages[i];
+                if let Some(card) = self
+                    .previous
+                    .and_then(|m| m.cards.get(&(p.fingerprint, p.url.clone())))
+                {
+                    return (card.clone(), false);
+                }
+                let view = views::card(self.config, language(self.config, &p.lang), p);
+                // Hashed only in dev mode, where lists are fingerprinted.
+                let hash = match self.previous {
+                    Some(_) => fingerprint(serde_json::to_string(&view).unwrap_or_default()),
+                    None => 0,
+                };
+                ((Value::from(Serde(view)), hash), true)
             })
-            .collect()
+            .0
     }
 
     fn card_hashes(&self, pages: impl Iterator<Item = usize>) -> Vec<u64> {
@@ -835,29 +875,36 @@ fn metrics_json(
         .pages_in(&lang.code)
         .filter(|p| !p.body.metrics.is_empty())
         .collect();
-    let fragments: Vec<Fragment> = pages
+    // Each entry: the memo's, or made now (and then returned for the memo).
+    let fragments: Vec<(Cow<str>, Option<PageKey>)> = pages
         .par_iter()
         .map(|p| {
-            let key = (p.fingerprint, p.url.clone());
-            if let Some(f) = previous.and_then(|m| m.metrics.get(&key)) {
-                return Ok((key, f.clone()));
+            if let Some(f) = previous.and_then(|m| m.metrics.get(&(p.fingerprint, p.url.clone()))) {
+                return Ok((Cow::Borrowed(f.as_str()), None));
             }
             let json = serde_json::to_string_pretty(&entry(config, p))
                 .map_err(|e| Error::new(views::metrics_url(lang), e.to_string()))?;
-            Ok((key, format!("  {}", json.replace('\n', "\n  "))))
+            let key = (p.fingerprint, p.url.clone());
+            Ok((
+                Cow::Owned(format!("  {}", json.replace('\n', "\n  "))),
+                Some(key),
+            ))
         })
         .collect::<Result<_, Error>>()?;
     let json = if fragments.is_empty() {
         "[]\n".to_string()
     } else {
-        let entries: Vec<&str> = fragments.iter().map(|(_, f)| f.as_str()).collect();
+        let entries: Vec<&str> = fragments.iter().map(|(f, _)| f.as_ref()).collect();
         format!("[\n{}\n]\n", entries.join(",\n"))
     };
-    let kept = match previous {
-        Some(_) => fragments,
+    let made = match previous {
+        Some(_) => fragments
+            .into_iter()
+            .filter_map(|(f, key)| Some((key?, f.into_owned())))
+            .collect(),
         None => Vec::new(),
     };
-    Ok((OutputFile::new(views::metrics_url(lang), json), kept))
+    Ok((OutputFile::new(views::metrics_url(lang), json), made))
 }
 
 #[cfg(test)]

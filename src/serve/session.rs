@@ -105,7 +105,13 @@ impl Session {
         let plan = render::plan(&config, &site);
         crate::check::gate(&config, &site, &theme, &plan)?;
         let render_from = Instant::now();
-        let rendered = render::render_with(&config, &site, &theme, &plan, Some(&self.memo))?;
+        let rendered = render::render_with(
+            &config,
+            &site,
+            &theme,
+            &plan,
+            Some(std::mem::take(&mut self.memo)),
+        )?;
         let write_from = Instant::now();
         let (photos, _) = images::process(&config, &site.photos)?;
         let mut files = rendered.files;

@@ -563,6 +563,14 @@ fn after_every_kind_of_edit_the_served_site_equals_a_clean_build() {
             }),
         ),
         (
+            // Its old pages come back as they were: the memo must not
+            // remember them as already served.
+            "renaming it back",
+            Box::new(|s| {
+                std::fs::rename(s.path("content/news/renamed"), s.path("content/news/c")).unwrap()
+            }),
+        ),
+        (
             "changing a date (order in every list)",
             Box::new(|s| {
                 s.write(
@@ -638,6 +646,17 @@ fn after_every_kind_of_edit_the_served_site_equals_a_clean_build() {
         (
             "deleting an article",
             Box::new(|s| s.remove("content/news/b.zh.md")),
+        ),
+        (
+            // The list pages it ended come back as they were: none may be
+            // taken for one still served.
+            "restoring it",
+            Box::new(|s| {
+                s.write(
+                    "content/news/b.zh.md",
+                    md("title: 第二篇\ndate: 2023-03-01", "第二篇正文。\n"),
+                )
+            }),
         ),
     ];
     copy_theme_in(&site);
