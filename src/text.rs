@@ -125,6 +125,28 @@ impl TextCount {
             (false, c.is_ascii_alphanumeric())
         } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             (true, true)
+        } else if matches!(
+            c,
+            '，' | '。'
+                | '、'
+                | '；'
+                | '：'
+                | '！'
+                | '？'
+                | '（'
+                | '）'
+                | '《'
+                | '》'
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '—'
+                | '…'
+                | '·'
+        ) {
+            // The punctuation of Chinese text: never a letter or digit.
+            (is_cjk(c), false)
         } else {
             (is_cjk(c), c.is_alphanumeric())
         };
