@@ -54,30 +54,23 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
     // A copy whose source vanished fails here, before anything is written.
     for f in files {
         if let Data::Copy(src) | Data::Cached(src) = &f.data {
-            fs::metadata(src)
-                .map_err(|e| Error::new(src, format!("cannot copy to the output: {e}")))?;
+            fs::metadata(src).map_err(|e| copy_error(src, e))?;
         }
     }
     let existing = existing_files(out)?;
     fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    write_if_changed(
+    update(
         &out.join(MARKER),
-        b"This folder is written by unionpress and cleared of stale files on every build.\n",
+        &Data::Static(
+            b"This folder is written by unionpress and cleared of stale files on every build.\n",
+        ),
     )?;
     // Stale files go first: one may stand where a folder is now needed.
     let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let stale: Vec<&String> = existing
-        .iter()
-        .filter(|p| !produced.contains(p.as_str()))
+    let stale: Vec<&str> = (existing.iter().map(String::as_str))
+        .filter(|p| !produced.contains(p))
         .collect();
-    stale.par_iter().try_for_each(|p| {
-        let target = out.join(p);
-        match fs::remove_file(&target) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&target, e)),
-            _ => Ok(()),
-        }
-    })?;
-    remove_empty_parents(out, &stale);
+    remove_files(out, &stale)?;
     // Parents before children: sorted, and each level in parallel.
     let mut by_depth: Vec<Vec<&str>> = Vec::new();
     for dir in dirs {
@@ -118,12 +111,11 @@ fn check_paths(files: &[OutputFile]) -> Result<BTreeSet<&str>, Error> {
                 "internal error: output path escapes the output folder",
             ));
         }
-        let mut rest = f.path.as_str();
-        while let Some((dir, _)) = rest.rsplit_once('/') {
+        for dir in parents(&f.path) {
+            // Its parents are in already.
             if !dirs.insert(dir) {
                 break;
             }
-            rest = dir;
         }
     }
     Ok(dirs)
@@ -152,39 +144,38 @@ fn existing_files(out: &Path) -> Result<Vec<String>, Error> {
 
 /// Writes `data` to `target` unless it already holds exactly that.
 fn update(target: &Path, data: &Data) -> Result<(), Error> {
-    let copy_error =
-        |src: &Path, e: std::io::Error| Error::new(src, format!("cannot copy to the output: {e}"));
-    match data {
-        Data::Bytes(b) => write_if_changed(target, b),
-        Data::Static(b) => write_if_changed(target, b),
-        Data::Copy(src) => {
-            if same_bytes_as_file(target, src) {
-                return Ok(());
-            }
-            let _ = fs::remove_file(target);
-            fs::copy(src, target)
-                .map(|_| ())
-                .map_err(|e| copy_error(src, e))
-        }
-        Data::Cached(src) => {
-            if same_file(target, src) {
-                return Ok(());
-            }
-            let _ = fs::remove_file(target);
-            fs::hard_link(src, target)
-                .or_else(|_| fs::copy(src, target).map(|_| ()))
-                .map_err(|e| copy_error(src, e))
-        }
-    }
-}
-
-fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if holds(target, bytes) {
+    let unchanged = match data {
+        Data::Bytes(b) => holds(target, b),
+        Data::Static(b) => holds(target, b),
+        Data::Copy(src) => same_bytes_as_file(target, src),
+        Data::Cached(src) => same_file(target, src),
+    };
+    if unchanged {
         return Ok(());
     }
     // A hard link into the photo cache must not be written through.
     let _ = fs::remove_file(target);
-    fs::write(target, bytes).map_err(|e| Error::io(target, e))
+    put(target, data).map_err(|e| match data {
+        Data::Copy(src) | Data::Cached(src) => copy_error(src, e),
+        _ => Error::io(target, e),
+    })
+}
+
+/// Writes `data` as the file `target`: bytes, a copy, or for a cache file a
+/// hard link where the file system allows.
+fn put(target: &Path, data: &Data) -> std::io::Result<()> {
+    match data {
+        Data::Bytes(b) => fs::write(target, b),
+        Data::Static(b) => fs::write(target, b),
+        Data::Copy(src) => fs::copy(src, target).map(|_| ()),
+        Data::Cached(src) => {
+            fs::hard_link(src, target).or_else(|_| fs::copy(src, target).map(|_| ()))
+        }
+    }
+}
+
+fn copy_error(src: &Path, e: std::io::Error) -> Error {
+    Error::new(src, format!("cannot copy to the output: {e}"))
 }
 
 /// Whether the file at `path` holds exactly `bytes` (sizes first, so a
@@ -220,22 +211,32 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Removes the folders that removing `stale` files left empty, so a
-/// deleted page's URL is a 404 and not an empty listing.
-fn remove_empty_parents(out: &Path, stale: &[&String]) {
-    let mut dirs: BTreeSet<&str> = BTreeSet::new();
-    for p in stale {
-        let mut rest = p.as_str();
-        while let Some((dir, _)) = rest.rsplit_once('/') {
-            dirs.insert(dir);
-            rest = dir;
+/// Removes the files at `paths` under `root` (those already gone are
+/// fine), then the folders that left empty, so a deleted page's URL is a
+/// 404 and not an empty listing.
+fn remove_files(root: &Path, paths: &[&str]) -> Result<(), Error> {
+    paths.par_iter().try_for_each(|p| {
+        let target = root.join(p);
+        match fs::remove_file(&target) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&target, e)),
+            _ => Ok(()),
         }
-    }
+    })?;
+    let dirs: BTreeSet<&str> = paths.iter().flat_map(|p| parents(p)).collect();
     // Deepest first: a child sorts after its parent.
     for dir in dirs.iter().rev() {
         // Fails, as it should, when the folder is not empty.
-        let _ = fs::remove_dir(out.join(dir));
+        let _ = fs::remove_dir(root.join(dir));
     }
+    Ok(())
+}
+
+/// The folders above a `/`-separated path, nearest first:
+/// `news/x/index.html` → `news/x`, `news`.
+fn parents(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(path.rsplit_once('/').map(|(d, _)| d), |d| {
+        d.rsplit_once('/').map(|(p, _)| p)
+    })
 }
 
 /// An output folder may be updated if it is missing, empty, or ours.
@@ -314,21 +315,11 @@ impl Mirror {
             .filter(|p| !keep.contains(p.as_str()))
             .cloned()
             .collect();
+        remove_files(
+            &self.root,
+            &gone.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?;
         for path in gone {
-            let target = self.root.join(&path);
-            match fs::remove_file(&target) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&target, e)),
-            }
-            // Empty folders go too, so a deleted page's URL is a 404.
-            let mut dir = target.parent();
-            while let Some(d) = dir.filter(|d| *d != self.root) {
-                if fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
             self.files.remove(&path);
             changed.push(path);
         }
@@ -349,16 +340,9 @@ impl Mirror {
             target.file_name().unwrap_or_default().to_string_lossy()
         ));
         let _ = fs::remove_file(&tmp);
-        match &f.data {
-            Data::Bytes(b) => fs::write(&tmp, b),
-            Data::Static(b) => fs::write(&tmp, b),
-            Data::Copy(src) => fs::copy(src, &tmp).map(|_| ()),
-            Data::Cached(src) => {
-                fs::hard_link(src, &tmp).or_else(|_| fs::copy(src, &tmp).map(|_| ()))
-            }
-        }
-        .and_then(|()| fs::rename(&tmp, &target))
-        .map_err(|e| Error::io(&target, e))
+        put(&tmp, &f.data)
+            .and_then(|()| fs::rename(&tmp, &target))
+            .map_err(|e| Error::io(&target, e))
     }
 }
 
@@ -424,6 +408,22 @@ mod tests {
             1,
             "nothing beside"
         );
+    }
+
+    #[test]
+    fn paths_that_leave_the_output_or_take_the_marker_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        for bad in ["../x", "/etc/x", "a//b", MARKER] {
+            let err = write_site(&out, &[OutputFile::new(bad, "x")]).unwrap_err();
+            assert!(err.message.contains("escapes"), "{bad}: {err:?}");
+        }
+        assert!(!out.exists(), "nothing is written");
+        assert_eq!(
+            parents("news/x/index.html").collect::<Vec<_>>(),
+            ["news/x", "news"]
+        );
+        assert_eq!(parents("index.html").count(), 0);
     }
 
     #[test]

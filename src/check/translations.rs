@@ -2,10 +2,10 @@
 //! table), and whether its translations show the original's figures and
 //! photos.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
-use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -47,16 +47,10 @@ pub(super) fn articles<'a>(config: &Config, site: &'a Site) -> BTreeMap<&'a str,
 /// Translations whose figures differ from the original's, and photos one
 /// version shows and another does not.
 pub(super) fn check(config: &Config, site: &Site) -> Errors {
-    // In no particular order (findings are sorted later), in parallel.
-    let mut groups: HashMap<&str, Vec<&Page>> = HashMap::with_capacity(site.pages.len());
-    for p in &site.pages {
-        groups.entry(p.key.as_str()).or_default().push(p);
-    }
-    let order = |p: &&Page| config.languages.iter().position(|l| l.code == p.lang);
-    groups
+    // In parallel; findings are sorted later.
+    articles(config, site)
         .into_par_iter()
-        .flat_map_iter(|(_, mut versions)| {
-            versions.sort_by_key(order);
+        .flat_map_iter(|(_, versions)| {
             let (original, translations) = versions.split_first().expect("a group has a page");
             let mut errors: Errors = translations
                 .iter()

@@ -85,11 +85,6 @@ pub fn sections_in(site: &Site, lang: &str) -> Vec<String> {
     set.into_iter().map(str::to_string).collect()
 }
 
-/// Indices of `lang`'s pages in `site.pages` (newest first).
-pub(super) fn indices_in<'a>(site: &'a Site, lang: &'a str) -> impl Iterator<Item = usize> + 'a {
-    site.indices_in(lang)
-}
-
 /// Every paginated list of one language: its sections, then its tags.
 pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
     let mut specs = Vec::new();
@@ -108,7 +103,8 @@ pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
             description: index.map_or_else(|| lang.description.clone(), |s| s.description.clone()),
             content: index.map(|s| s.html.clone()).unwrap_or_default(),
             url: section_url(lang, &key),
-            pages: indices_in(site, &lang.code)
+            pages: site
+                .indices_in(&lang.code)
                 .filter(|&i| site.pages[i].section == key)
                 .collect(),
             versions,
@@ -223,15 +219,18 @@ impl Renderer<'_> {
     /// the newest), the latest others and the newest page with key figures.
     pub(super) fn home_parts(&self, lang: &Language) -> (Option<usize>, Vec<usize>, Option<usize>) {
         let site = self.site;
-        let lead = indices_in(site, &lang.code)
+        let lead = site
+            .indices_in(&lang.code)
             .find(|&i| site.pages[i].featured)
-            .or_else(|| indices_in(site, &lang.code).next());
-        let latest = indices_in(site, &lang.code)
+            .or_else(|| site.indices_in(&lang.code).next());
+        let latest = site
+            .indices_in(&lang.code)
             .filter(|&i| Some(i) != lead)
             .take(self.config.paginate)
             .collect();
-        let figures =
-            indices_in(site, &lang.code).find(|&i| !site.pages[i].body.metrics.is_empty());
+        let figures = site
+            .indices_in(&lang.code)
+            .find(|&i| !site.pages[i].body.metrics.is_empty());
         (lead, latest, figures)
     }
 
@@ -274,7 +273,7 @@ impl Renderer<'_> {
             pages: Vec<Value>,
         }
         let mut years: Vec<Year> = Vec::new();
-        for i in indices_in(self.site, &lang.code) {
+        for i in self.site.indices_in(&lang.code) {
             let year = self.site.pages[i].date.naive_date().year();
             match years.last_mut() {
                 Some(y) if y.year == year => y.pages.push(self.card(i)),
@@ -317,7 +316,7 @@ pub(super) fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String,
     let mut slot_of_spelling: HashMap<&str, usize> = HashMap::new();
     let mut slot_of_url: HashMap<String, usize> = HashMap::new();
     let mut found: Vec<(String, String, Vec<usize>)> = Vec::new();
-    for i in indices_in(site, &lang.code) {
+    for i in site.indices_in(&lang.code) {
         for tag in &site.pages[i].tags {
             let slot = *slot_of_spelling.entry(tag.as_str()).or_insert_with(|| {
                 let url = tag_url(lang, tag);

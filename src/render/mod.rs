@@ -207,8 +207,6 @@ pub fn render_with(
     previous: Option<Memo>,
 ) -> Result<Rendered, Errors> {
     let old = previous.as_ref();
-    // Dev mode: only then is there a memo to fill.
-    let dev = old.is_some();
     let env = environment(theme)?;
     let site_views = config
         .languages
@@ -283,10 +281,11 @@ pub fn render_with(
     }
 
     // What this render made that the memo did not have.
-    let fresh_cards: Vec<((u64, String), Card)> = (site.pages.iter())
+    let fresh_cards: Vec<(PageKey, Card)> = (site.pages.iter())
         .zip(std::mem::take(&mut r.cards))
         .filter_map(|(p, card)| match card.into_inner() {
-            Some((card, true)) if dev => Some(((p.fingerprint, p.url.clone()), card)),
+            // Only dev mode keeps a memo.
+            Some((card, true)) if old.is_some() => Some(((p.fingerprint, p.url.clone()), card)),
             _ => None,
         })
         .collect();
@@ -613,7 +612,7 @@ impl Renderer<'_> {
             }
             Job::Archive(lang) => Some(fingerprint((
                 self.site_views[&lang.code].1,
-                self.card_hashes(lists::indices_in(self.site, &lang.code)),
+                self.card_hashes(self.site.indices_in(&lang.code)),
             ))),
             Job::Tags(lang, tags) => Some(fingerprint((self.site_views[&lang.code].1, tags))),
             Job::NotFound => Some(self.site_views[&self.config.default_language().code].1),
