@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::Error;
-
-pub const CONFIG_FILE: &str = "site.yaml";
+pub use crate::files::CONFIG_FILE;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +26,8 @@ struct RawConfig {
     compact_numbers: bool,
     #[serde(default)]
     check: CheckConfig,
+    #[serde(default)]
+    timezone: Option<String>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -84,16 +85,32 @@ impl Default for ImageConfig {
     }
 }
 
+/// A site language, as its place in the site's language order (the
+/// default language is 0): cheap to copy and compare, and sorting by it is
+/// sorting "in language order". Only [`Config`] makes them, so
+/// [`Config::lang`] never fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LangId(u8);
+
+impl From<LangId> for usize {
+    fn from(id: LangId) -> usize {
+        id.0 as usize
+    }
+}
+
 /// One site language, e.g. `zh` (中文, zh-CN).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Language {
+    #[serde(skip)]
+    pub id: LangId,
     pub code: String,
     pub name: String,
     /// BCP 47 tag for `<html lang>` and hreflang, e.g. `zh-CN`.
     pub locale: String,
     pub title: String,
     pub description: String,
-    /// URL prefix: "" for the default language, "en/" for the others.
+    /// URL prefix: "" for the default language, "en/" for the others
+    /// (every URL rule builds on it: see `urls`).
     pub prefix: String,
 }
 
@@ -112,6 +129,9 @@ pub struct Config {
     pub images: ImageConfig,
     pub compact_numbers: bool,
     pub check: CheckConfig,
+    /// Where the site is: a plain date (`2021-12-31`) is the start of that
+    /// day here. `timezone: Asia/Shanghai`; UTC when not given.
+    pub timezone: chrono_tz::Tz,
     pub extra: serde_json::Value,
 }
 
@@ -165,6 +185,7 @@ impl Config {
                 format!("{code}/")
             };
             languages.push(Language {
+                id: LangId(0),
                 locale: l.locale.unwrap_or_else(|| code.clone()),
                 description: l.description.unwrap_or_default(),
                 code,
@@ -174,8 +195,18 @@ impl Config {
             });
         }
         languages.sort_by_key(|l| !l.prefix.is_empty());
+        if languages.len() > u8::MAX as usize {
+            return Err(fail(format!(
+                "{} languages are more than unionpress supports ({})",
+                languages.len(),
+                u8::MAX
+            )));
+        }
+        for (i, l) in languages.iter_mut().enumerate() {
+            l.id = LangId(i as u8);
+        }
 
-        let (base_url, base_path) = split_base_url(&raw.base_url).map_err(fail)?;
+        let (base_url, base_path) = crate::urls::split_base_url(&raw.base_url).map_err(fail)?;
         let paginate = raw.paginate.unwrap_or(20);
         if paginate == 0 {
             return Err(fail("`paginate` must be at least 1".into()));
@@ -187,6 +218,18 @@ impl Config {
         if !(1..=100).contains(&images.quality) {
             return Err(fail("`images.quality` must be between 1 and 100".into()));
         }
+        let timezone = match &raw.timezone {
+            None => chrono_tz::UTC,
+            Some(name) => name.parse().map_err(|_| {
+                Error::new(
+                    file,
+                    format!(
+                        "`timezone: {name}` is not a time zone: write an IANA name such as Asia/Shanghai"
+                    ),
+                )
+                .at(crate::error::key_line(text, "timezone").unwrap_or(1), 1)
+            })?,
+        };
         let extra = serde_json::to_value(&raw.extra)
             .map_err(|e| fail(format!("`extra` cannot be used by templates: {e}")))?;
         Ok(Config {
@@ -199,6 +242,7 @@ impl Config {
             images,
             compact_numbers: raw.compact_numbers,
             check: raw.check,
+            timezone,
             extra,
         })
     }
@@ -207,34 +251,22 @@ impl Config {
         &self.languages[0]
     }
 
+    /// The language with this code, if the site has it.
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// A language of the site (only the config makes ids, so it exists).
+    pub fn lang(&self, id: LangId) -> &Language {
+        &self.languages[id.0 as usize]
     }
 
     /// The same site served from another address (dev mode, `--base-url`).
     pub fn with_base_url(mut self, url: &str) -> Result<Config, Error> {
         (self.base_url, self.base_path) =
-            split_base_url(url).map_err(|m| Error::new("--base-url", m))?;
+            crate::urls::split_base_url(url).map_err(|m| Error::new("--base-url", m))?;
         Ok(self)
     }
-}
-
-/// `https://x.org/sub/` → (`https://x.org/sub`, `/sub/`).
-fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let base_url = url.trim_end_matches('/').to_string();
-    let Some(after_scheme) = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))
-    else {
-        return Err(format!(
-            "`base_url` must start with http:// or https://, not `{url}`"
-        ));
-    };
-    let base_path = match after_scheme.find('/') {
-        Some(i) => format!("{}/", &after_scheme[i..]),
-        None => "/".to_string(),
-    };
-    Ok((base_url, base_path))
 }
 
 #[cfg(test)]
@@ -294,6 +326,18 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn time_zone_by_name() {
+        let c = Config::parse(Path::new("."), SITE).unwrap();
+        assert_eq!(c.timezone, chrono_tz::UTC);
+        let text = format!("{SITE}timezone: Asia/Shanghai\n");
+        let c = Config::parse(Path::new("."), &text).unwrap();
+        assert_eq!(c.timezone, chrono_tz::Asia::Shanghai);
+        let e = Config::parse(Path::new("."), &format!("{SITE}timezone: Beijing\n")).unwrap_err();
+        assert_eq!(e.line, 6);
+        assert!(e.message.contains("Asia/Shanghai"), "{}", e.message);
     }
 
     #[test]

@@ -1,24 +1,35 @@
 //! unionpress: a static-site generator for bilingual trade-union news sites.
 //!
-//! The pipeline, one module a stage: [`config`] reads `site.yaml`;
-//! [`content`] walks `content/`, parses front matter and Markdown
-//! ([`markdown`], [`metrics`]) and links translations; [`render`] turns the
-//! site into output files with the [`theme`]; [`output`] writes them
-//! (in place: only changed files, after everything that can fail). [`build`] runs the stages; [`check`] validates a site without
-//! writing anything; [`serve`] runs the stages again on every change (dev
-//! mode); [`scaffold`] makes new sites and pages.
+//! The house, from the bottom up (a module uses only those above it in
+//! this list):
+//! - [`error`], [`files`] (the site's folders, file-system helpers),
+//!   [`text`] (CJK, summaries, reading time);
+//! - [`config`] reads `site.yaml`; [`urls`] holds every URL and path rule;
+//!   [`theme`] loads templates, static files and UI strings;
+//! - [`images`] probes, encodes and caches photos; [`metrics`] reads key
+//!   figures; [`markdown`] turns text into HTML with both;
+//! - [`content`] walks `content/`, parses and links translations into a
+//!   [`content::Site`];
+//! - [`render`] plans every output ([`render::Plan`]) and makes each;
+//!   [`check`] validates links, anchors and translations against the plan;
+//!   [`output`] writes (in place: only changed files, after everything that
+//!   can fail);
+//! - [`pipeline`] runs the stages for `build`, `check` and dev mode;
+//!   [`serve`] is dev mode; [`scaffold`] makes new sites and pages.
 
-pub mod build;
 pub mod check;
 pub mod config;
 pub mod content;
 pub mod error;
+pub mod files;
 pub mod images;
 pub mod markdown;
 pub mod metrics;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod text;
 pub mod theme;
+pub mod urls;

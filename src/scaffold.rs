@@ -4,9 +4,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::config::{CONFIG_FILE, Config};
-use crate::content::CONTENT_DIR;
+use chrono::{DateTime, Utc};
+
+use crate::config::Config;
 use crate::error::Error;
+use crate::files::{CONFIG_FILE, CONTENT_DIR};
 
 const SITE_YAML: &str = "\
 # unionpress site configuration. Unknown keys are errors.
@@ -16,6 +18,7 @@ languages:
   zh: { name: 中文, locale: zh-CN, title: 工会新闻, description: 工会工作动态与年度回顾 }
   en: { name: English, locale: en, title: Union News, description: News and annual reviews of the trade unions }
 theme: default
+timezone: Asia/Shanghai                  # plain dates are days here
 paginate: 20
 images: { widths: [480, 960, 1600], quality: 82, max_pixels: 100000000 }
 ";
@@ -49,8 +52,18 @@ The city federation of trade unions held a skills contest for workers today.
 ```
 ";
 
-/// Creates a new site in `dir`: `site.yaml`, the default theme, one article.
-pub fn init(dir: &Path, today: &str) -> Result<Vec<PathBuf>, Error> {
+/// The time zone `init` writes into `site.yaml`.
+const INIT_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
+
+/// The date `now` in the site's time zone, as front matter writes it.
+fn date_in(zone: chrono_tz::Tz, now: DateTime<Utc>) -> String {
+    now.with_timezone(&zone).format("%Y-%m-%d").to_string()
+}
+
+/// Creates a new site in `dir`: `site.yaml`, the default theme, one article
+/// dated `now` (in the time zone the site gets).
+pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
+    let today = date_in(INIT_ZONE, now);
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::new(
             dir.join(CONFIG_FILE),
@@ -69,7 +82,7 @@ pub fn init(dir: &Path, today: &str) -> Result<Vec<PathBuf>, Error> {
         (dir.join(CONFIG_FILE), SITE_YAML.to_string()),
         (
             article.join("index.zh.md"),
-            EXAMPLE_ZH.replace("{date}", today),
+            EXAMPLE_ZH.replace("{date}", &today),
         ),
         (article.join("index.en.md"), EXAMPLE_EN.to_string()),
     ];
@@ -81,7 +94,7 @@ pub fn init(dir: &Path, today: &str) -> Result<Vec<PathBuf>, Error> {
     for (path, text) in &files {
         write_new(path, text)?;
     }
-    crate::theme::write_default_theme(&theme_dir).map_err(|e| Error::io(&theme_dir, e))?;
+    crate::theme::write_default_theme(&theme_dir)?;
     let mut written: Vec<PathBuf> = files.into_iter().map(|(p, _)| p).collect();
     written.push(theme_dir);
     // Output and the photo cache are generated: keep them out of git. A
@@ -99,9 +112,10 @@ pub fn new_page(
     root: &Path,
     spec: &str,
     lang: Option<&str>,
-    today: &str,
+    now: DateTime<Utc>,
 ) -> Result<PathBuf, Error> {
     let config = Config::load(root)?;
+    let today = date_in(config.timezone, now);
     let lang = match lang {
         Some(code) => config.language(code).ok_or_else(|| {
             Error::new(

@@ -15,40 +15,6 @@ pub fn escape_href(url: &str) -> String {
     out
 }
 
-/// Bytes kept as they are in a URL path; everything else (non-ASCII,
-/// spaces, quotes) is percent-encoded.
-const PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'/')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b':')
-    .remove(b'@')
-    .remove(b'%')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=');
-
-/// A URL as it goes into `href`: `/tags/劳动竞赛/` → `/tags/%E5%8A%B3…/`.
-pub fn encode_path(path: &str) -> String {
-    percent_encoding::utf8_percent_encode(path, PATH_ESCAPES).to_string()
-}
-
-/// `%E5%9B%BE.jpg` → `图.jpg`.
-pub fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
-}
-
 /// Characters of scripts written without spaces between words (Han, kana,
 /// Hangul) and their full-width punctuation.
 pub fn is_cjk(c: char) -> bool {

@@ -9,11 +9,10 @@ use include_dir::{Dir, include_dir};
 
 use crate::config::Config;
 use crate::error::{Error, Errors};
+use crate::files::{CONFIG_FILE, THEMES_DIR, files_under, read_utf8};
 use crate::output::{Data, OutputFile};
 
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
-
-pub const THEMES_DIR: &str = "themes";
 
 /// UI strings of one language (`i18n/<lang>.yaml`): mostly strings, plus
 /// `months` for dates.
@@ -38,8 +37,7 @@ impl Theme {
         let dir = config.root.join(&rel);
         let mut files: Vec<(String, Data)> = Vec::new();
         if dir.is_dir() {
-            let found = crate::content::files_under(&dir)
-                .map_err(|e| vec![Error::new(&rel, e.to_string())])?;
+            let found = files_under(&dir).map_err(|e| vec![Error::new(&rel, e.message)])?;
             files.extend(
                 found
                     .into_iter()
@@ -50,7 +48,7 @@ impl Theme {
             files.sort_by(|a, b| a.0.cmp(&b.0));
         } else {
             return Err(vec![Error::new(
-                crate::config::CONFIG_FILE,
+                CONFIG_FILE,
                 format!(
                     "theme `{}` not found: no folder {}",
                     config.theme,
@@ -133,7 +131,7 @@ fn collect_embedded(dir: &'static Dir<'static>, out: &mut Vec<(String, Data)>) {
 
 fn text_of(data: &Data, shown: &Path) -> Result<String, Error> {
     match data {
-        Data::Copy(p) | Data::Cached(p) => crate::content::read_utf8(p, shown),
+        Data::Copy(p) => read_utf8(p, shown),
         Data::Static(b) => {
             String::from_utf8(b.to_vec()).map_err(|_| Error::new(shown, "not valid UTF-8"))
         }
@@ -144,16 +142,16 @@ fn text_of(data: &Data, shown: &Path) -> Result<String, Error> {
 }
 
 /// Writes the embedded default theme into `dir` (for `init`).
-pub fn write_default_theme(dir: &Path) -> std::io::Result<()> {
+pub fn write_default_theme(dir: &Path) -> Result<(), Error> {
     let mut files = Vec::new();
     collect_embedded(&DEFAULT_THEME, &mut files);
     for (name, data) in files {
         let target = dir.join(name);
         if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
         if let Data::Static(bytes) = data {
-            std::fs::write(target, bytes)?;
+            std::fs::write(&target, bytes).map_err(|e| Error::io(&target, e))?;
         }
     }
     Ok(())

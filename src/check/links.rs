@@ -1,6 +1,6 @@
 //! Links, images and anchors of every page resolve to something the build
-//! writes, and aliases do not take another document's address. What exists
-//! comes from [`render::output_paths`], the renderer's own list.
+//! writes. What exists comes from the render [`Plan`], the renderer's own
+//! list.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -8,16 +8,15 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::source_line;
 use crate::config::Config;
 use crate::content::Page;
 use crate::content::Site;
 use crate::error::{Error, Errors};
+use crate::files::line_of;
 use crate::markdown::LinkUse;
-use crate::render::OutputPaths;
-use crate::render::views::{index_file, section_url};
-use crate::text::percent_decode;
+use crate::render::Plan;
 use crate::theme::Theme;
+use crate::urls::{self, index_file, is_external, percent_decode};
 
 /// What a link may point at.
 struct Targets<'a> {
@@ -45,21 +44,12 @@ enum Target {
     Missing(String),
 }
 
-/// Every broken link, image and anchor of the pages, and aliases that take
-/// the address of another document or alias.
-pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPaths) -> Errors {
-    // Files written twice are found while the set is made (no sort).
-    let mut files = HashSet::with_capacity(out.files.len());
-    let mut twice: Vec<&str> = Vec::new();
-    for f in &out.files {
-        if !files.insert(f.as_str()) {
-            twice.push(f);
-        }
-    }
+/// Every broken link, image and anchor of the pages and list intros.
+pub(super) fn check(config: &Config, site: &Site, theme: &Theme, plan: &Plan) -> Errors {
     let targets = Targets {
         base_path: &config.base_path,
         prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
-        files,
+        files: plan.paths().collect(),
         pages: &site.pages,
         by_url: (site.pages.iter().enumerate())
             .map(|(i, p)| (p.url.as_str(), i))
@@ -71,16 +61,9 @@ pub(super) fn check(config: &Config, site: &Site, theme: &Theme, out: &OutputPat
         .flat_map_iter(|i| targets.page(config, i))
         .collect();
     for s in &site.sections {
-        let lang = config.language(&s.lang).expect("content has checked it");
-        let url = if s.key.is_empty() {
-            lang.prefix.clone()
-        } else {
-            section_url(lang, &s.key)
-        };
+        let url = urls::section(config.lang(s.lang), &s.key);
         errors.extend(targets.links(&s.source, &url, &s.links));
     }
-    errors.extend(aliases(config, site, out, &targets.files));
-    errors.extend(duplicates(twice));
     errors
 }
 
@@ -101,7 +84,7 @@ impl<'a> Targets<'a> {
         if let Some(cover) = page.cover.as_ref().filter(|c| c.photo.is_none())
             && let (Target::Missing(why), _) = self.resolve(&page.url, &cover.url)
         {
-            let line = source_line(config, &page.source, "cover:");
+            let line = line_of(&config.root, &page.source, "cover:");
             errors.push(
                 Error::new(&page.source, format!("broken cover `{}`: {why}", cover.url))
                     .at(line, 1)
@@ -159,7 +142,7 @@ impl<'a> Targets<'a> {
     /// What `href`, as published at URL path `from`, points at, and its
     /// fragment.
     fn resolve<'h>(&self, from: &str, href: &'h str) -> (Target, Option<&'h str>) {
-        if href.starts_with("//") || has_scheme(href) {
+        if is_external(href) {
             return (Target::External, None);
         }
         let (rest, fragment) = match href.split_once('#') {
@@ -270,66 +253,6 @@ impl<'a> Targets<'a> {
     }
 }
 
-/// Aliases that take the address of another document, or of another alias.
-fn aliases(config: &Config, site: &Site, out: &OutputPaths, files: &HashSet<&str>) -> Errors {
-    if out.aliases.is_empty() {
-        return Vec::new();
-    }
-    let page_files: HashMap<String, &Path> = site
-        .pages
-        .iter()
-        .map(|p| (index_file(&p.url), p.source.as_path()))
-        .collect();
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
-    let mut errors = Vec::new();
-    for (i, alias, path) in &out.aliases {
-        let page = &site.pages[*i];
-        let taken = if let Some(owner) = page_files.get(path) {
-            Some(format!("it is the address of {}", owner.display()))
-        } else if files.contains(path.as_str()) {
-            Some(format!("the build writes {path} there already"))
-        } else {
-            seen.insert(path, &page.source)
-                .map(|other| format!("{} has the same alias", other.display()))
-        };
-        if let Some(why) = taken {
-            let line = source_line(config, &page.source, alias);
-            errors.push(
-                Error::new(&page.source, format!("alias `{alias}` collides: {why}"))
-                    .at(line, 1)
-                    .code("alias-collision"),
-            );
-        }
-    }
-    errors
-}
-
-/// Two sources that write one file (a static file with a page's path).
-fn duplicates(mut twice: Vec<&str>) -> Errors {
-    twice.sort_unstable();
-    twice.dedup();
-    twice
-        .into_iter()
-        .map(|path| {
-            Error::new(
-                path,
-                "two sources write this output file (a static file the same as a page?)",
-            )
-            .code("duplicate-url")
-        })
-        .collect()
-}
-
-/// `mailto:x`, `https://…`: a URL with a scheme.
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
-}
-
 /// `news/x/../y/./` → `news/y/`; None when `..` leads above the root.
 fn normalize(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -418,11 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn schemes_and_ids() {
-        assert!(has_scheme("mailto:a@b.org"));
-        assert!(has_scheme("https://x.org/"));
-        assert!(!has_scheme("news/x:y/"));
-        assert!(!has_scheme("/a:b"));
+    fn ids_in_html() {
         let ids: Vec<String> =
             ids_in("<h2 id=\"以思想\">x</h2><div id=\"a&amp;b\"><p id=\"{{ x }}\">").collect();
         assert_eq!(ids, ["以思想", "a&b"]);

@@ -1,9 +1,9 @@
 //! `unionpress check`: every validation of a build, writing nothing (no
 //! output, no photo cache), plus what no single page shows: links and
-//! anchors between pages, aliases that collide, translations whose figures
-//! or photos differ from the original's, and which articles miss a
-//! language. [`gate`] runs the same link and figure checks in every build,
-//! so nothing broken is published.
+//! anchors between pages, translations whose figures or photos differ from
+//! the original's, and which articles miss a language. Every build runs
+//! the same [`findings`] (through the pipeline's gate), so nothing broken
+//! is published.
 
 mod figures;
 mod links;
@@ -16,9 +16,10 @@ use serde::Serialize;
 pub use translations::Article;
 
 use crate::config::Config;
-use crate::content::{self, LoadOptions, Site};
+use crate::content::{Cache, Site};
 use crate::error::{self, Error, Errors, Severity};
-use crate::render;
+use crate::pipeline::{self, Options};
+use crate::render::Plan;
 use crate::theme::Theme;
 
 /// What `check` found.
@@ -43,71 +44,37 @@ pub fn check(root: &Path) -> Report {
         articles: Vec::new(),
         pages: None,
     };
-    let config = match Config::load(root) {
+    let options = Options::default();
+    let config = match pipeline::config(root, &options) {
         Ok(c) => c,
         Err(e) => {
-            report.findings.push(e);
+            report.findings = e;
             return report;
         }
     };
     report.languages = config.languages.iter().map(|l| l.code.clone()).collect();
-    let theme = Theme::load(&config).and_then(|t| render::compile_templates(&t).map(|()| t));
-    let site = content::load(&config, LoadOptions::default());
-    match (theme, site) {
-        (Ok(theme), Ok(site)) => {
-            report.findings = findings(&config, &site, &theme, &render::plan(&config, &site));
-            let (articles, notes) = translations::status(&config, &site);
+    match pipeline::read(config, &options, &mut Cache::default()) {
+        Ok(inputs) => {
+            let (plan, planned) = inputs.plan();
+            report.findings = inputs.findings(&plan, planned);
+            let (articles, notes) = translations::status(&inputs.config, &inputs.site);
             report.findings.extend(notes);
             report.articles = articles;
-            report.pages = Some(site.pages.len());
+            report.pages = Some(inputs.site.pages.len());
         }
-        (theme, site) => {
-            report.findings.extend(theme.err().unwrap_or_default());
-            report
-                .findings
-                .extend(site.err().map(|e| e.errors).unwrap_or_default());
-        }
+        Err(errors) => report.findings = errors,
     }
     report.findings.sort();
     report.findings.dedup();
     report
 }
 
-/// The checks a build runs too: links, images, anchors, aliases, duplicate
-/// files, translations' figures (errors) and photo sets (warnings).
-pub fn findings(config: &Config, site: &Site, theme: &Theme, plan: &render::Plan) -> Errors {
-    let mut found = match render::output_paths(config, site, theme, plan) {
-        Ok(out) => links::check(config, site, theme, &out),
-        Err(errors) => errors,
-    };
-    found.extend(translations::check(config, site));
-    found.sort();
+/// The checks a build runs too: links, images, anchors (errors), the
+/// figures of translations (errors) and their photo sets (warnings).
+pub fn findings(config: &Config, site: &Site, theme: &Theme, plan: &Plan) -> Errors {
+    let mut found = links::check(config, site, theme, plan);
+    found.extend(translations::check(site));
     found
-}
-
-/// For a build: fails with every finding when one is an error; otherwise
-/// prints the warnings and lets the build go on.
-pub fn gate(
-    config: &Config,
-    site: &Site,
-    theme: &Theme,
-    plan: &render::Plan,
-) -> Result<(), Errors> {
-    let found = findings(config, site, theme, plan);
-    if found.iter().any(Error::is_error) {
-        return Err(found);
-    }
-    error::eprint_all(&found);
-    Ok(())
-}
-
-/// The line of `source` (a Markdown file of the site) that first holds
-/// `needle`, for findings about front matter; 1 when not found.
-fn source_line(config: &Config, source: &Path, needle: &str) -> usize {
-    std::fs::read_to_string(config.root.join(source))
-        .ok()
-        .and_then(|text| text.lines().position(|l| l.contains(needle)))
-        .map_or(1, |i| i + 1)
 }
 
 impl Report {

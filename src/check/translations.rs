@@ -33,22 +33,22 @@ impl Article {
 
 /// Every article's versions by key, in the site's language order: the
 /// original (the default language's version, else the first) comes first.
-pub(super) fn articles<'a>(config: &Config, site: &'a Site) -> BTreeMap<&'a str, Vec<&'a Page>> {
+pub(super) fn articles(site: &Site) -> BTreeMap<&str, Vec<&Page>> {
     let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
     for p in &site.pages {
         groups.entry(p.key.as_str()).or_default().push(p);
     }
     for versions in groups.values_mut() {
-        versions.sort_by_key(|p| config.languages.iter().position(|l| l.code == p.lang));
+        versions.sort_by_key(|p| p.lang);
     }
     groups
 }
 
 /// Translations whose figures differ from the original's, and photos one
 /// version shows and another does not.
-pub(super) fn check(config: &Config, site: &Site) -> Errors {
+pub(super) fn check(site: &Site) -> Errors {
     // In parallel; findings are sorted later.
-    articles(config, site)
+    articles(site)
         .into_par_iter()
         .flat_map_iter(|(_, versions)| {
             let (original, translations) = versions.split_first().expect("a group has a page");
@@ -72,12 +72,12 @@ pub(super) fn status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
     };
     let mut table = Vec::new();
     let mut findings = Vec::new();
-    for (key, versions) in articles(config, site) {
+    for (key, versions) in articles(site) {
         let original = versions[0];
         let languages: Vec<bool> = config
             .languages
             .iter()
-            .map(|l| versions.iter().any(|p| p.lang == l.code))
+            .map(|l| versions.iter().any(|p| p.lang == l.id))
             .collect();
         for (lang, _) in config
             .languages
@@ -92,7 +92,7 @@ pub(super) fn status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
                         "{key} has no {} ({}) translation: add {}",
                         lang.name,
                         lang.code,
-                        sibling(original, &lang.code)
+                        sibling(original, &config.lang(original.lang).code, &lang.code)
                     ),
                 )
                 .at(1, 1)
@@ -110,10 +110,10 @@ pub(super) fn status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
 }
 
 /// The file a page's version in `lang` goes in: `index.zh.md` → `index.en.md`.
-fn sibling(page: &Page, lang: &str) -> String {
+fn sibling(page: &Page, own: &str, lang: &str) -> String {
     let source = page.source.to_string_lossy();
     let stem = source
-        .strip_suffix(&format!(".{}.md", page.lang))
+        .strip_suffix(&format!(".{own}.md"))
         .or_else(|| source.strip_suffix(".md"))
         .unwrap_or(&source);
     format!("{stem}.{lang}.md")

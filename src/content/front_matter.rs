@@ -38,6 +38,30 @@ impl Date {
     pub fn naive_date(&self) -> NaiveDate {
         self.at.date_naive()
     }
+
+    /// A plain date as the start of that day in `zone` (the site's time
+    /// zone): 2021-12-31 in Asia/Shanghai is 2021-12-31T00:00:00+08:00, so
+    /// feeds, structured data and the order of pages agree with the date
+    /// shown. A date with a time is kept as written.
+    pub fn in_zone(self, zone: chrono_tz::Tz) -> Date {
+        use chrono::TimeZone;
+        if !self.date_only {
+            return self;
+        }
+        let midnight = self.naive_date().and_time(NaiveTime::MIN);
+        // Midnight can fall in a daylight-saving gap: the first moment after.
+        let local = zone.from_local_datetime(&midnight).earliest().or_else(|| {
+            zone.from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+                .earliest()
+        });
+        match local {
+            Some(at) => Date {
+                at: at.fixed_offset(),
+                date_only: true,
+            },
+            None => self,
+        }
+    }
 }
 
 impl fmt::Display for Date {
@@ -226,6 +250,22 @@ mod tests {
         let t = Date::parse("2021-12-31T08:00:00+08:00").unwrap();
         assert_eq!(t.to_string(), "2021-12-31T08:00:00+08:00");
         assert!(Date::parse("2021-13-01").is_none());
+    }
+
+    #[test]
+    fn plain_dates_start_the_day_in_the_site_time_zone() {
+        let d = Date::parse("2021-12-31").unwrap();
+        let shanghai = d.in_zone(chrono_tz::Asia::Shanghai);
+        assert_eq!(shanghai.at.to_rfc3339(), "2021-12-31T00:00:00+08:00");
+        assert_eq!(shanghai.to_string(), "2021-12-31");
+        assert_eq!(shanghai.naive_date(), d.naive_date());
+        assert!(
+            shanghai < d,
+            "midnight in Beijing comes before midnight UTC"
+        );
+        assert_eq!(d.in_zone(chrono_tz::UTC), d);
+        let t = Date::parse("2021-12-31T08:00:00+08:00").unwrap();
+        assert_eq!(t.in_zone(chrono_tz::America::New_York), t);
     }
 
     #[test]

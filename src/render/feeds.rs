@@ -7,10 +7,8 @@ use std::fmt::Write;
 use crate::config::{Config, Language};
 use crate::content::Page;
 use crate::content::front_matter::Date;
-use crate::output::OutputFile;
 use crate::text::escape_html as escape;
-
-use super::views::{ROBOTS, SITEMAP, feed_url};
+use crate::urls::{self, is_external};
 
 /// Entries in a feed: the newest articles, in full text.
 pub const FEED_ENTRIES: usize = 20;
@@ -55,12 +53,9 @@ fn rfc3339(d: &Date) -> String {
 /// with a scheme and protocol-relative ones (`//cdn.example.net/p.jpg`)
 /// name another host and are kept. Every candidate of a `srcset` is done.
 fn absolute_links(config: &Config, page: &str, html: &str) -> String {
-    let origin = config
-        .base_url
-        .strip_suffix(config.base_path.trim_end_matches('/'))
-        .unwrap_or(&config.base_url);
+    let origin = urls::origin(config);
     let absolute = |url: &str| {
-        if url.starts_with("//") || has_scheme(url) {
+        if is_external(url) {
             url.to_string()
         } else if url.starts_with('/') {
             format!("{origin}{url}")
@@ -100,16 +95,6 @@ fn absolute_links(config: &Config, page: &str, html: &str) -> String {
     out
 }
 
-/// `https:`, `mailto:`: a URL that does not depend on where it is read.
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
-}
-
 /// `atom.xml` for one language: the newest entries with their full text.
 /// `pages` are that language's pages, newest first; `permalink` maps a URL
 /// path to its absolute URL.
@@ -118,9 +103,9 @@ pub fn atom(
     lang: &Language,
     pages: &[&Page],
     permalink: impl Fn(&str) -> String,
-) -> OutputFile {
+) -> String {
     let home = permalink(&lang.prefix);
-    let self_url = permalink(&feed_url(lang));
+    let self_url = permalink(&urls::feed(lang));
     let entries = &pages[..pages.len().min(FEED_ENTRIES)];
     let updated = entries.iter().map(|p| p.updated.unwrap_or(p.date)).max();
     let mut x = String::with_capacity(
@@ -188,11 +173,11 @@ pub fn atom(
         x.push_str("</entry>\n");
     }
     x.push_str("</feed>\n");
-    OutputFile::new(feed_url(lang), x)
+    x
 }
 
 /// `sitemap.xml` with `xhtml:link` alternates for translated pages.
-pub fn sitemap(urls: &[&SitemapUrl]) -> OutputFile {
+pub fn sitemap(urls: &[&SitemapUrl]) -> String {
     let mut x = String::with_capacity(256 + urls.len() * 400);
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
@@ -200,15 +185,12 @@ pub fn sitemap(urls: &[&SitemapUrl]) -> OutputFile {
         x.push_str(&u.xml);
     }
     x.push_str("</urlset>\n");
-    OutputFile::new(SITEMAP, x)
+    x
 }
 
 /// `robots.txt`: everything may be crawled; points at the sitemap.
-pub fn robots(sitemap_url: &str) -> OutputFile {
-    OutputFile::new(
-        ROBOTS,
-        format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n"),
-    )
+pub fn robots(sitemap_url: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n")
 }
 
 #[cfg(test)]

@@ -10,19 +10,18 @@ use minijinja::Value;
 use minijinja::value::Serde;
 use serde::Serialize;
 
-use super::Renderer;
-use super::views::{
-    self, ListView, Pager, PagerLink, archive_url, index_file, link, section_url, tag_url, tags_url,
-};
-use crate::config::{Config, Language};
-use crate::content::{CONTENT_DIR, Site};
+use super::views::{self, ListView, Pager, PagerLink};
+use super::{Renderer, Versions};
+use crate::config::{Config, LangId, Language};
+use crate::content::Site;
 use crate::error::Error;
-use crate::output::OutputFile;
+use crate::files::CONTENT_DIR;
+use crate::urls::{self, link};
 
 /// A paginated list: a section or a tag in one language.
 #[derive(Debug)]
 pub struct ListSpec {
-    pub lang: String,
+    pub lang: LangId,
     /// `section` or `tag`.
     pub kind: &'static str,
     pub key: String,
@@ -35,7 +34,7 @@ pub struct ListSpec {
     /// Indices into `site.pages`, newest first.
     pub pages: Vec<usize>,
     /// The same list in other languages (a section), for hreflang.
-    pub versions: Vec<(String, String)>,
+    pub versions: Versions,
     /// Where the list's text comes from, for error messages.
     pub source: std::path::PathBuf,
 }
@@ -52,26 +51,22 @@ impl ListSpec {
     }
 
     /// Page 1 has the list's translations; later pages stand alone.
-    pub fn versions(&self, n: usize) -> Vec<(String, String)> {
+    pub fn versions(&self, n: usize) -> Versions {
         if n == 1 {
             self.versions.clone()
         } else {
-            vec![(self.lang.clone(), self.page_url(n))]
+            vec![(self.lang, self.page_url(n))]
         }
     }
 
     /// URL path of page `n` (from 1).
     pub fn page_url(&self, n: usize) -> String {
-        if n == 1 {
-            self.url.clone()
-        } else {
-            format!("{}page/{n}/", self.url)
-        }
+        urls::list_page(&self.url, n)
     }
 }
 
 /// Sections with pages or an intro in `lang`, in order.
-pub fn sections_in(site: &Site, lang: &str) -> Vec<String> {
+pub fn sections_in(site: &Site, lang: LangId) -> Vec<String> {
     let from_pages = site.pages_in(lang).map(|p| p.section.as_str());
     let from_index = site
         .sections
@@ -88,23 +83,27 @@ pub fn sections_in(site: &Site, lang: &str) -> Vec<String> {
 /// Every paginated list of one language: its sections, then its tags.
 pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
     let mut specs = Vec::new();
-    for key in sections_in(site, &lang.code) {
-        let index = site.section_index(&key, &lang.code);
+    let sections: Vec<Vec<String>> = (config.languages.iter())
+        .map(|l| sections_in(site, l.id))
+        .collect();
+    for key in &sections[usize::from(lang.id)] {
+        let key = key.clone();
+        let index = site.section_index(&key, lang.id);
         let versions = config
             .languages
             .iter()
-            .filter(|l| sections_in(site, &l.code).contains(&key))
-            .map(|l| (l.code.clone(), section_url(l, &key)))
+            .filter(|l| sections[usize::from(l.id)].contains(&key))
+            .map(|l| (l.id, urls::section(l, &key)))
             .collect();
         specs.push(ListSpec {
-            lang: lang.code.clone(),
+            lang: lang.id,
             kind: "section",
             title: index.map_or_else(|| key.clone(), |s| s.title.clone()),
             description: index.map_or_else(|| lang.description.clone(), |s| s.description.clone()),
             content: index.map(|s| s.html.clone()).unwrap_or_default(),
-            url: section_url(lang, &key),
+            url: urls::section(lang, &key),
             pages: site
-                .indices_in(&lang.code)
+                .indices_in(lang.id)
                 .filter(|&i| site.pages[i].section == key)
                 .collect(),
             versions,
@@ -114,13 +113,13 @@ pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
     }
     for (url, (name, pages)) in tags_in(site, lang) {
         specs.push(ListSpec {
-            lang: lang.code.clone(),
+            lang: lang.id,
             kind: "tag",
             key: name.clone(),
             description: name.clone(),
             title: name,
             content: String::new(),
-            versions: vec![(lang.code.clone(), url.clone())],
+            versions: vec![(lang.id, url.clone())],
             url,
             pages,
             source: Path::new(CONTENT_DIR).to_path_buf(),
@@ -131,7 +130,7 @@ pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
 
 impl Renderer<'_> {
     /// Page `n` of a list.
-    pub(super) fn list_page(&self, spec: &ListSpec, n: usize) -> Result<OutputFile, Error> {
+    pub(super) fn list_page(&self, spec: &ListSpec, n: usize) -> Result<String, Error> {
         let per_page = self.config.paginate;
         let total = spec.page_count(per_page);
         let cards: Vec<Value> = spec.pages[spec.range(n, per_page)]
@@ -180,15 +179,15 @@ impl Renderer<'_> {
             section => Value::from(Serde(&view)),
             pages => Value::from(cards),
             pager => Value::from(Serde(&pager)),
-            ..self.base_context(&spec.lang, &url, &spec.versions(n))
+            ..self.base_context(spec.lang, &url, &spec.versions(n))
         };
-        self.render_template("list.html", ctx, index_file(&url), &spec.source)
+        self.render_template("list.html", ctx, &spec.source)
     }
 
     /// The home page: lead story, latest items, key figures.
-    pub(super) fn home(&self, lang: &Language) -> Result<OutputFile, Error> {
+    pub(super) fn home(&self, lang: &Language) -> Result<String, Error> {
         let site = self.site;
-        let index = site.section_index("", &lang.code);
+        let index = site.section_index("", lang.id);
         let view = ListView {
             kind: "home",
             key: String::new(),
@@ -206,13 +205,13 @@ impl Renderer<'_> {
             lead => lead.map(|i| self.card(i)),
             pages => Value::from(latest),
             key_figures => figures.map(|p| Value::from(Serde(views::figures(self.config, p)))),
-            ..self.base_context(&lang.code, &lang.prefix, &versions)
+            ..self.base_context(lang.id, &lang.prefix, &versions)
         };
         let shown = index.map_or_else(
             || Path::new(CONTENT_DIR).to_path_buf(),
             |s| s.source.clone(),
         );
-        self.render_template("index.html", ctx, index_file(&lang.prefix), &shown)
+        self.render_template("index.html", ctx, &shown)
     }
 
     /// What the home page shows: the lead story (the newest featured, else
@@ -220,16 +219,16 @@ impl Renderer<'_> {
     pub(super) fn home_parts(&self, lang: &Language) -> (Option<usize>, Vec<usize>, Option<usize>) {
         let site = self.site;
         let lead = site
-            .indices_in(&lang.code)
+            .indices_in(lang.id)
             .find(|&i| site.pages[i].featured)
-            .or_else(|| site.indices_in(&lang.code).next());
+            .or_else(|| site.indices_in(lang.id).next());
         let latest = site
-            .indices_in(&lang.code)
+            .indices_in(lang.id)
             .filter(|&i| Some(i) != lead)
             .take(self.config.paginate)
             .collect();
         let figures = site
-            .indices_in(&lang.code)
+            .indices_in(lang.id)
             .find(|&i| !site.pages[i].body.metrics.is_empty());
         (lead, latest, figures)
     }
@@ -239,7 +238,7 @@ impl Renderer<'_> {
         &self,
         lang: &Language,
         tags: &[(String, String, usize)],
-    ) -> Result<OutputFile, Error> {
+    ) -> Result<String, Error> {
         #[derive(Serialize)]
         struct TagCount {
             name: String,
@@ -255,17 +254,17 @@ impl Renderer<'_> {
             })
             .collect();
         tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-        let url = tags_url(lang);
-        let versions = self.every_language(tags_url);
+        let url = urls::tags(lang);
+        let versions = self.every_language(urls::tags);
         let ctx = minijinja::context! {
             tags => Value::from(Serde(&tags)),
-            ..self.base_context(&lang.code, &url, &versions)
+            ..self.base_context(lang.id, &url, &versions)
         };
-        self.render_template("tags.html", ctx, index_file(&url), Path::new(CONTENT_DIR))
+        self.render_template("tags.html", ctx, Path::new(CONTENT_DIR))
     }
 
     /// `/archive/`: every article of the language, by year.
-    pub(super) fn archive(&self, lang: &Language) -> Result<OutputFile, Error> {
+    pub(super) fn archive(&self, lang: &Language) -> Result<String, Error> {
         use chrono::Datelike;
         #[derive(Serialize)]
         struct Year {
@@ -273,7 +272,7 @@ impl Renderer<'_> {
             pages: Vec<Value>,
         }
         let mut years: Vec<Year> = Vec::new();
-        for i in self.site.indices_in(&lang.code) {
+        for i in self.site.indices_in(lang.id) {
             let year = self.site.pages[i].date.naive_date().year();
             match years.last_mut() {
                 Some(y) if y.year == year => y.pages.push(self.card(i)),
@@ -283,29 +282,13 @@ impl Renderer<'_> {
                 }),
             }
         }
-        let url = archive_url(lang);
-        let versions = self.every_language(archive_url);
+        let url = urls::archive(lang);
+        let versions = self.every_language(urls::archive);
         let ctx = minijinja::context! {
             years => Value::from(Serde(&years)),
-            ..self.base_context(&lang.code, &url, &versions)
+            ..self.base_context(lang.id, &url, &versions)
         };
-        self.render_template(
-            "archive.html",
-            ctx,
-            index_file(&url),
-            Path::new(CONTENT_DIR),
-        )
-    }
-
-    pub(super) fn every_language(
-        &self,
-        url: impl Fn(&Language) -> String,
-    ) -> Vec<(String, String)> {
-        self.config
-            .languages
-            .iter()
-            .map(|l| (l.code.clone(), url(l)))
-            .collect()
+        self.render_template("archive.html", ctx, Path::new(CONTENT_DIR))
     }
 }
 
@@ -316,10 +299,10 @@ pub(super) fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String,
     let mut slot_of_spelling: HashMap<&str, usize> = HashMap::new();
     let mut slot_of_url: HashMap<String, usize> = HashMap::new();
     let mut found: Vec<(String, String, Vec<usize>)> = Vec::new();
-    for i in site.indices_in(&lang.code) {
+    for i in site.indices_in(lang.id) {
         for tag in &site.pages[i].tags {
             let slot = *slot_of_spelling.entry(tag.as_str()).or_insert_with(|| {
-                let url = tag_url(lang, tag);
+                let url = urls::tag(lang, tag);
                 *slot_of_url.entry(url.clone()).or_insert_with(|| {
                     found.push((url, tag.clone(), Vec::new()));
                     found.len() - 1

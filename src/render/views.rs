@@ -9,62 +9,7 @@ use crate::content::front_matter::{Correction, Date};
 use crate::content::{CoverImage, Page, Site};
 use crate::markdown::Heading;
 use crate::metrics::{Metric, MetricBlock};
-use crate::text::{encode_path, slugify};
-
-/// `/news/x/` for a URL path relative to the site root.
-pub fn link(config: &Config, url: &str) -> String {
-    encode_path(&format!("{}{url}", config.base_path))
-}
-
-/// `https://news.example.org/news/x/`.
-pub fn permalink(config: &Config, url: &str) -> String {
-    encode_path(&format!("{}/{url}", config.base_url))
-}
-
-/// The URL path of a tag's page: `tags/劳动竞赛/`, `en/tags/skills/`.
-pub fn tag_url(lang: &Language, tag: &str) -> String {
-    let slug = slugify(tag);
-    let slug = if slug.is_empty() {
-        tag.trim().to_string()
-    } else {
-        slug
-    };
-    format!("{}tags/{slug}/", lang.prefix)
-}
-
-/// A section's list: `news/`, `en/news/`.
-pub fn section_url(lang: &Language, key: &str) -> String {
-    format!("{}{key}/", lang.prefix)
-}
-
-/// The tag index: `tags/`, `en/tags/`.
-pub fn tags_url(lang: &Language) -> String {
-    format!("{}tags/", lang.prefix)
-}
-
-/// The year archive: `archive/`, `en/archive/`.
-pub fn archive_url(lang: &Language) -> String {
-    format!("{}archive/", lang.prefix)
-}
-
-/// The Atom feed: `atom.xml`, `en/atom.xml`.
-pub fn feed_url(lang: &Language) -> String {
-    format!("{}atom.xml", lang.prefix)
-}
-
-/// Every page's figures as data: `metrics.json`, `en/metrics.json`.
-pub fn metrics_url(lang: &Language) -> String {
-    format!("{}metrics.json", lang.prefix)
-}
-
-pub const SITEMAP: &str = "sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
-pub const NOT_FOUND: &str = "404.html";
-
-/// The file a document at URL path `url` is written to: `news/x/index.html`.
-pub fn index_file(url: &str) -> String {
-    format!("{url}index.html")
-}
+use crate::urls::{self, absolute, link, permalink};
 
 /// `zh-CN` → `zh_CN`, as Open Graph writes locales.
 fn og_locale(locale: &str) -> String {
@@ -130,9 +75,9 @@ pub fn site_view<'a>(
         .iter()
         .map(|key| NavItem {
             title: site
-                .section_index(key, &lang.code)
+                .section_index(key, lang.id)
                 .map_or_else(|| key.clone(), |s| s.title.clone()),
-            url: link(config, &section_url(lang, key)),
+            url: link(config, &urls::section(lang, key)),
             key: key.clone(),
         })
         .collect();
@@ -146,10 +91,10 @@ pub fn site_view<'a>(
         og_locale: og_locale(&lang.locale),
         languages,
         sections,
-        stylesheet: link(config, "style.css"),
-        feed: link(config, &feed_url(lang)),
-        archive: link(config, &archive_url(lang)),
-        tags: link(config, &tags_url(lang)),
+        stylesheet: link(config, urls::STYLESHEET),
+        feed: link(config, &urls::feed(lang)),
+        archive: link(config, &urls::archive(lang)),
+        tags: link(config, &urls::tags(lang)),
         paginate: config.paginate,
         extra: &config.extra,
     }
@@ -182,13 +127,13 @@ pub struct Card<'a> {
     pub section: &'a str,
 }
 
-pub fn card<'p>(config: &Config, lang: &Language, p: &'p Page) -> Card<'p> {
+pub fn card<'p>(config: &Config, lang: &'p Language, p: &'p Page) -> Card<'p> {
     use chrono::Datelike;
     Card {
         title: &p.title,
         url: link(config, &p.url),
         permalink: permalink(config, &p.url),
-        lang: &p.lang,
+        lang: &lang.code,
         date: &p.date,
         updated: p.updated.as_ref(),
         year: p.date.naive_date().year(),
@@ -200,7 +145,7 @@ pub fn card<'p>(config: &Config, lang: &Language, p: &'p Page) -> Card<'p> {
             .iter()
             .map(|t| TagLink {
                 name: t.clone(),
-                url: link(config, &tag_url(lang, t)),
+                url: link(config, &urls::tag(lang, t)),
             })
             .collect(),
         cover: p.cover.as_ref(),
@@ -230,7 +175,7 @@ pub struct PageView<'a> {
     pub jsonld: serde_json::Value,
 }
 
-pub fn page_view<'p>(config: &Config, lang: &Language, p: &'p Page) -> PageView<'p> {
+pub fn page_view<'p>(config: &Config, lang: &'p Language, p: &'p Page) -> PageView<'p> {
     let image = p.og_image.as_deref().map(|u| absolute(config, u));
     PageView {
         card: card(config, lang, p),
@@ -245,23 +190,6 @@ pub fn page_view<'p>(config: &Config, lang: &Language, p: &'p Page) -> PageView<
         jsonld: news_article(config, lang, p, image.as_deref()),
         image,
     }
-}
-
-/// A root-relative URL made absolute; absolute URLs are kept, and a
-/// protocol-relative one (`//cdn.example.net/p.jpg`) gets the site's scheme.
-pub fn absolute(config: &Config, url: &str) -> String {
-    if url.contains("://") {
-        return url.to_string();
-    }
-    if url.starts_with("//") {
-        let scheme = config.base_url.split_once("://").map_or("https", |s| s.0);
-        return format!("{scheme}:{url}");
-    }
-    let origin = config
-        .base_url
-        .strip_suffix(config.base_path.trim_end_matches('/'))
-        .unwrap_or(&config.base_url);
-    encode_path(&format!("{origin}{url}"))
 }
 
 /// JSON-LD for search engines: headline, dates, authors, image, language,
@@ -421,19 +349,5 @@ mod tests {
             vec![1, 248, 249, 250, 251, 252, 500]
         );
         assert_eq!(pager_numbers(500, 500), vec![1, 498, 499, 500]);
-    }
-
-    #[test]
-    fn tag_urls_keep_unicode_and_slug_latin() {
-        let c = Config::parse(std::path::Path::new("."), "base_url: https://x.org\ndefault_language: zh\nlanguages:\n  zh: { name: 中文, title: t }\n  en: { name: English, title: t }\n").unwrap();
-        assert_eq!(tag_url(&c.languages[0], "劳动竞赛"), "tags/劳动竞赛/");
-        assert_eq!(
-            tag_url(&c.languages[1], "Skills competitions"),
-            "en/tags/skills-competitions/"
-        );
-        assert_eq!(
-            link(&c, "tags/劳动竞赛/"),
-            "/tags/%E5%8A%B3%E5%8A%A8%E7%AB%9E%E8%B5%9B/"
-        );
     }
 }

@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::config::CONFIG_FILE;
-use crate::error::{Error, Errors};
+use crate::error::{self, Error, Errors};
+use crate::files::{CONFIG_FILE, is_ignored};
 use reload::Hub;
 use session::{Rebuilt, Session};
 
@@ -52,13 +52,10 @@ const RESCAN: EventKind = EventKind::Any;
 
 /// Runs the dev server until Ctrl-C. `report` prints a build's errors.
 pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Result<(), Errors> {
-    let root = root.canonicalize().map_err(|e| vec![Error::io(root, e)])?;
     if !root.join(CONFIG_FILE).is_file() {
-        return Err(vec![Error::new(
-            root.join(CONFIG_FILE),
-            "no site.yaml here: run serve in a site folder or give --root",
-        )]);
+        return Err(vec![crate::pipeline::no_site(root)]);
     }
+    let root = root.canonicalize().map_err(|e| vec![Error::io(root, e)])?;
     let out = tempfile::Builder::new()
         .prefix("unionpress-serve-")
         .tempdir()
@@ -97,7 +94,10 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
     let hub = Arc::new(Hub::default());
     let mut session = Session::new(&root, out_root.clone(), &base_url, options.drafts);
     match session.rebuild(&[]) {
-        Ok(r) => eprintln!("built {} pages in {} ms", r.pages, r.elapsed.as_millis()),
+        Ok(r) => {
+            error::eprint_all(&r.warnings);
+            eprintln!("built {} pages in {} ms", r.pages, r.elapsed.as_millis());
+        }
         Err(errors) => {
             report(&errors);
             hub.errors(&errors);
@@ -189,6 +189,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         watch(&mut watcher, &root, &mut watched)?;
         match session.rebuild(&touched) {
             Ok(r) => {
+                error::eprint_all(&r.warnings);
                 eprintln!("{}", describe(&r));
                 hub.built(&r.changed);
             }
@@ -263,7 +264,7 @@ fn relevant(root: &Path, path: &Path) -> bool {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    if crate::content::is_ignored(&name) {
+    if is_ignored(&name) {
         return false;
     }
     rel.as_os_str().is_empty()

@@ -1,22 +1,20 @@
-//! Incremental rebuilds for dev mode. The same stages as a build, with what
-//! they can reuse kept between runs: parsed files (content cache), rendered
-//! documents (render memo) and the files already in the served folder
-//! (mirror). A change to one article reads that file, re-renders the
-//! documents made from it and writes the files whose bytes changed.
-//! Correctness does not rest on the watcher: every rebuild checks every
-//! file's stamp, so it always equals a clean build.
+//! Incremental rebuilds for dev mode: the pipeline of a build, with what it
+//! can reuse kept between runs: parsed files (the content cache), rendered
+//! documents (the render memo) and the files already in the served folder
+//! (the mirror). A change to one article reads that file, re-renders the
+//! documents made from it and writes the files whose bytes changed. The
+//! cache trusts the watcher's list of touched files; when the watcher lost
+//! track, every file's stamp is checked again.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::config::Config;
-use crate::content::{self, Cache, LoadOptions};
+use crate::content::Cache;
 use crate::error::Errors;
-use crate::images;
 use crate::output::Mirror;
-use crate::render::{self, Memo};
-use crate::theme::Theme;
+use crate::pipeline::{self, Options};
+use crate::render::Memo;
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -25,6 +23,8 @@ pub struct Rebuilt {
     pub changed: Vec<String>,
     /// Articles in the site.
     pub pages: usize,
+    /// Warnings found on the way (the site was still built).
+    pub warnings: Errors,
     pub elapsed: Duration,
     /// Time spent reading content, checking, rendering and writing.
     pub phases: [(&'static str, Duration); 4],
@@ -32,8 +32,7 @@ pub struct Rebuilt {
 
 pub struct Session {
     root: PathBuf,
-    base_url: String,
-    drafts: bool,
+    options: Options,
     cache: Cache,
     memo: Memo,
     /// Hashes of the config and theme the cache and memo were made with.
@@ -48,9 +47,11 @@ impl Session {
     pub fn new(root: &Path, out: PathBuf, base_url: &str, drafts: bool) -> Self {
         Session {
             root: root.to_path_buf(),
-            base_url: base_url.to_string(),
-            drafts,
-            cache: Cache::default(),
+            options: Options {
+                base_url: Some(base_url.to_string()),
+                drafts,
+            },
+            cache: Cache::keeping(),
             memo: Memo::default(),
             config_hash: 0,
             theme_hash: 0,
@@ -77,53 +78,37 @@ impl Session {
                 Err(_) => {}
             }
         }
-        let config = Config::load(&self.root)
-            .and_then(|c| c.with_base_url(&self.base_url))
-            .map_err(|e| vec![e])?;
-        let theme = Theme::load(&config);
+        let config = pipeline::config(&self.root, &self.options)?;
         let config_hash = hash_debug(&config);
         if config_hash != self.config_hash {
             // Everything depends on the config.
-            self.cache = Cache::default();
+            self.cache = Cache::keeping();
             self.memo = Memo::default();
             self.config_hash = config_hash;
         }
-        let theme = theme?;
-        let theme_hash = hash_debug(&(&theme.templates, &theme.i18n));
+        let read_from = Instant::now();
+        let inputs = pipeline::read(config, &self.options, &mut self.cache)?;
+        let theme_hash = hash_debug(&(&inputs.theme.templates, &inputs.theme.i18n));
         if theme_hash != self.theme_hash {
             self.memo = Memo::default();
             self.theme_hash = theme_hash;
         }
-        let options = LoadOptions {
-            drafts: self.drafts,
-        };
-        let read_from = Instant::now();
-        let site =
-            content::load_with(&config, options, Some(&mut self.cache)).map_err(|e| e.errors)?;
         // As in a build: broken links and disagreeing figures are errors.
         let check_from = Instant::now();
-        let plan = render::plan(&config, &site);
-        crate::check::gate(&config, &site, &theme, &plan)?;
+        let (plan, planned) = inputs.plan();
+        let warnings = inputs.gate(&plan, planned)?;
         let render_from = Instant::now();
-        let rendered = render::render_with(
-            &config,
-            &site,
-            &theme,
-            &plan,
-            Some(std::mem::take(&mut self.memo)),
-        )?;
+        let output = inputs.render(&plan, Some(std::mem::take(&mut self.memo)))?;
         let write_from = Instant::now();
-        let (photos, _) = images::process(&config, &site.photos)?;
-        let mut files = rendered.files;
-        files.extend(photos);
         let changed = self
             .mirror
-            .apply(&files, &rendered.unchanged)
+            .apply(&output.files, &output.unchanged)
             .map_err(|e| vec![e])?;
-        self.memo = rendered.memo;
+        self.memo = output.memo;
         Ok(Rebuilt {
             changed,
-            pages: site.pages.len(),
+            pages: inputs.site.pages.len(),
+            warnings,
             elapsed: started.elapsed(),
             phases: [
                 ("read", check_from - read_from),

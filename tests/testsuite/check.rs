@@ -530,7 +530,8 @@ fn the_example_site_checks_clean() {
 #[test]
 fn link_targets_are_the_files_a_build_writes() {
     use std::collections::BTreeSet;
-    use unionpress::{config::Config, content, render, theme::Theme};
+    use unionpress::content::Cache;
+    use unionpress::pipeline::{self, Options};
 
     let mut site = Site::new()
         .config("paginate: 2")
@@ -563,16 +564,12 @@ fn link_targets_are_the_files_a_build_writes() {
         .filter(|p| p != ".unionpress-output")
         .collect();
 
-    let config = Config::load(site.root()).unwrap();
-    let theme = Theme::load(&config).unwrap();
-    let loaded = content::load(&config, content::LoadOptions::default()).unwrap();
-    let out =
-        render::output_paths(&config, &loaded, &theme, &render::plan(&config, &loaded)).unwrap();
-    let listed: BTreeSet<String> = out
-        .files
-        .into_iter()
-        .chain(out.aliases.into_iter().map(|(_, _, path)| path))
-        .collect();
+    let options = Options::default();
+    let config = pipeline::config(site.root(), &options).unwrap();
+    let inputs = pipeline::read(config, &options, &mut Cache::default()).unwrap();
+    let (plan, errors) = inputs.plan();
+    assert!(errors.is_empty(), "{errors:?}");
+    let listed: BTreeSet<String> = plan.paths().map(str::to_string).collect();
     assert_eq!(written, listed);
     assert!(listed.contains("news/page/3/index.html"));
     assert!(listed.contains("2021/a.html"));

@@ -78,34 +78,75 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 /// Regression: a page dated today (a plain date, as `init` and `new` write
 /// it) was compared with midnight UTC of that date, so wherever the local
 /// date is ahead of UTC's (in China, UTC+8, from midnight to 8 a.m.) the
-/// page counted as "in the future" and was silently left out. The binary
-/// runs in a UTC+23:59 zone (a valid POSIX TZ), where the local date is a
-/// day ahead of UTC's at almost any time, so the check does not depend on
-/// the time of day the suite runs.
+/// page counted as "in the future" and was silently left out. Dates are now
+/// days in the site's `timezone`, whatever the machine's: the binary runs in
+/// a UTC+23:59 zone (a valid POSIX TZ, where the machine's date is a day
+/// ahead of UTC's at almost any time) for a site on UTC, so the check does
+/// not depend on the time of day the suite runs.
 #[test]
-fn page_dated_today_in_a_zone_ahead_of_utc_is_published() {
-    let offset = 23 * 3600 + 59 * 60;
+fn a_plain_date_is_a_day_in_the_site_time_zone_not_the_machine_s() {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap()
         .as_secs() as i64;
-    let (y, m, d) = civil_from_days((now + offset).div_euclid(86_400));
-    let today = format!("{y:04}-{m:02}-{d:02}");
-    let site = Site::new().env("TZ", "<+2359>-23:59").file(
-        "content/news/today.zh.md",
-        md(&format!("title: 今天\ndate: {today}"), "今天的新闻。\n"),
-    );
+    let day = |offset: i64| {
+        let (y, m, d) = civil_from_days((now + offset).div_euclid(86_400));
+        format!("{y:04}-{m:02}-{d:02}")
+    };
+    let (utc_today, machine_today) = (day(0), day(23 * 3600 + 59 * 60));
+    let site = Site::new()
+        .env("TZ", "<+2359>-23:59")
+        .file(
+            "content/news/today.zh.md",
+            md(&format!("title: 今天\ndate: {utc_today}"), "今天的新闻。\n"),
+        )
+        .file(
+            "content/news/tomorrow.zh.md",
+            md(
+                &format!("title: 明天\ndate: {machine_today}"),
+                "明天的新闻。\n",
+            ),
+        );
     let built = site.build().ok();
     assert!(
         built.exists("news/today/index.html"),
-        "a page dated today ({today} in the local time zone) must be published"
+        "a page dated today ({utc_today} in the site's time zone) must be published"
     );
-    // `new` writes the same local date.
+    if machine_today != utc_today {
+        assert!(
+            !built.exists("news/tomorrow/index.html"),
+            "{machine_today} is tomorrow for the site, whatever the machine says"
+        );
+    }
+    // `new` writes the site's date too.
     site.run(&["new", "news/fresh"]).ok();
     assert!(
         site.read("content/news/fresh/index.zh.md")
-            .contains(&format!("date: {today}")),
+            .contains(&format!("date: {utc_today}")),
         "{}",
         site.read("content/news/fresh/index.zh.md")
     );
+}
+
+/// Regression: a plain date was published as midnight UTC in Atom and
+/// JSON-LD (8 a.m. in Beijing). With `timezone: Asia/Shanghai` it is the
+/// start of that day in Beijing, whatever the machine's zone.
+#[test]
+fn plain_dates_are_published_as_the_start_of_the_day_in_the_site_time_zone() {
+    let site = Site::new()
+        .config("timezone: Asia/Shanghai")
+        .env("TZ", "America/New_York")
+        .file(
+            "content/news/a.zh.md",
+            md("title: 回顾\ndate: 2021-12-31", "正文。\n"),
+        );
+    let built = site.build().ok();
+    let feed = built.read("atom.xml");
+    assert!(
+        feed.contains("<published>2021-12-31T00:00:00+08:00</published>"),
+        "{feed}"
+    );
+    let page = built.html("news/a/index.html");
+    let ld = page.attr("meta[property='article:published_time']", "content");
+    assert_eq!(ld, "2021-12-31T00:00:00+08:00");
 }

@@ -761,7 +761,7 @@ pub fn local_file(base_url: &str, url: &str) -> Option<String> {
 /// `news/劳/index.html`.
 pub fn target_file(url: &str) -> String {
     let path = url.split(['?', '#']).next().unwrap_or(url);
-    let mut path = unionpress::text::percent_decode(path.trim_start_matches('/'));
+    let mut path = unionpress::urls::percent_decode(path.trim_start_matches('/'));
     if path.is_empty() || path.ends_with('/') {
         path.push_str("index.html");
     }

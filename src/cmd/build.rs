@@ -1,0 +1,23 @@
+//! `unionpress build`: the whole pipeline into the output folder.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use unionpress::error;
+use unionpress::pipeline::{self, Options};
+
+pub fn run(root: &Path, out: Option<PathBuf>, base_url: Option<String>, drafts: bool) -> ExitCode {
+    // A relative --out is relative to where the command runs, not the root.
+    let out = out.map(|o| match o.is_relative() {
+        true => std::env::current_dir().unwrap_or_default().join(o),
+        false => o,
+    });
+    match pipeline::build(root, &Options { base_url, drafts }, out) {
+        Ok(summary) => {
+            error::eprint_all(&summary.warnings);
+            eprintln!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(errors) => super::failed(&errors, "; nothing was written"),
+    }
+}

@@ -1,0 +1,15 @@
+//! `unionpress check`: the report on stderr (or JSON on stdout); exit 1
+//! when it holds an error.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+pub fn run(root: &Path, json: bool) -> ExitCode {
+    let report = unionpress::check::check(root);
+    if json {
+        println!("{}", report.json());
+    } else {
+        report.eprint();
+    }
+    ExitCode::from(u8::from(report.has_errors()))
+}

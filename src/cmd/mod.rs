@@ -1,0 +1,105 @@
+//! The commands: arguments as clap reads them, and one module per command,
+//! each a thin adapter between the arguments and the library.
+
+mod build;
+mod check;
+mod init;
+mod new;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use unionpress::error::{self, Error};
+
+#[derive(Parser)]
+#[command(
+    name = "unionpress",
+    version,
+    about = "Bilingual static news sites for trade unions"
+)]
+pub struct Cli {
+    /// The site root (the folder holding site.yaml).
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --out).
+    Build {
+        /// Output folder (default: public/ in the site root).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override base_url from site.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include drafts and pages dated in the future.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build into a temporary folder, serve it, rebuild on every change and
+    /// reload the browser.
+    Serve {
+        /// Address to listen on (loopback by default: only this machine).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to listen on; 0 picks a free one.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include drafts and pages dated in the future.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check the site without writing anything: everything a build checks,
+    /// plus links, anchors, translations and their figures.
+    Check {
+        /// `human` (lines on stderr) or `json` (an array on stdout).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Create a new site in DIR: site.yaml, the default theme, one article.
+    Init { dir: PathBuf },
+    /// Create a page bundle content/SECTION/SLUG/index.LANG.md.
+    New {
+        /// SECTION/SLUG, e.g. news/2022-job-fair.
+        page: String,
+        /// Language of the new file (default: the site's default language).
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+/// Runs the command and says how it ended.
+pub fn run(cli: Cli) -> ExitCode {
+    let root = cli.root;
+    match cli.command {
+        Command::Build {
+            out,
+            base_url,
+            drafts,
+        } => build::run(&root, out, base_url, drafts),
+        Command::Serve { bind, port, drafts } => serve::run(&root, bind, port, drafts),
+        Command::Check { format } => check::run(&root, matches!(format, Format::Json)),
+        Command::Init { dir } => init::run(&dir),
+        Command::New { page, lang } => new::run(&root, &page, lang.as_deref()),
+    }
+}
+
+/// Prints every error (and the warnings found with them), then how many
+/// and what that meant (`tail`), and says the run failed.
+fn failed(errors: &[Error], tail: &str) -> ExitCode {
+    error::eprint_all(errors);
+    let n = errors.iter().filter(|e| e.is_error()).count();
+    eprintln!("{}{tail}", error::count(n, "error"));
+    ExitCode::from(1)
+}

@@ -1,0 +1,353 @@
+//! What one load keeps for the next (dev mode): the walk of `content/`,
+//! each photo's probe, each Markdown file as parsed and each group of
+//! translations as linked. A build uses a cache that keeps nothing, so both
+//! run the same code.
+//!
+//! A new cache checks every file's size and time. Once the caller has loaded
+//! with it, it trusts the caller to [`Cache::forget`] each file that changed
+//! (dev mode passes on the watcher's events), so a rebuild after one edit
+//! neither walks nor stats thousands of files. Files with errors are not
+//! kept: they are read again every time until fixed.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use super::parse::{Files, Parsed, parse_file};
+use super::walk::{Kind, Listing, SourceFile, discover};
+use super::{Asset, Page};
+use crate::config::Config;
+use crate::error::Errors;
+use crate::files::{CONTENT_DIR, slash_path};
+use crate::images::{self, Photo};
+
+/// Size and modification time: a file with the same stamp is unchanged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp(Option<SystemTime>, u64);
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp(meta.modified().ok(), meta.len()))
+    }
+}
+
+/// A photo's header, or why it cannot be used.
+type Probe = Result<Arc<Photo>, String>;
+
+/// What a file a page refers to was when the page was read.
+#[derive(Debug, Clone, PartialEq)]
+enum Dep {
+    Missing,
+    File,
+    /// A photo, by its variants' cache key (which changes with its bytes).
+    Photo(String),
+    Unusable(String),
+}
+
+impl Dep {
+    fn of(files: &Files, path: &str) -> Dep {
+        match files.photos.get(path) {
+            Some(Ok(photo)) => Dep::Photo(photo.og.path.clone()),
+            Some(Err(why)) => Dep::Unusable(why.clone()),
+            None if files.all.contains(path) => Dep::File,
+            None => Dep::Missing,
+        }
+    }
+}
+
+/// A file as parsed, with what it was read from.
+struct Reuse {
+    read: ReadFrom,
+    parsed: Parsed,
+}
+
+/// What a reading of a file depended on.
+struct ReadFrom {
+    stamp: Stamp,
+    /// The files it refers to, as they were.
+    deps: Vec<(String, Dep)>,
+    /// The cover it inherited from its original, as its body was rendered
+    /// knowing it (the first photo loads eagerly only without one).
+    inherited: Option<String>,
+}
+
+/// The linked pages of one group of translations, by its fingerprint.
+pub(super) type Linked = HashMap<u64, Arc<[Arc<Page>]>>;
+
+#[derive(Default)]
+pub struct Cache {
+    /// Whether anything is kept (dev mode); a build's cache keeps nothing.
+    keeps: bool,
+    photos: HashMap<String, (Stamp, Probe)>,
+    parsed: HashMap<PathBuf, Reuse>,
+    generations: u64,
+    /// The last walk of `content/`, while no file was added or removed.
+    listing: Option<Arc<Listing>>,
+    trusted: bool,
+    linked: Linked,
+}
+
+/// A Markdown file read now or taken from the cache.
+struct Read {
+    result: Result<Parsed, Errors>,
+    /// For the cache: what the file was read from now; `None` when reused
+    /// (or not caching).
+    fresh: Option<ReadFrom>,
+    reused: bool,
+}
+
+impl Cache {
+    /// A cache that keeps what each load read, for the next (dev mode).
+    pub fn keeping() -> Cache {
+        Cache {
+            keeps: true,
+            ..Cache::default()
+        }
+    }
+
+    /// Drops what the cache holds for `path` (relative to the site root), so
+    /// it is read again even if its size and time look unchanged. A file
+    /// that appeared or went away (or a folder) makes the next load walk
+    /// `content/` again.
+    pub fn forget(&mut self, root: &Path, path: &Path) {
+        self.parsed.remove(path);
+        let Ok(rel) = path.strip_prefix(CONTENT_DIR) else {
+            return;
+        };
+        let rel = slash_path(rel);
+        self.photos.remove(&rel);
+        let listed = self.listing.as_deref().is_some_and(|(sources, assets)| {
+            sources.iter().any(|s| s.source == path) || assets.iter().any(|a| a.path == rel)
+        });
+        if !listed || !root.join(path).is_file() {
+            self.listing = None;
+        }
+    }
+
+    /// Checks every file again on the next load (the watcher may have
+    /// missed changes).
+    pub fn distrust(&mut self) {
+        self.trusted = false;
+        self.listing = None;
+    }
+
+    pub(super) fn linked(&mut self) -> Option<&mut Linked> {
+        self.keeps.then_some(&mut self.linked)
+    }
+
+    /// The walk of `content/`: the last one while nothing was added or
+    /// removed, else a new one.
+    pub(super) fn listing(&mut self, config: &Config) -> Result<Arc<Listing>, Errors> {
+        if let Some(listing) = &self.listing {
+            return Ok(listing.clone());
+        }
+        let listing = Arc::new(discover(config)?);
+        if self.keeps {
+            // Files gone from `content/` leave the cache.
+            let listed: HashSet<&Path> = listing.0.iter().map(|s| s.source.as_path()).collect();
+            self.parsed
+                .retain(|source, _| listed.contains(source.as_path()));
+            self.listing = Some(listing.clone());
+        }
+        Ok(listing)
+    }
+
+    /// Every photo probed (or its probe reused) and every Markdown file
+    /// parsed (or reused), in the listing's order. Originals are read
+    /// before their translations, whose bodies depend on the cover they
+    /// inherit.
+    pub(super) fn read(
+        &mut self,
+        config: &Config,
+        sources: &[SourceFile],
+        assets: &[Asset],
+    ) -> Vec<Result<Parsed, Errors>> {
+        let probed = self.probe(config, assets);
+        let files = Files {
+            all: assets.iter().map(|a| a.path.as_str()).collect(),
+            photos: probed
+                .iter()
+                .map(|(path, _, result)| (*path, result.clone()))
+                .collect(),
+        };
+        // The original of a group is its first language's version.
+        let mut original: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in sources.iter().enumerate() {
+            if s.kind == Kind::Page {
+                let first = original.entry(&s.key).or_insert(i);
+                if sources[*first].lang > s.lang {
+                    *first = i;
+                }
+            }
+        }
+        let is_original = |i: usize| original.get(sources[i].key.as_str()) == Some(&i);
+        let originals: Vec<usize> = (0..sources.len())
+            .filter(|&i| sources[i].kind == Kind::Section || is_original(i))
+            .collect();
+        let mut reads: Vec<Option<Read>> = (0..sources.len()).map(|_| None).collect();
+        let first: Vec<(usize, Read)> = originals
+            .par_iter()
+            .map(|&i| (i, self.read_one(config, &files, &sources[i], None)))
+            .collect();
+        for (i, read) in first {
+            reads[i] = Some(read);
+        }
+        let covers: HashMap<&str, Option<String>> = originals
+            .iter()
+            .filter(|&&i| sources[i].kind == Kind::Page)
+            .map(|&i| {
+                let cover = match reads[i].as_ref().map(|r| &r.result) {
+                    Some(Ok(Parsed::Page(p))) => p.cover.as_ref().map(|c| c.url.clone()),
+                    _ => None,
+                };
+                (sources[i].key.as_str(), cover)
+            })
+            .collect();
+        let second: Vec<(usize, Read)> = (0..sources.len())
+            .into_par_iter()
+            .filter(|&i| reads[i].is_none())
+            .map(|i| {
+                let inherited = covers.get(sources[i].key.as_str()).cloned().flatten();
+                (i, self.read_one(config, &files, &sources[i], inherited))
+            })
+            .collect();
+        for (i, read) in second {
+            reads[i] = Some(read);
+        }
+        let reads = reads.into_iter().map(|r| r.expect("every file was read"));
+        self.keep(sources, reads, probed)
+    }
+
+    /// Photos probed, or their probes reused while unchanged.
+    fn probe<'a>(
+        &self,
+        config: &Config,
+        assets: &'a [Asset],
+    ) -> Vec<(&'a str, Option<Stamp>, Probe)> {
+        assets
+            .par_iter()
+            .filter(|a| images::is_raster(&a.path))
+            .map(|a| {
+                let cached = self.photos.get(&a.path);
+                if let (true, Some((stamp, probe))) = (self.trusted, cached) {
+                    return (a.path.as_str(), Some(*stamp), probe.clone());
+                }
+                let stamp = self.keeps.then(|| Stamp::of(&a.source)).flatten();
+                let reused = cached
+                    .filter(|(s, _)| Some(*s) == stamp)
+                    .map(|(_, r)| r.clone());
+                let result = reused
+                    .unwrap_or_else(|| images::probe(config, &a.source, &a.path).map(Arc::new));
+                (a.path.as_str(), stamp, result)
+            })
+            .collect()
+    }
+
+    /// One Markdown file: the cached reading while it and the files it
+    /// refers to are unchanged, else read now.
+    fn read_one(
+        &self,
+        config: &Config,
+        files: &Files,
+        file: &SourceFile,
+        inherited: Option<String>,
+    ) -> Read {
+        if !self.keeps {
+            let result = parse_file(config, files, file.clone(), &Mutex::default(), inherited);
+            return Read {
+                result,
+                fresh: None,
+                reused: false,
+            };
+        }
+        let cached = self.parsed.get(&file.source);
+        // Trusted, an entry is current unless forgotten; else its stamp is
+        // checked. Either way, so are the files it refers to.
+        let stamp = match cached {
+            Some(r) if self.trusted => Some(r.read.stamp),
+            _ => Stamp::of(&config.root.join(&file.source)),
+        };
+        let reusable = cached.filter(|r| {
+            Some(r.read.stamp) == stamp
+                && r.read.inherited == inherited
+                && r.read.deps.iter().all(|(p, d)| Dep::of(files, p) == *d)
+        });
+        if let Some(r) = reusable {
+            return Read {
+                result: Ok(r.parsed.clone()),
+                fresh: None,
+                reused: true,
+            };
+        }
+        let seen = Mutex::default();
+        let result = parse_file(config, files, file.clone(), &seen, inherited.clone());
+        let fresh = stamp.map(|stamp| ReadFrom {
+            stamp,
+            deps: (seen.into_inner().unwrap_or_default().into_iter())
+                .map(|p: String| {
+                    let d = Dep::of(files, &p);
+                    (p, d)
+                })
+                .collect(),
+            inherited,
+        });
+        Read {
+            result,
+            fresh,
+            reused: false,
+        }
+    }
+
+    /// Gives every new reading a new generation (without a cache, the
+    /// file's place in the walk will do) and keeps what read without
+    /// errors.
+    fn keep(
+        &mut self,
+        sources: &[SourceFile],
+        reads: impl Iterator<Item = Read>,
+        probed: Vec<(&str, Option<Stamp>, Probe)>,
+    ) -> Vec<Result<Parsed, Errors>> {
+        let mut results = Vec::with_capacity(sources.len());
+        for ((i, read), file) in reads.enumerate().zip(sources) {
+            let mut result = read.result;
+            if !read.reused
+                && let Ok(Parsed::Page(p)) = &mut result
+                && let Some(p) = Arc::get_mut(p)
+            {
+                self.generations += 1;
+                p.generation = if self.keeps {
+                    self.generations
+                } else {
+                    i as u64
+                };
+            }
+            if self.keeps {
+                // Updated in place: most entries are reused as they are.
+                match (&result, read.fresh) {
+                    (Ok(parsed), Some(read)) => {
+                        let parsed = parsed.clone();
+                        self.parsed
+                            .insert(file.source.clone(), Reuse { read, parsed });
+                    }
+                    (Ok(_), None) if read.reused => {}
+                    _ => {
+                        self.parsed.remove(&file.source);
+                    }
+                }
+            }
+            results.push(result);
+        }
+        if self.keeps {
+            self.trusted = true;
+            self.photos = probed
+                .into_iter()
+                .filter_map(|(path, stamp, r)| Some((path.to_string(), (stamp?, r))))
+                .collect();
+        }
+        results
+    }
+}

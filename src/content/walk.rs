@@ -1,0 +1,182 @@
+//! The walk of `content/`: which files are Markdown sources (pages and
+//! section intros, with their language from the file name) and which are
+//! files pages use (photos, PDFs), in a stable order.
+
+use std::path::{Path, PathBuf};
+
+use super::Asset;
+use crate::config::{Config, LangId};
+use crate::error::{Error, Errors};
+use crate::files::{CONTENT_DIR, relative, slash_path, walk, walk_error};
+
+/// What a Markdown file is, from its name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Kind {
+    Page,
+    Section,
+}
+
+/// A Markdown source of the site.
+#[derive(Debug, Clone)]
+pub(super) struct SourceFile {
+    /// Relative to the site root.
+    pub source: PathBuf,
+    /// Relative to `content/`, `/`-separated, without language and `.md`.
+    pub key: String,
+    pub lang: LangId,
+    pub kind: Kind,
+    /// The folder holding the file, relative to `content/`: references in
+    /// the file resolve against it.
+    pub dir: String,
+}
+
+/// A walk of `content/`: Markdown sources and other files.
+pub(super) type Listing = (Vec<SourceFile>, Vec<Asset>);
+
+/// Walks `content/` in a stable order: Markdown sources and other files.
+pub(super) fn discover(config: &Config) -> Result<Listing, Errors> {
+    let dir = config.root.join(CONTENT_DIR);
+    if !dir.is_dir() {
+        return Err(vec![Error::new(
+            CONTENT_DIR,
+            "no content folder: create `content/` with one folder per section",
+        )]);
+    }
+    let mut sources = Vec::new();
+    let mut assets = Vec::new();
+    let mut errors = Vec::new();
+    for entry in walk(&dir) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let e = walk_error(&dir, e);
+                errors.push(Error::new(relative(&config.root, &e.path), e.message));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel_content = entry
+            .path()
+            .strip_prefix(&dir)
+            .expect("walkdir stays inside content/");
+        let path = slash_path(rel_content);
+        let source = Path::new(CONTENT_DIR).join(rel_content);
+        if path.ends_with(".md") {
+            match classify(config, &path) {
+                Ok((key, lang, kind)) => {
+                    let dir = path.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                    sources.push(SourceFile {
+                        source,
+                        key,
+                        lang,
+                        kind,
+                        dir,
+                    })
+                }
+                // The file name is the problem: point at the file's start,
+                // as other file-level errors do (`path:1:1: error: ...`).
+                Err(message) => errors.push(Error::new(source, message).at(1, 1)),
+            }
+        } else {
+            assets.push(Asset {
+                source: entry.path().to_path_buf(),
+                path,
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok((sources, assets))
+    } else {
+        Err(errors)
+    }
+}
+
+/// `news/x/index.en.md` → (`news/x`, en, page); `news/_index.md` →
+/// (`news`, the default language, section).
+pub(super) fn classify(config: &Config, path: &str) -> Result<(String, LangId, Kind), String> {
+    let stem = path.strip_suffix(".md").unwrap_or(path);
+    let (dir, name) = match stem.rsplit_once('/') {
+        Some((d, n)) => (d, n),
+        None => ("", stem),
+    };
+    let (base, lang) = match name.rsplit_once('.') {
+        Some((base, suffix)) if config.language(suffix).is_some() => {
+            (base, config.language(suffix).expect("just found").id)
+        }
+        Some((_, suffix)) if looks_like_language(suffix) => {
+            return Err(format!(
+                "language `{suffix}` is not configured in site.yaml (languages: {})",
+                config
+                    .languages
+                    .iter()
+                    .map(|l| l.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        _ => (name, config.default_language().id),
+    };
+    match base {
+        "_index" => Ok((dir.to_string(), lang, Kind::Section)),
+        "index" if dir.is_empty() => {
+            Err("the home page's text goes in `content/_index.md` (with an underscore)".into())
+        }
+        "index" => Ok((dir.to_string(), lang, Kind::Page)),
+        _ if base.is_empty() || base.contains('.') => Err(format!(
+            "cannot tell the page and language from the name `{name}.md`"
+        )),
+        _ if dir.is_empty() => Ok((base.to_string(), lang, Kind::Page)),
+        _ => Ok((format!("{dir}/{base}"), lang, Kind::Page)),
+    }
+}
+
+fn looks_like_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_lowercase())
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_bundles_single_files_and_sections() {
+        let c = super::super::tests::config();
+        let (zh, en) = (c.languages[0].id, c.languages[1].id);
+        assert_eq!(
+            classify(&c, "news/x/index.en.md").unwrap(),
+            ("news/x".into(), en, Kind::Page)
+        );
+        assert_eq!(
+            classify(&c, "news/x/index.md").unwrap(),
+            ("news/x".into(), zh, Kind::Page)
+        );
+        assert_eq!(
+            classify(&c, "news/y.zh.md").unwrap(),
+            ("news/y".into(), zh, Kind::Page)
+        );
+        assert_eq!(
+            classify(&c, "news/_index.en.md").unwrap(),
+            ("news".into(), en, Kind::Section)
+        );
+        assert_eq!(
+            classify(&c, "_index.md").unwrap(),
+            ("".into(), zh, Kind::Section)
+        );
+        assert_eq!(
+            classify(&c, "about.md").unwrap(),
+            ("about".into(), zh, Kind::Page)
+        );
+        assert!(
+            classify(&c, "news/y.fr.md")
+                .unwrap_err()
+                .contains("`fr` is not configured")
+        );
+    }
+}

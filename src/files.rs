@@ -1,0 +1,119 @@
+//! The bottom of the house: where a site keeps its sources (the folder
+//! names every stage agrees on) and the file-system helpers the stages
+//! share. Nothing here knows about pages or output.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The site configuration, in the site root.
+pub const CONFIG_FILE: &str = "site.yaml";
+/// Markdown and the files pages use, one folder per section.
+pub const CONTENT_DIR: &str = "content";
+/// Themes by name: `themes/default/`.
+pub const THEMES_DIR: &str = "themes";
+/// The site's own files, copied as they are to the output root.
+pub const STATIC_DIR: &str = "static";
+/// Encoded photo variants kept between builds.
+pub const CACHE_DIR: &str = ".unionpress-cache/images";
+
+/// A path relative to `root` for messages; unchanged when outside it.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// Editor backups, swap files and hidden files are never part of a site.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('#') || name.ends_with('~') || name.ends_with(".swp")
+}
+
+/// The files below `dir` in a stable order, each as (`/`-separated path
+/// relative to `dir`, full path), editor backups and hidden files left out.
+/// Unreadable entries are reported with their path.
+pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+    let mut files = Vec::new();
+    for entry in walk(dir) {
+        let entry = entry.map_err(|e| walk_error(dir, e))?;
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("walkdir stays below its root");
+            files.push((slash_path(rel), entry.path().to_path_buf()));
+        }
+    }
+    Ok(files)
+}
+
+/// A sorted walk of `dir` that skips ignored names below it.
+pub fn walk(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+}
+
+/// A failed walk step as an error on the entry that failed.
+pub fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
+    let path = e
+        .path()
+        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
+    Error::new(path, e.to_string())
+}
+
+/// A relative path with `/` separators on every platform.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads a file that must be UTF-8; says where the first bad byte is.
+/// `shown` is the path errors name.
+pub fn read_utf8(abs: &Path, shown: &Path) -> Result<String, Error> {
+    let bytes = std::fs::read(abs).map_err(|e| Error::io(shown, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+        Error::new(
+            shown,
+            "the file is not valid UTF-8: save it as UTF-8 (GBK and GB2312 are not supported)",
+        )
+        .at(line, column)
+    })
+}
+
+/// The 1-based line of `source` (a file of the site) that first holds
+/// `needle`, for problems found after the file was read (an alias, a
+/// cover); 1 when not found.
+pub fn line_of(root: &Path, source: &Path, needle: &str) -> usize {
+    std::fs::read_to_string(root.join(source))
+        .ok()
+        .and_then(|text| text.lines().position(|l| l.contains(needle)))
+        .map_or(1, |i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_utf8_is_reported_with_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.md");
+        std::fs::write(&f, b"---\ntitle: \xb9\xa4\n").unwrap();
+        let e = read_utf8(&f, Path::new("a.md")).unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8));
+        assert!(e.message.contains("not valid UTF-8"));
+    }
+
+    #[test]
+    fn backups_and_hidden_files_are_ignored() {
+        for name in [".git", "#a.md#", "a.md~", ".a.md.swp", "b.swp"] {
+            assert!(is_ignored(name), "{name}");
+        }
+        assert!(!is_ignored("index.zh.md"));
+    }
+}

@@ -1,0 +1,212 @@
+//! The pipeline, run the same way by `build`, `check` and every dev-mode
+//! rebuild: config → theme and templates → content → plan → check → photos
+//! and render → (the caller) write. Each stage reports every problem it
+//! finds, and stages that can run after a failure still do, so one run
+//! names as many mistakes as it can.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::{self, Cache, LoadOptions, Site};
+use crate::error::{Error, Errors};
+use crate::files::CONFIG_FILE;
+use crate::images;
+use crate::output::{self, OutputFile};
+use crate::render::{self, Memo, Plan, Templates};
+use crate::theme::Theme;
+
+/// What a run may change from `site.yaml`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub base_url: Option<String>,
+    /// Include drafts and pages dated in the future.
+    pub drafts: bool,
+}
+
+/// Everything a site is made of, read and checked stage by stage.
+pub struct Inputs {
+    pub config: Config,
+    pub theme: Theme,
+    pub templates: Templates,
+    pub site: Site,
+}
+
+/// The rendered site, ready to write.
+pub struct Output {
+    /// Every output file (with a memo, only the documents that changed).
+    pub files: Vec<OutputFile>,
+    /// Documents left out of `files` because they are as they were.
+    pub unchanged: Vec<String>,
+    pub memo: Memo,
+    pub photos: images::Stats,
+}
+
+/// What a build did, for its summary line.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// Articles per language code, in the site's language order.
+    pub pages: Vec<(String, usize)>,
+    pub files: usize,
+    pub photos: images::Stats,
+    /// Warnings found on the way (the build went on).
+    pub warnings: Errors,
+    pub out: PathBuf,
+    pub elapsed: Duration,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let per_lang: Vec<String> = self.pages.iter().map(|(l, n)| format!("{l} {n}")).collect();
+        write!(
+            f,
+            "built {} pages ({}), photos: {} processed, {} from cache; {} files in all, in {:.2} s",
+            self.pages.iter().map(|(_, n)| n).sum::<usize>(),
+            per_lang.join(", "),
+            self.photos.encoded,
+            self.photos.cached,
+            self.files,
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Builds the site in `root` into `out` (`public/` in the root when not
+/// given): every stage, then the write, which changes nothing unless every
+/// stage succeeded.
+pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Summary, Errors> {
+    let started = Instant::now();
+    let inputs = read(config(root, options)?, options, &mut Cache::default())?;
+    let (plan, planned) = inputs.plan();
+    let warnings = inputs.gate(&plan, planned)?;
+    let output = inputs.render(&plan, None)?;
+    let out = out.unwrap_or_else(|| root.join("public"));
+    output::write_site(&out, &output.files).map_err(|e| vec![e])?;
+    // Only after a good build: a failed one may still need the entries.
+    images::prune(&inputs.config, &inputs.site.photos).map_err(|e| vec![e])?;
+    let config = &inputs.config;
+    Ok(Summary {
+        pages: (config.languages.iter())
+            .map(|l| (l.code.clone(), inputs.site.pages_in(l.id).count()))
+            .collect(),
+        files: output.files.len(),
+        photos: output.photos,
+        warnings,
+        out,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// `site.yaml` in `root`, with the run's overrides.
+pub fn config(root: &Path, options: &Options) -> Result<Config, Errors> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(vec![no_site(root)]);
+    }
+    let mut config = Config::load(root).map_err(|e| vec![e])?;
+    if let Some(url) = &options.base_url {
+        config = config.with_base_url(url).map_err(|e| vec![e])?;
+    }
+    Ok(config)
+}
+
+/// The error for a folder that holds no site.
+pub fn no_site(root: &Path) -> Error {
+    Error::new(
+        root.join(CONFIG_FILE),
+        "no site.yaml here: run unionpress in a site folder or give --root",
+    )
+}
+
+/// The theme, its templates compiled, and the content (through `cache`).
+/// Theme, template, content and photo problems are reported together: the
+/// photos of the pages that did read are still looked at, so a damaged one
+/// is named in the same run.
+pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inputs, Errors> {
+    let theme = Theme::load(&config);
+    let templates = theme
+        .as_ref()
+        .map_err(Clone::clone)
+        .and_then(Templates::compile);
+    let load = LoadOptions {
+        drafts: options.drafts,
+    };
+    let site = content::load(&config, load, cache);
+    match (theme, templates, site) {
+        (Ok(theme), Ok(templates), Ok(site)) => Ok(Inputs {
+            config,
+            theme,
+            templates,
+            site,
+        }),
+        (theme, templates, site) => {
+            let mut errors = theme.err().unwrap_or_default();
+            errors.extend(templates.err().unwrap_or_default());
+            let photos = match site {
+                Ok(site) => site.photos,
+                Err(failed) => {
+                    errors.extend(failed.errors);
+                    failed.photos
+                }
+            };
+            errors.extend(images::process(&config, &photos).err().unwrap_or_default());
+            errors.sort();
+            errors.dedup();
+            Err(errors)
+        }
+    }
+}
+
+impl Inputs {
+    /// The plan of everything the build writes, and the outputs two sources
+    /// claim.
+    pub fn plan(&self) -> (Plan<'_>, Errors) {
+        Plan::new(&self.config, &self.site, &self.theme)
+    }
+
+    /// Everything `check` reports on a planned site: duplicates, links,
+    /// anchors, figures, photo sets (all but the translation status).
+    pub fn findings(&self, plan: &Plan, planned: Errors) -> Errors {
+        let mut found = planned;
+        found.extend(crate::check::findings(
+            &self.config,
+            &self.site,
+            &self.theme,
+            plan,
+        ));
+        found.sort();
+        found.dedup();
+        found
+    }
+
+    /// For a build: fails with every finding when one is an error; else
+    /// returns the warnings (the build goes on).
+    pub fn gate(&self, plan: &Plan, planned: Errors) -> Result<Errors, Errors> {
+        let found = self.findings(plan, planned);
+        if found.iter().any(Error::is_error) {
+            Err(found)
+        } else {
+            Ok(found)
+        }
+    }
+
+    /// Encodes the photos the cache lacks and renders every output (with
+    /// `memo`, only what changed).
+    pub fn render(&self, plan: &Plan, memo: Option<Memo>) -> Result<Output, Errors> {
+        let rendered = render::render(&self.config, &self.site, &self.templates, plan, memo);
+        let photos = images::process(&self.config, &self.site.photos);
+        match (rendered, photos) {
+            (Ok(r), Ok(stats)) => Ok(Output {
+                files: r.files,
+                unchanged: r.unchanged,
+                memo: r.memo,
+                photos: stats,
+            }),
+            (r, p) => {
+                let mut errors = r.err().unwrap_or_default();
+                errors.extend(p.err().unwrap_or_default());
+                errors.sort();
+                Err(errors)
+            }
+        }
+    }
+}

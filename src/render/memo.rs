@@ -1,0 +1,61 @@
+//! What dev mode remembers of the last render, so a save re-renders only
+//! what it changed: each document's fingerprint (a document whose
+//! fingerprint is unchanged is not rendered again), each page's list card
+//! with a hash of it (lists are fingerprinted by what they show, not by the
+//! whole pages), each page's `metrics.json` entry and each article's
+//! sitemap entry.
+
+use std::collections::{HashMap, HashSet};
+
+use minijinja::Value;
+
+use super::feeds::SitemapUrl;
+use super::plan::Plan;
+use crate::content::Site;
+
+/// A page's fingerprint and URL: what its card and `metrics.json` entry
+/// are made of.
+pub(super) type PageKey = (u64, String);
+
+/// A page's list card for templates, and a hash of its content.
+pub(super) type Card = (Value, u64);
+
+/// Valid only with the config and theme it was made with; updated in place
+/// by every render.
+#[derive(Debug, Clone, Default)]
+pub struct Memo {
+    /// Each document's fingerprint, by output path.
+    pub(super) documents: HashMap<String, u64>,
+    pub(super) cards: HashMap<PageKey, Card>,
+    /// Each page's entry in `metrics.json`.
+    pub(super) metrics: HashMap<PageKey, String>,
+    /// Each article's sitemap entry, by path, with its document's
+    /// fingerprint.
+    pub(super) sitemap: HashMap<String, (u64, SitemapUrl)>,
+}
+
+impl Memo {
+    /// Drops what belongs to documents and pages no longer in the site,
+    /// when there is any (a rename, a deletion, an edit's old fingerprint).
+    pub(super) fn forget_stale(&mut self, site: &Site, plan: &Plan) {
+        let documents = plan.entries.iter().filter(|e| e.what.is_document()).count();
+        // Every document and article of this render has its entry now, so
+        // any more are stale.
+        if self.documents.len() > documents || self.sitemap.len() > site.pages.len() {
+            let live: HashSet<&str> = plan.paths().collect();
+            self.documents
+                .retain(|path, _| live.contains(path.as_str()));
+            self.sitemap.retain(|path, _| live.contains(path.as_str()));
+        }
+        let pages = site.pages.len();
+        if self.cards.len() > pages || self.metrics.len() > pages {
+            let live: HashSet<(u64, &str)> = (site.pages.iter())
+                .map(|p| (p.fingerprint, p.url.as_str()))
+                .collect();
+            self.cards
+                .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
+            self.metrics
+                .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
+        }
+    }
+}

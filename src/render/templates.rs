@@ -1,0 +1,193 @@
+//! The theme's templates, compiled once per build: strict undefined (a typo
+//! fails loudly), plain HTML escaping, `t()` for UI strings and the `date`
+//! filter. Template errors keep minijinja's file, line and column.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use minijinja::value::Serde;
+use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior, Value};
+
+use crate::content::front_matter::Date;
+use crate::error::{Error, Errors};
+use crate::text::escape_html;
+use crate::theme::{Strings, Theme};
+
+/// The compiled templates of a theme, ready to render.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Where the theme lives and its sources, for messages.
+    dir: std::path::PathBuf,
+    sources: Vec<(String, String)>,
+}
+
+impl Templates {
+    /// Compiles every template of `theme`; a syntax error is found before
+    /// anything is rendered. Every broken template is reported.
+    pub fn compile(theme: &Theme) -> Result<Templates, Errors> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // minijinja escapes `/` too; plain HTML escaping keeps URLs readable.
+        env.set_formatter(
+            |out, state, value| match (state.auto_escape(), value.as_str()) {
+                (AutoEscape::Html, Some(text)) if !value.is_safe() => out
+                    .write_str(&escape_html(text))
+                    .map_err(|_| minijinja::Error::from(ErrorKind::WriteFailure)),
+                _ => minijinja::escape_formatter(out, state, value),
+            },
+        );
+        let mut templates = Templates {
+            env: Environment::new(),
+            dir: theme.dir.clone(),
+            sources: theme.templates.clone(),
+        };
+        let mut errors = Vec::new();
+        for (name, source) in &theme.templates {
+            if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
+                errors.push(templates.error(&e, None));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let i18n = Arc::new(theme.i18n.clone());
+        let strings = i18n.clone();
+        env.add_function(
+            "t",
+            move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
+                let lang = current_lang(state)?;
+                strings
+                    .get(&lang)
+                    .and_then(|s| s.get(key))
+                    .map(|v| Value::from(Serde(v)))
+                    .ok_or_else(|| {
+                        minijinja::Error::new(
+                            ErrorKind::UndefinedError,
+                            format!("no UI string `{key}` in i18n/{lang}.yaml"),
+                        )
+                    })
+            },
+        );
+        env.add_filter(
+            "date",
+            move |state: &State, value: &str| -> Result<String, minijinja::Error> {
+                let lang = current_lang(state)?;
+                let date = Date::parse(value).ok_or_else(|| {
+                    minijinja::Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("`{value}` is not a date"),
+                    )
+                })?;
+                Ok(format_date(&date, i18n.get(&lang)))
+            },
+        );
+        templates.env = env;
+        Ok(templates)
+    }
+
+    /// Renders template `name` for the document made from `shown`.
+    pub fn render(&self, name: &str, ctx: Value, shown: &Path) -> Result<String, Error> {
+        let template = self
+            .env
+            .get_template(name)
+            .map_err(|e| self.error(&e, Some(shown)))?;
+        template
+            .render(ctx)
+            .map_err(|e| self.error(&e, Some(shown)))
+    }
+
+    /// A minijinja error as ours: the template file, line and column, what
+    /// went wrong and the document being made.
+    fn error(&self, e: &minijinja::Error, page: Option<&Path>) -> Error {
+        let name = e.name().unwrap_or("?");
+        let mut message = match e.detail() {
+            Some(d) => format!("{}: {d}", e.kind()),
+            None => e.kind().to_string(),
+        };
+        if let Some(p) = page {
+            message.push_str(&format!(" (while rendering {})", p.display()));
+        }
+        let mut source = std::error::Error::source(e);
+        while let Some(inner) = source {
+            message.push_str(&format!("; {inner}"));
+            source = inner.source();
+        }
+        let line = e.line().unwrap_or(0);
+        let column = match (e.range(), self.sources.iter().find(|(n, _)| n == name)) {
+            (Some(range), Some((_, text))) => column_at(text, range.start),
+            _ => 0,
+        };
+        Error::new(self.dir.join("templates").join(name), message).at(line, column)
+    }
+}
+
+/// The 1-based column (in characters) of byte `offset` in `text`.
+fn column_at(text: &str, offset: usize) -> usize {
+    let Some(before) = text.get(..offset) else {
+        return 0;
+    };
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    before[line_start..].chars().count() + 1
+}
+
+fn current_lang(state: &State) -> Result<String, minijinja::Error> {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .ok_or_else(|| minijinja::Error::new(ErrorKind::UndefinedError, "`lang` is not set"))
+}
+
+/// A date in the language's own form, from the theme's i18n file:
+/// `date_format: "{year}年{month}月{day}日"` or `"{day} {month_name} {year}"`.
+pub fn format_date(date: &Date, strings: Option<&Strings>) -> String {
+    use chrono::Datelike;
+    let d = date.naive_date();
+    let format = strings
+        .and_then(|s| s.get("date_format"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("{year}-{month:02}-{day:02}");
+    let month_name = strings
+        .and_then(|s| s.get("months"))
+        .and_then(|m| m.get(d.month0() as usize))
+        .and_then(|m| m.as_str())
+        .unwrap_or("");
+    format
+        .replace("{year}", &d.year().to_string())
+        .replace("{month:02}", &format!("{:02}", d.month()))
+        .replace("{day:02}", &format!("{:02}", d.day()))
+        .replace("{month_name}", month_name)
+        .replace("{month}", &d.month().to_string())
+        .replace("{day}", &d.day().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_per_language() {
+        let zh: Strings =
+            serde_yaml::from_str("date_format: \"{year}年{month}月{day}日\"").unwrap();
+        let en: Strings = serde_yaml::from_str("date_format: \"{day} {month_name} {year}\"\nmonths: [January, February, March, April, May, June, July, August, September, October, November, December]").unwrap();
+        let d = Date::parse("2021-12-31").unwrap();
+        assert_eq!(format_date(&d, Some(&zh)), "2021年12月31日");
+        assert_eq!(format_date(&d, Some(&en)), "31 December 2021");
+    }
+
+    #[test]
+    fn template_errors_point_at_line_and_column() {
+        let theme = Theme {
+            dir: "themes/t".into(),
+            templates: vec![("page.html".into(), "<p>\n  {{ x }\n".into())],
+            static_files: Vec::new(),
+            i18n: Default::default(),
+        };
+        let errors = Templates::compile(&theme).err().expect("a syntax error");
+        assert_eq!(errors.len(), 1);
+        let e = &errors[0];
+        assert_eq!(e.path, Path::new("themes/t/templates/page.html"));
+        assert_eq!(e.line, 2);
+        assert!(e.column > 0, "{e:?}");
+        assert!(e.message.contains("syntax error"), "{}", e.message);
+    }
+}
