@@ -206,7 +206,7 @@ impl Config {
             l.id = LangId(i as u8);
         }
 
-        let (base_url, base_path) = crate::urls::split_base_url(&raw.base_url).map_err(fail)?;
+        let (base_url, base_path) = split_base_url(&raw.base_url).map_err(fail)?;
         let paginate = raw.paginate.unwrap_or(20);
         if paginate == 0 {
             return Err(fail("`paginate` must be at least 1".into()));
@@ -264,9 +264,27 @@ impl Config {
     /// The same site served from another address (dev mode, `--base-url`).
     pub fn with_base_url(mut self, url: &str) -> Result<Config, Error> {
         (self.base_url, self.base_path) =
-            crate::urls::split_base_url(url).map_err(|m| Error::new("--base-url", m))?;
+            split_base_url(url).map_err(|m| Error::new("--base-url", m))?;
         Ok(self)
     }
+}
+
+/// `https://x.org/sub/` → (`https://x.org/sub`, `/sub/`).
+fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let base_url = url.trim_end_matches('/').to_string();
+    let Some(after_scheme) = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))
+    else {
+        return Err(format!(
+            "`base_url` must start with http:// or https://, not `{url}`"
+        ));
+    };
+    let base_path = match after_scheme.find('/') {
+        Some(i) => format!("{}/", &after_scheme[i..]),
+        None => "/".to_string(),
+    };
+    Ok((base_url, base_path))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The bottom of the house: where a site keeps its sources (the folder
-//! names every stage agrees on) and the file-system helpers the stages
-//! share. Nothing here knows about pages or output.
+//! names every stage agrees on), the file-system helpers the stages share,
+//! and the plain type of a file to write ([`OutputFile`]). Nothing here
+//! knows about pages.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,32 @@ pub const THEMES_DIR: &str = "themes";
 pub const STATIC_DIR: &str = "static";
 /// Encoded photo variants kept between builds.
 pub const CACHE_DIR: &str = ".unionpress-cache/images";
+
+/// One file of the built site, as stages pass it on to the write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputFile {
+    /// Relative to the output root, `/`-separated: `en/news/x/index.html`.
+    pub path: String,
+    pub data: Data,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Data {
+    Bytes(Vec<u8>),
+    Static(&'static [u8]),
+    /// Copied from this file (a file of the site, or of the photo cache:
+    /// a copy, never a link, so editing the output cannot change a source).
+    Copy(PathBuf),
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        OutputFile {
+            path: path.into(),
+            data: Data::Bytes(bytes.into()),
+        }
+    }
+}
 
 /// A path relative to `root` for messages; unchanged when outside it.
 pub fn relative(root: &Path, path: &Path) -> PathBuf {

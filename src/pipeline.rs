@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::check::{self, Report};
 use crate::config::Config;
 use crate::content::{self, Cache, LoadOptions, Site};
 use crate::error::{Error, Errors};
@@ -40,6 +41,40 @@ pub struct Output {
     pub unchanged: Vec<String>,
     pub memo: Memo,
     pub photos: images::Stats,
+}
+
+/// `unionpress check`: every check of a build and the translation status
+/// of the site in `root`, writing nothing (no output, no photo cache).
+pub fn check(root: &Path) -> Report {
+    let mut report = Report {
+        findings: Vec::new(),
+        languages: Vec::new(),
+        articles: Vec::new(),
+        pages: None,
+    };
+    let options = Options::default();
+    let config = match config(root, &options) {
+        Ok(c) => c,
+        Err(e) => {
+            report.findings = e;
+            return report;
+        }
+    };
+    report.languages = config.languages.iter().map(|l| l.code.clone()).collect();
+    match read(config, &options, &mut Cache::default()) {
+        Ok(inputs) => {
+            let (plan, planned) = inputs.plan();
+            report.findings = inputs.findings(&plan, planned);
+            let (articles, notes) = check::translation_status(&inputs.config, &inputs.site);
+            report.findings.extend(notes);
+            report.articles = articles;
+            report.pages = Some(inputs.site.pages.len());
+        }
+        Err(errors) => report.findings = errors,
+    }
+    report.findings.sort();
+    report.findings.dedup();
+    report
 }
 
 /// What a build did, for its summary line.
@@ -167,12 +202,7 @@ impl Inputs {
     /// anchors, figures, photo sets (all but the translation status).
     pub fn findings(&self, plan: &Plan, planned: Errors) -> Errors {
         let mut found = planned;
-        found.extend(crate::check::findings(
-            &self.config,
-            &self.site,
-            &self.theme,
-            plan,
-        ));
+        found.extend(check::findings(&self.config, &self.site, &self.theme, plan));
         found.sort();
         found.dedup();
         found

@@ -10,7 +10,7 @@ use include_dir::{Dir, include_dir};
 use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::files::{CONFIG_FILE, THEMES_DIR, files_under, read_utf8};
-use crate::output::{Data, OutputFile};
+use crate::files::{Data, OutputFile};
 
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 

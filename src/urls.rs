@@ -147,24 +147,6 @@ pub fn is_relative(url: &str) -> bool {
     !(url.is_empty() || url.starts_with('#') || url.starts_with('/') || has_scheme(url))
 }
 
-/// `https://x.org/sub/` → (`https://x.org/sub`, `/sub/`).
-pub fn split_base_url(url: &str) -> Result<(String, String), String> {
-    let base_url = url.trim_end_matches('/').to_string();
-    let Some(after_scheme) = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))
-    else {
-        return Err(format!(
-            "`base_url` must start with http:// or https://, not `{url}`"
-        ));
-    };
-    let base_path = match after_scheme.find('/') {
-        Some(i) => format!("{}/", &after_scheme[i..]),
-        None => "/".to_string(),
-    };
-    Ok((base_url, base_path))
-}
-
 /// Bytes kept as they are in a URL path; everything else (non-ASCII,
 /// spaces, quotes) is percent-encoded.
 const PATH_ESCAPES: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -249,11 +231,7 @@ mod tests {
     }
 
     #[test]
-    fn base_urls_split_into_origin_and_path() {
-        assert_eq!(
-            split_base_url("https://x.org/sub/").unwrap(),
-            ("https://x.org/sub".to_string(), "/sub/".to_string())
-        );
+    fn origin_and_absolute_urls_under_a_sub_path() {
         let c = config()
             .with_base_url("http://127.0.0.1:1111/sub/")
             .unwrap();

@@ -9,16 +9,13 @@ mod figures;
 mod links;
 mod translations;
 
-use std::path::Path;
-
 use serde::Serialize;
 
 pub use translations::Article;
 
 use crate::config::Config;
-use crate::content::{Cache, Site};
+use crate::content::Site;
 use crate::error::{self, Error, Errors, Severity};
-use crate::pipeline::{self, Options};
 use crate::render::Plan;
 use crate::theme::Theme;
 
@@ -36,37 +33,10 @@ pub struct Report {
     pub pages: Option<usize>,
 }
 
-/// Checks the site in `root`.
-pub fn check(root: &Path) -> Report {
-    let mut report = Report {
-        findings: Vec::new(),
-        languages: Vec::new(),
-        articles: Vec::new(),
-        pages: None,
-    };
-    let options = Options::default();
-    let config = match pipeline::config(root, &options) {
-        Ok(c) => c,
-        Err(e) => {
-            report.findings = e;
-            return report;
-        }
-    };
-    report.languages = config.languages.iter().map(|l| l.code.clone()).collect();
-    match pipeline::read(config, &options, &mut Cache::default()) {
-        Ok(inputs) => {
-            let (plan, planned) = inputs.plan();
-            report.findings = inputs.findings(&plan, planned);
-            let (articles, notes) = translations::status(&inputs.config, &inputs.site);
-            report.findings.extend(notes);
-            report.articles = articles;
-            report.pages = Some(inputs.site.pages.len());
-        }
-        Err(errors) => report.findings = errors,
-    }
-    report.findings.sort();
-    report.findings.dedup();
-    report
+/// The translation status table and its notes (errors when `site.yaml`
+/// asks for complete translations).
+pub fn translation_status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
+    translations::status(config, site)
 }
 
 /// The checks a build runs too: links, images, anchors (errors), the

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(root: &Path, json: bool) -> ExitCode {
-    let report = unionpress::check::check(root);
+    let report = unionpress::pipeline::check(root);
     if json {
         println!("{}", report.json());
     } else {

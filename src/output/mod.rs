@@ -9,7 +9,7 @@ mod write;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -17,32 +17,7 @@ pub use mirror::Mirror;
 pub use write::{MARKER, write_site};
 
 use crate::error::Error;
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutputFile {
-    /// Relative to the output root, `/`-separated: `en/news/x/index.html`.
-    pub path: String,
-    pub data: Data,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Data {
-    Bytes(Vec<u8>),
-    Static(&'static [u8]),
-    /// Copied from this file (a file of the site, or of the photo cache:
-    /// a copy, never a link, so editing the output cannot change a source).
-    Copy(PathBuf),
-}
-
-impl OutputFile {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile {
-            path: path.into(),
-            data: Data::Bytes(bytes.into()),
-        }
-    }
-}
+pub use crate::files::{Data, OutputFile};
 
 /// Writes `data` to `target` unless it already holds exactly that.
 fn update(target: &Path, data: &Data) -> Result<(), Error> {

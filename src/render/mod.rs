@@ -30,7 +30,7 @@ use crate::config::{Config, LangId, Language};
 use crate::content::front_matter::Date;
 use crate::content::{Page, Site};
 use crate::error::{Error, Errors};
-use crate::output::{Data, OutputFile};
+use crate::files::{Data, OutputFile};
 use crate::urls::{self, permalink};
 use feeds::SitemapUrl;
 use memo::{Card, PageKey};

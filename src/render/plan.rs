@@ -11,8 +11,8 @@ use super::lists::{self, ListSpec};
 use crate::config::{Config, Language};
 use crate::content::Site;
 use crate::error::{Error, Errors};
+use crate::files::Data;
 use crate::files::{CACHE_DIR, CONTENT_DIR, STATIC_DIR, files_under, line_of};
-use crate::output::Data;
 use crate::theme::Theme;
 use crate::urls::{self, index_file};
 

@@ -15,7 +15,8 @@ const BASE_URL: &str = "https://news.example.org";
 const SUZHOU: &str = "news/2021-suzhou-review/index.html";
 const BENGBU: &str = "news/2021-bengbu-review/index.html";
 
-/// Photo captions of `../shared/seeds/suzhou-2021-review.txt`.
+/// Photo captions of `tests/fixtures/seeds/suzhou-2021-review.txt` (the
+/// review as published, which the example article is made from).
 const SUZHOU_CAPTIONS: [&str; 7] = [
     "举行劳动和技能竞赛启动仪式",
     "开展关心关爱环卫工人“六个一”活动，为环卫工人免费体检",
@@ -26,7 +27,7 @@ const SUZHOU_CAPTIONS: [&str; 7] = [
     "搭建网络平台助企“招贤纳士”",
 ];
 
-/// Photo captions of `../shared/seeds/bengbu-2021-review.txt`.
+/// Photo captions of `tests/fixtures/seeds/bengbu-2021-review.txt`.
 const BENGBU_CAPTIONS: [&str; 6] = [
     "市职工“安康杯”安全生产知识竞赛",
     "市餐饮烹饪职业技能竞赛",
@@ -79,7 +80,7 @@ fn example_site_builds_both_languages_and_both_reviews() {
 /// really is a caption of the seed text.
 #[track_caller]
 fn assert_captions(page: &Page, seed: &str, captions: &[&str]) {
-    let seed_path = format!("{REPO}/../shared/seeds/{seed}");
+    let seed_path = format!("{REPO}/tests/fixtures/seeds/{seed}");
     let seed_text =
         std::fs::read_to_string(&seed_path).unwrap_or_else(|e| panic!("read {seed_path}: {e}"));
     let figures = page.select("main figure:not(.gallery)");

@@ -229,10 +229,12 @@ fn photo_with_a_chinese_file_name_is_linked_percent_encoded() {
     assert!(broken.is_empty(), "{broken:?}");
 }
 
-/// Known bug, not fixed here: a cover shown above the text loads eagerly,
-/// and so does the first photo of the text, so a page with a cover has two
-/// eager images. The Markdown is rendered before the page knows whether its
-/// cover is shown, so the fix belongs in the render stage, not in a test.
+/// Regression: a cover shown above the text loads first, so the text's first
+/// photo must wait. It used to be made lazy by patching the first
+/// `loading="eager"` of the rendered HTML, which left `fetchpriority="high"`
+/// on it and could rewrite an editor's own `<img>`; a translation that
+/// inherits the cover was handled the same way. Now the body is rendered
+/// knowing the cover.
 #[test]
 fn only_the_first_image_of_a_page_with_a_cover_loads_eagerly() {
     let built = Site::new()
@@ -250,4 +252,40 @@ fn only_the_first_image_of_a_page_with_a_cover_loads_eagerly() {
         .ok();
     let page = built.html("news/a/index.html");
     assert_eq!(page.attrs("main img", "loading"), ["eager", "lazy", "lazy"]);
+    assert_eq!(page.select("main img[fetchpriority]").len(), 1);
+    assert_eq!(
+        page.attr("main img[fetchpriority]", "fetchpriority"),
+        "high"
+    );
+}
+
+#[test]
+fn the_first_photo_of_a_translation_that_inherits_the_cover_waits_too() {
+    let built = Site::new()
+        .file(ZH, md(&format!("{FM}\ncover: c.jpg"), "![一](a.jpg)\n"))
+        .file(
+            "content/news/a/index.en.md",
+            md(
+                "title: Photo news",
+                "![One](a.jpg)\n\n<p><img src=\"/logo.png\" alt=\"logo\" loading=\"eager\"></p>\n",
+            ),
+        )
+        .file("content/news/a/a.jpg", small_jpeg())
+        .file("content/news/a/c.jpg", small_jpeg())
+        .file("static/logo.png", small_jpeg())
+        .build()
+        .ok();
+    let page = built.html("en/news/a/index.html");
+    assert_eq!(
+        page.attrs("main img", "loading"),
+        ["eager", "lazy", "eager"],
+        "the cover, the text's photo, and the editor's own HTML as written"
+    );
+    assert_eq!(page.select("main img[fetchpriority]").len(), 1);
+    assert!(
+        page.one("main figure.cover img")
+            .value()
+            .attr("fetchpriority")
+            .is_some()
+    );
 }

@@ -12,6 +12,7 @@ mod example_site;
 mod feeds;
 mod figures;
 mod home;
+mod layout;
 mod lists;
 mod metadata;
 mod metrics;

@@ -954,6 +954,58 @@ fn unchanged_site_rebuilds_from_the_cache_byte_for_byte() {
     assert_same_tree(&before, &second.tree());
 }
 
+/// Regression: output photos were hard links into the photo cache, so a
+/// step that edits `public/` in place (an optimiser, a watermark) changed
+/// the cache too, and the next build, comparing inodes, kept the damage.
+#[test]
+fn editing_a_published_photo_in_place_never_reaches_the_cache() {
+    let site = article("![一](a.jpg)\n").file("content/news/a/a.jpg", small_jpeg());
+    let first = site.build().ok();
+    let src = target_file(&photo_src(&first));
+    let good = first.bytes(&src);
+    let cached: Vec<(String, Vec<u8>)> = crate::support::tree(&site.path(CACHE))
+        .into_iter()
+        .collect();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(first.out.join(&src))
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"not a photo"))
+        .unwrap();
+    assert_eq!(
+        crate::support::tree(&site.path(CACHE))
+            .into_iter()
+            .collect::<Vec<_>>(),
+        cached,
+        "the cache is untouched"
+    );
+    let second = site.build().ok();
+    assert_eq!(photo_counts(&second), (0, 1), "{}", second.stderr);
+    assert_eq!(
+        second.bytes(&src),
+        good,
+        "the next build puts the photo back"
+    );
+}
+
+/// Regression: the same bytes used as a transparent PNG and as a JPEG were
+/// de-duplicated by their social card's name, which ignores the format:
+/// one of the two was never encoded and the build failed to copy it.
+#[test]
+fn the_same_bytes_as_a_transparent_png_and_as_a_jpeg_are_both_published() {
+    let built = article("![一](logo.png)\n\n![二](logo-copy.jpg)\n")
+        .file("content/news/a/logo.png", transparent_png())
+        .file("content/news/a/logo-copy.jpg", transparent_png())
+        .build()
+        .ok();
+    let page = built.html("news/a/index.html");
+    let srcs = page.attrs("main img", "src");
+    assert!(srcs[0].ends_with(".png"), "{srcs:?}");
+    assert!(srcs[1].ends_with(".jpg"), "{srcs:?}");
+    for src in &srcs {
+        decoded(&built, src);
+    }
+}
+
 #[test]
 fn changing_quality_or_widths_reencodes_under_new_names() {
     let site = article("![一](a.jpg)\n").file("content/news/a/a.jpg", jpeg(120, 90));

@@ -22,10 +22,11 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_unionpress");
 /// The repository root (holds the example site).
 pub const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
-/// A real photo, for tests that want one (CI has ../shared beside the checkout).
+/// A real photo (public domain, from the example site), for tests that want
+/// one. Tests read only what the repository holds.
 pub const ROCKET_JPG: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/sample-photos/rocket.jpg"
+    "/content/news/2021-05-hefei-welding-contest/rocket.jpg"
 );
 
 /// Bytes standing in for a photo: images are only copied for now.
