@@ -43,8 +43,87 @@ impl Severity {
     }
 }
 
-/// Everything that went wrong in one run; a build reports all of them.
-pub type Errors = Vec<Error>;
+/// Everything that went wrong in one run: a build reports all of them. A
+/// list of [`Error`]s (it derefs to one), made from one error by `?`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Errors(Vec<Error>);
+
+impl Errors {
+    pub fn new() -> Self {
+        Errors(Vec::new())
+    }
+
+    /// `Ok(value)` when there are none, else these errors.
+    pub fn or_ok<T>(self, value: T) -> Result<T, Errors> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
+
+impl std::ops::Deref for Errors {
+    type Target = Vec<Error>;
+    fn deref(&self) -> &Vec<Error> {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Errors {
+    fn deref_mut(&mut self) -> &mut Vec<Error> {
+        &mut self.0
+    }
+}
+
+impl From<Error> for Errors {
+    fn from(e: Error) -> Self {
+        Errors(vec![e])
+    }
+}
+
+impl From<Vec<Error>> for Errors {
+    fn from(errors: Vec<Error>) -> Self {
+        Errors(errors)
+    }
+}
+
+impl FromIterator<Error> for Errors {
+    fn from_iter<I: IntoIterator<Item = Error>>(iter: I) -> Self {
+        Errors(iter.into_iter().collect())
+    }
+}
+
+impl rayon::iter::FromParallelIterator<Error> for Errors {
+    fn from_par_iter<I>(iter: I) -> Self
+    where
+        I: rayon::iter::IntoParallelIterator<Item = Error>,
+    {
+        Errors(Vec::from_par_iter(iter))
+    }
+}
+
+impl Extend<Error> for Errors {
+    fn extend<I: IntoIterator<Item = Error>>(&mut self, iter: I) {
+        self.0.extend(iter)
+    }
+}
+
+impl IntoIterator for Errors {
+    type Item = Error;
+    type IntoIter = std::vec::IntoIter<Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Errors {
+    type Item = &'a Error;
+    type IntoIter = std::slice::Iter<'a, Error>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
 
 impl Error {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {

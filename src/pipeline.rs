@@ -17,12 +17,15 @@ use crate::output::{self, OutputFile};
 use crate::render::{self, Memo, Plan, Templates};
 use crate::theme::Theme;
 
-/// What a run may change from `site.yaml`.
+/// What a run may change from `site.yaml`, and what it does.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub base_url: Option<String>,
     /// Include drafts and pages dated in the future.
     pub drafts: bool,
+    /// Encode photos (a build); `check` writes nothing, not even the photo
+    /// cache, so it only probes them.
+    pub photos: bool,
 }
 
 /// Everything a site is made of, read and checked stage by stage.
@@ -47,7 +50,7 @@ pub struct Output {
 /// of the site in `root`, writing nothing (no output, no photo cache).
 pub fn check(root: &Path) -> Report {
     let mut report = Report {
-        findings: Vec::new(),
+        findings: Errors::new(),
         languages: Vec::new(),
         articles: Vec::new(),
         pages: None,
@@ -111,14 +114,19 @@ impl std::fmt::Display for Summary {
 /// stage succeeded.
 pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Summary, Errors> {
     let started = Instant::now();
+    // A build always encodes its photos.
+    let options = &Options {
+        photos: true,
+        ..options.clone()
+    };
     let inputs = read(config(root, options)?, options, &mut Cache::default())?;
     let (plan, planned) = inputs.plan();
     let warnings = inputs.gate(&plan, planned)?;
     let output = inputs.render(&plan, None)?;
     let out = out.unwrap_or_else(|| root.join("public"));
-    output::write_site(&out, &output.files).map_err(|e| vec![e])?;
+    output::write_site(&out, &output.files).map_err(Errors::from)?;
     // Only after a good build: a failed one may still need the entries.
-    images::prune(&inputs.config, &inputs.site.photos).map_err(|e| vec![e])?;
+    images::prune(&inputs.config, &inputs.site.photos).map_err(Errors::from)?;
     let config = &inputs.config;
     Ok(Summary {
         pages: (config.languages.iter())
@@ -135,11 +143,11 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
 /// `site.yaml` in `root`, with the run's overrides.
 pub fn config(root: &Path, options: &Options) -> Result<Config, Errors> {
     if !root.join(CONFIG_FILE).is_file() {
-        return Err(vec![no_site(root)]);
+        return Err(Errors::from(no_site(root)));
     }
-    let mut config = Config::load(root).map_err(|e| vec![e])?;
+    let mut config = Config::load(root).map_err(Errors::from)?;
     if let Some(url) = &options.base_url {
-        config = config.with_base_url(url).map_err(|e| vec![e])?;
+        config = config.with_base_url(url).map_err(Errors::from)?;
     }
     Ok(config)
 }
@@ -153,9 +161,9 @@ pub fn no_site(root: &Path) -> Error {
 }
 
 /// The theme, its templates compiled, and the content (through `cache`).
-/// Theme, template, content and photo problems are reported together: the
-/// photos of the pages that did read are still looked at, so a damaged one
-/// is named in the same run.
+/// Theme, template, content and (in a build) photo problems are reported
+/// together: the photos of the pages that did read are still decoded, so a
+/// damaged one is named in the same run.
 pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inputs, Errors> {
     let theme = Theme::load(&config);
     let templates = theme
@@ -164,6 +172,7 @@ pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inpu
         .and_then(Templates::compile);
     let load = LoadOptions {
         drafts: options.drafts,
+        photos_on_error: options.photos,
     };
     let site = content::load(&config, load, cache);
     match (theme, templates, site) {
@@ -176,14 +185,15 @@ pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inpu
         (theme, templates, site) => {
             let mut errors = theme.err().unwrap_or_default();
             errors.extend(templates.err().unwrap_or_default());
-            let photos = match site {
-                Ok(site) => site.photos,
-                Err(failed) => {
-                    errors.extend(failed.errors);
-                    failed.photos
-                }
-            };
-            errors.extend(images::process(&config, &photos).err().unwrap_or_default());
+            match site {
+                Ok(site) if options.photos => errors.extend(
+                    images::process(&config, &site.photos)
+                        .err()
+                        .unwrap_or_default(),
+                ),
+                Ok(_) => {}
+                Err(failed) => errors.extend(failed),
+            }
             errors.sort();
             errors.dedup();
             Err(errors)

@@ -37,7 +37,7 @@ impl Theme {
         let dir = config.root.join(&rel);
         let mut files: Vec<(String, Data)> = Vec::new();
         if dir.is_dir() {
-            let found = files_under(&dir).map_err(|e| vec![Error::new(&rel, e.message)])?;
+            let found = files_under(&dir).map_err(|e| Errors::from(Error::new(&rel, e.message)))?;
             files.extend(
                 found
                     .into_iter()
@@ -47,14 +47,14 @@ impl Theme {
             collect_embedded(&DEFAULT_THEME, &mut files);
             files.sort_by(|a, b| a.0.cmp(&b.0));
         } else {
-            return Err(vec![Error::new(
+            return Err(Errors::from(Error::new(
                 CONFIG_FILE,
                 format!(
                     "theme `{}` not found: no folder {}",
                     config.theme,
                     rel.display()
                 ),
-            )]);
+            )));
         }
         Theme::from_files(config, rel, files)
     }
@@ -70,7 +70,7 @@ impl Theme {
             static_files: Vec::new(),
             i18n: BTreeMap::new(),
         };
-        let mut errors = Vec::new();
+        let mut errors = Errors::new();
         for (name, data) in files {
             let shown = dir.join(&name);
             if let Some(t) = name.strip_prefix("templates/") {

@@ -57,7 +57,7 @@ pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
             .get(tb.len())
             .map(|b| format!("; its block {} is on line {}", tb.len() + 1, b.line))
             .unwrap_or_default();
-        return vec![here(
+        return Errors::from(here(
             line,
             format!(
                 "{} here, but {} in {}{first_unmatched}: a translation shows the same figures",
@@ -65,9 +65,9 @@ pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
                 blocks(ob.len()),
                 original.source.display()
             ),
-        )];
+        ));
     }
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     for (n, (o, t)) in ob.iter().zip(tb).enumerate() {
         if o.items.len() != t.items.len() {
             errors.push(here(

@@ -97,7 +97,7 @@ impl<'a> Targets<'a> {
     /// The broken links and anchors of the text of `source`, published at
     /// URL path `url`.
     fn links(&self, source: &Path, url: &str, links: &[LinkUse]) -> Errors {
-        let mut errors = Vec::new();
+        let mut errors = Errors::new();
         for link in links {
             let (target, fragment) = self.resolve(url, &link.href);
             let at = |message: String, code| {

@@ -71,7 +71,7 @@ pub(super) fn status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
         Severity::Note
     };
     let mut table = Vec::new();
-    let mut findings = Vec::new();
+    let mut findings = Errors::new();
     for (key, versions) in articles(site) {
         let original = versions[0];
         let languages: Vec<bool> = config
@@ -129,7 +129,7 @@ fn photo_sets(versions: &[&Page]) -> Errors {
             .collect()
     };
     let sets: Vec<BTreeSet<String>> = versions.iter().map(|p| photos(p)).collect();
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     for (p, set) in versions.iter().zip(&sets) {
         let mut missing = BTreeSet::new();
         for (q, other) in versions.iter().zip(&sets) {

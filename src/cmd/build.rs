@@ -12,7 +12,12 @@ pub fn run(root: &Path, out: Option<PathBuf>, base_url: Option<String>, drafts: 
         true => std::env::current_dir().unwrap_or_default().join(o),
         false => o,
     });
-    match pipeline::build(root, &Options { base_url, drafts }, out) {
+    let options = Options {
+        base_url,
+        drafts,
+        ..Options::default()
+    };
+    match pipeline::build(root, &options, out) {
         Ok(summary) => {
             error::eprint_all(&summary.warnings);
             eprintln!("{summary}");

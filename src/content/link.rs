@@ -65,7 +65,7 @@ pub(super) fn link(
             }
         })
         .collect();
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     let mut pages = Vec::new();
     let mut kept = HashMap::new();
     for (fingerprint, keep, result) in made {
@@ -106,7 +106,7 @@ fn link_group(
     // A plain date is published on that day where the site is (its time
     // zone), whatever the machine building it is set to.
     let today = now.with_timezone(&config.timezone).date_naive();
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     let files = group.len();
     // The original: the default language's version, else the first.
     let original_fm = group[0].fm.clone();

@@ -28,6 +28,10 @@ use front_matter::{Correction, Date};
 pub struct LoadOptions {
     /// Include drafts and pages dated in the future.
     pub drafts: bool,
+    /// When files have errors, still decode the photos of the files that
+    /// read, so a damaged photo is named in the same run (a build; `check`
+    /// writes nothing, not even the photo cache).
+    pub photos_on_error: bool,
 }
 
 /// A cover image with its URL resolved.
@@ -156,31 +160,13 @@ impl Site {
     }
 }
 
-/// Why `content/` could not be used: every problem of every file, and the
-/// photos of the pages that did read, so that a build can report a damaged
-/// photo in the same run rather than after the other errors are fixed.
-#[derive(Debug, Default)]
-pub struct LoadError {
-    pub errors: Errors,
-    pub photos: Vec<images::Job>,
-}
-
-impl From<Errors> for LoadError {
-    fn from(errors: Errors) -> Self {
-        LoadError {
-            errors,
-            photos: Vec::new(),
-        }
-    }
-}
-
 /// Reads the whole `content/` folder, reusing what `cache` holds from an
 /// earlier load and updating it. All problems of all files are returned.
-pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<Site, LoadError> {
+pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<Site, Errors> {
     let listing = cache.listing(config)?;
     let (sources, assets) = (&listing.0, &listing.1);
     let parsed = cache.read(config, sources, assets);
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
     for p in parsed {
@@ -191,9 +177,12 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
         }
     }
     if !errors.is_empty() {
+        if options.photos_on_error {
+            let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &*p.body)));
+            errors.extend(images::process(config, &photos).err().unwrap_or_default());
+        }
         errors.sort();
-        let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &*p.body)));
-        return Err(LoadError { errors, photos });
+        return Err(errors);
     }
     let pages = link::link(config, pages, options, cache.linked())?;
     // Photos are published as processed variants only (never the original,

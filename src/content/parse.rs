@@ -55,8 +55,8 @@ pub(super) fn parse_file(
     inherited: Option<String>,
 ) -> Result<Parsed, Errors> {
     let path = file.source.clone();
-    let text = read_utf8(&config.root.join(&path), &path).map_err(|e| vec![e])?;
-    let (yaml, body, body_line) = front_matter::split(&path, &text).map_err(|e| vec![e])?;
+    let text = read_utf8(&config.root.join(&path), &path).map_err(Errors::from)?;
+    let (yaml, body, body_line) = front_matter::split(&path, &text).map_err(Errors::from)?;
     let numbers = NumberStyle::for_locale(&config.lang(file.lang).locale, config.compact_numbers);
     let resolve = |src: &str| resolve_file(config, files, &file.dir, src, seen);
     let mut cx = markdown::Context {
@@ -70,7 +70,7 @@ pub(super) fn parse_file(
 
     match file.kind {
         Kind::Section => {
-            let fm: SectionMatter = front_matter::parse(&path, &yaml).map_err(|e| vec![e])?;
+            let fm: SectionMatter = front_matter::parse(&path, &yaml).map_err(Errors::from)?;
             let rendered = markdown::render(&body, &cx)?;
             Ok(Parsed::Section(SectionIndex {
                 source: path.clone(),
@@ -83,12 +83,12 @@ pub(super) fn parse_file(
                 weight: fm.weight.unwrap_or(0),
                 html: rendered.html,
                 links: rendered.links,
-                extra: yaml_to_json(&path, fm.extra).map_err(|e| vec![e])?,
+                extra: yaml_to_json(&path, fm.extra).map_err(Errors::from)?,
             }))
         }
         Kind::Page => {
             let fm_result: Result<FrontMatter, Error> = front_matter::parse(&path, &yaml);
-            let mut errors = Vec::new();
+            let mut errors = Errors::new();
             let cover = match fm_result.as_ref().ok().and_then(|fm| fm.cover.as_ref()) {
                 Some(c) => match resolve(&c.src) {
                     Ok(r) => Some(CoverImage::new(config, c, r)),

@@ -37,14 +37,14 @@ pub(super) type Listing = (Vec<SourceFile>, Vec<Asset>);
 pub(super) fn discover(config: &Config) -> Result<Listing, Errors> {
     let dir = config.root.join(CONTENT_DIR);
     if !dir.is_dir() {
-        return Err(vec![Error::new(
+        return Err(Errors::from(Error::new(
             CONTENT_DIR,
             "no content folder: create `content/` with one folder per section",
-        )]);
+        )));
     }
     let mut sources = Vec::new();
     let mut assets = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     for entry in walk(&dir) {
         let entry = match entry {
             Ok(e) => e,

@@ -24,7 +24,7 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
         return Ok(Stats::default());
     }
     let cache = config.root.join(CACHE_DIR);
-    fs::create_dir_all(&cache).map_err(|e| vec![Error::io(Path::new(CACHE_DIR), e)])?;
+    fs::create_dir_all(&cache).map_err(|e| Errors::from(Error::io(Path::new(CACHE_DIR), e)))?;
     // The same photo in two bundles is one encoding: process each plan once.
     // A plan is its bytes and settings (the cache key) and the format it is
     // published in: the same bytes named `a.png` and `b.jpg` are two.
@@ -54,7 +54,7 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
         .collect();
     bar.finish_and_clear();
     let mut stats = Stats::default();
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     for r in results {
         match r {
             Ok(true) => stats.encoded += 1,

@@ -161,7 +161,11 @@ mod tests {
             fs::read_to_string(home.join("thesis.doc")).unwrap(),
             "years of work"
         );
-        assert!(!dir.path().join(".home.staging").exists());
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            2,
+            "nothing beside"
+        );
     }
 
     #[test]

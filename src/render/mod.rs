@@ -106,7 +106,7 @@ pub fn render(
     let dev = old.is_some();
     let made: Vec<Result<Made, Error>> = plan.entries.par_iter().map(|e| r.make(e)).collect();
 
-    let mut errors = Vec::new();
+    let mut errors = Errors::new();
     let mut files = Vec::with_capacity(made.len());
     let mut unchanged = Vec::new();
     let mut documents = Vec::new();

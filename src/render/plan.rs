@@ -83,7 +83,7 @@ impl<'a> Plan<'a> {
     /// both). Unreadable static folders are errors too.
     pub fn new(config: &'a Config, site: &'a Site, theme: &Theme) -> (Plan<'a>, Errors) {
         let mut entries = Vec::new();
-        let mut errors = Vec::new();
+        let mut errors = Errors::new();
         let entry = |path: String, source: PathBuf, what| Entry { path, source, what };
         for (i, p) in site.pages.iter().enumerate() {
             entries.push(entry(index_file(&p.url), p.source.clone(), What::Page(i)));
@@ -196,7 +196,7 @@ impl<'a> Plan<'a> {
         for e in &self.entries {
             by_path.entry(e.path.as_str()).or_default().push(e);
         }
-        let mut errors = Vec::new();
+        let mut errors = Errors::new();
         for (path, mut claims) in by_path.into_iter().filter(|(_, c)| c.len() > 1) {
             // Owners before aliases; among owners, documents from Markdown
             // first, by file, so the report does not depend on the walk.

@@ -41,7 +41,7 @@ impl Templates {
             dir: theme.dir.clone(),
             sources: theme.templates.clone(),
         };
-        let mut errors = Vec::new();
+        let mut errors = Errors::new();
         for (name, source) in &theme.templates {
             if let Err(e) = env.add_template_owned(name.clone(), source.clone()) {
                 errors.push(templates.error(&e, None));

@@ -53,17 +53,19 @@ const RESCAN: EventKind = EventKind::Any;
 /// Runs the dev server until Ctrl-C. `report` prints a build's errors.
 pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Result<(), Errors> {
     if !root.join(CONFIG_FILE).is_file() {
-        return Err(vec![crate::pipeline::no_site(root)]);
+        return Err(Errors::from(crate::pipeline::no_site(root)));
     }
-    let root = root.canonicalize().map_err(|e| vec![Error::io(root, e)])?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| Errors::from(Error::io(root, e)))?;
     let out = tempfile::Builder::new()
         .prefix("unionpress-serve-")
         .tempdir()
-        .map_err(|e| vec![Error::io(&std::env::temp_dir(), e)])?;
+        .map_err(|e| Errors::from(Error::io(&std::env::temp_dir(), e)))?;
     let out_root = out
         .path()
         .canonicalize()
-        .map_err(|e| vec![Error::io(out.path(), e)])?;
+        .map_err(|e| Errors::from(Error::io(out.path(), e)))?;
 
     let server = tiny_http::Server::http((options.bind, options.port)).map_err(|e| {
         vec![Error::new(
@@ -128,7 +130,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
     ctrlc::set_handler(move || {
         let _ = stop.send(Message::Stop);
     })
-    .map_err(|e| vec![Error::new("serve", format!("cannot handle Ctrl-C: {e}"))])?;
+    .map_err(|e| Errors::from(Error::new("serve", format!("cannot handle Ctrl-C: {e}"))))?;
     let rescan_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         match event {
@@ -144,7 +146,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
             }
         }
     })
-    .map_err(|e| vec![Error::new("serve", format!("cannot watch files: {e}"))])?;
+    .map_err(|e| Errors::from(Error::new("serve", format!("cannot watch files: {e}"))))?;
     let mut watched = HashSet::new();
     watch(&mut watcher, &root, &mut watched)?;
 
@@ -247,7 +249,7 @@ fn watch(
         if !watched.contains(&dir) {
             watcher
                 .watch(&dir, mode)
-                .map_err(|e| vec![Error::new(&dir, format!("cannot watch: {e}"))])?;
+                .map_err(|e| Errors::from(Error::new(&dir, format!("cannot watch: {e}"))))?;
             watched.insert(dir);
         }
     }

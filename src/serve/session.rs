@@ -50,6 +50,7 @@ impl Session {
             options: Options {
                 base_url: Some(base_url.to_string()),
                 drafts,
+                photos: true,
             },
             cache: Cache::keeping(),
             memo: Memo::default(),
@@ -103,7 +104,7 @@ impl Session {
         let changed = self
             .mirror
             .apply(&output.files, &output.unchanged)
-            .map_err(|e| vec![e])?;
+            .map_err(Errors::from)?;
         self.memo = output.memo;
         Ok(Rebuilt {
             changed,

@@ -496,6 +496,24 @@ fn check_writes_nothing() {
     );
 }
 
+/// A page that does not read (here, front matter with a typo) must not
+/// make `check` encode the photos of the pages that did: a build does that,
+/// to name a damaged photo in the same run, but `check` writes nothing.
+#[test]
+fn check_writes_no_photo_cache_when_a_page_has_errors() {
+    let site = Site::new()
+        .file(ZH, zh("![启动仪式](a.jpg)\n"))
+        .file("content/news/a/a.jpg", small_jpeg())
+        .file(
+            "content/news/b.zh.md",
+            md("titel: 乙\ndate: 2021-12-30", "正文。\n"),
+        );
+    check(&site).fails();
+    assert!(!site.exists(".unionpress-cache"));
+    site.build().fails();
+    assert!(site.exists(".unionpress-cache"), "a build does decode them");
+}
+
 #[test]
 fn a_build_with_a_broken_link_or_figure_publishes_nothing() {
     let site = Site::new()

@@ -20,7 +20,7 @@ fn fails(site: &Site) -> Run {
     assert_eq!(
         site.root_entries(),
         before,
-        "a failed build must leave nothing beside the site (no staging folder)"
+        "a failed build must leave nothing beside the site"
     );
     let count = run.error_lines().len();
     let summary = if count == 1 {

@@ -22,6 +22,7 @@ mod photos;
 mod scaffold;
 mod serve;
 mod sitemap;
+mod snapshots;
 mod summaries;
 mod support;
 mod tags;

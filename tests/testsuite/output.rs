@@ -99,7 +99,7 @@ fn failed_build_leaves_the_previous_output_untouched() {
     assert_eq!(
         site.root_entries(),
         entries,
-        "no staging or backup folder may be left beside public/"
+        "nothing may be left beside public/ (no temporary or backup folder)"
     );
 }
 
@@ -126,7 +126,7 @@ fn refuses_to_clear_a_folder_it_did_not_create() {
     assert_eq!(
         list_dir(parent.path()),
         ["home"],
-        "no staging folder is left"
+        "nothing is written beside it"
     );
     assert!(!site.exists("public"));
 }
@@ -178,7 +178,7 @@ fn rebuilding_over_its_own_output_removes_stale_files() {
             "site.yaml",
             "static"
         ],
-        "no staging or backup folder is left (the photo cache stays)"
+        "nothing else is left beside public/ (the photo cache stays)"
     );
 }
 

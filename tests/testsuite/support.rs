@@ -183,8 +183,8 @@ impl Site {
         self.dir.path().join(rel)
     }
 
-    /// Names of the entries of the site root, sorted (to spot leftovers such
-    /// as a staging folder).
+    /// Names of the entries of the site root, sorted (to spot anything a
+    /// run left behind).
     pub fn root_entries(&self) -> Vec<String> {
         list_dir(self.root())
     }
