@@ -330,7 +330,8 @@ async function data(name, d, url, terms) {
 
 // ---- excerpt (spec section 7) ----
 
-const esc = (s) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const ESC = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const esc = (s) => s.replace(/[&<>"']/g, (c) => ESC[c]);
 const WINDOW = 40, BEFORE = 12; // in CJK letters; a word counts 40/25
 
 // A run as written, its normalised form, and where each normalised UTF-16

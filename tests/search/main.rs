@@ -249,3 +249,211 @@ fn random_pages_and_queries_match_brute_force() {
     eprintln!("{checked} queries checked, {nonempty} with results");
     assert!(nonempty > 300);
 }
+
+// ---- fixed cases from the issue ----
+
+fn page(url: &str, title: &str, body: &[&str]) -> brute::Page {
+    brute::Page {
+        url: url.into(),
+        title: vec![title.into()],
+        body: body.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn fixed_site() -> Vec<brute::Page> {
+    vec![
+        page(
+            "/news/a1/",
+            "工会会员大会召开",
+            &[
+                "全市工会会员代表参加。劳动故事分享。",
+                "12351热线 2021年工作总结",
+            ],
+        ),
+        page(
+            "/news/a2/",
+            "劳动竞赛启动",
+            &["开展劳动竞赛，职工踊跃参加。在2021年取得成效。"],
+        ),
+        page(
+            "/news/a3/",
+            "他们的故事",
+            &[
+                "工 会 分开写。12021年不是。2020年 36,186人",
+                "Ｗｉｄｅ ２０２１ <b>&</b>",
+            ],
+        ),
+        page(
+            "/news/a4/",
+            "Trade unions grow",
+            &[
+                "Reunion of trade unions and the union movement.",
+                "trade-union rights",
+            ],
+        ),
+        page(
+            "/news/a5/",
+            "Competition notes",
+            &["A competition for workers. Trade union training."],
+        ),
+        page("/news/a6/", "Other", &["nothing about it; wider 2021"]),
+    ]
+}
+
+fn fixed(queries: &[&str]) -> Option<(Vec<brute::Page>, Vec<Vec<Value>>)> {
+    if !node_ok() {
+        return None;
+    }
+    let pages = fixed_site();
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path(), "zh", &pages);
+    let q: Vec<String> = queries.iter().map(|s| s.to_string()).collect();
+    let got = run(dir.path(), "zh", &q);
+    // Whatever else is asserted: exactly the brute-force set.
+    for (query, res) in queries.iter().zip(&got) {
+        let mut want: Vec<String> = brute::matches(&pages, query)
+            .1
+            .iter()
+            .map(|h| pages[h.doc].url.clone())
+            .collect();
+        let mut have = urls(res);
+        want.sort();
+        have.sort();
+        assert_eq!(have, want, "query {query:?}");
+    }
+    Some((pages, got))
+}
+
+fn ids(res: &[Value]) -> Vec<&str> {
+    res.iter()
+        .map(|r| {
+            r["url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("/news/")
+                .trim_end_matches('/')
+        })
+        .collect()
+}
+
+#[test]
+fn fixed_cases_from_the_issue() {
+    let qs = [
+        "会员",            // 0: a two-character word a segmenter would split as 工会/会员 or keep
+        "会会",            // 1: crossing word boundaries (工会|会员)
+        "们",              // 2: a single character
+        "2021年",          // 3: digits and CJK: 在2021年 yes, 12021年 no
+        "12351热线",       // 4
+        "1年",             // 5: not at a word start
+        "２０２１",        // 6: full width = 2021
+        "Ｗｉｄｅ",        // 7: full width = wide (prefix: wider too)
+        "劳动 竞赛",       // 8: two terms
+        "\"trade union\"", // 9: a phrase: trade unions yes, trade-union no
+        "compet",          // 10: an English prefix
+        "nion",            // 11: not at a word start: nothing
+        "没有的词",        // 12: no match
+        "工会",            // 13: 工 会 (a space between) does not match
+        "20年",            // 14
+        "36,186",          // 15
+        "“trade union”",   // 16: curly quotes
+        "-union",          // 17
+    ];
+    let Some((_, got)) = fixed(&qs) else { return };
+    let sorted = |i: usize| {
+        let mut v = ids(&got[i]);
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(0), ["a1"]);
+    assert_eq!(sorted(1), ["a1"]);
+    assert_eq!(sorted(2), ["a3"]);
+    assert_eq!(sorted(3), ["a1", "a2"]);
+    assert_eq!(sorted(4), ["a1"]);
+    assert!(got[5].is_empty());
+    assert_eq!(sorted(6), ["a1", "a2", "a3", "a6"]);
+    assert_eq!(sorted(7), ["a3", "a6"]);
+    assert_eq!(sorted(8), ["a2"]);
+    assert_eq!(sorted(9), ["a4", "a5"]);
+    assert_eq!(sorted(10), ["a5"]);
+    assert!(got[11].is_empty());
+    assert!(got[12].is_empty());
+    assert_eq!(sorted(13), ["a1"]);
+    assert!(got[14].is_empty());
+    assert_eq!(sorted(15), ["a3"]);
+    assert_eq!(sorted(16), ["a4", "a5"]);
+    assert_eq!(sorted(17), ["a4"]);
+    // No result lacks a term: every excerpt marks one.
+    for res in &got {
+        for r in res {
+            assert!(r["excerpt"].as_str().unwrap().contains("<mark>"), "{r}");
+        }
+    }
+}
+
+#[test]
+fn ranking_title_first_then_shorter_then_newer() {
+    if !node_ok() {
+        return;
+    }
+    let long = "工会工作".repeat(1) + &"其他内容".repeat(30);
+    let pages = vec![
+        page("/n/new-long/", "新闻", &[&long]),
+        page("/n/new-short/", "新闻", &["工会工作"]),
+        page("/n/old-short/", "新闻", &["工会工作"]),
+        page("/n/title/", "工会", &[&long]),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    write_site(dir.path(), "zh", &pages);
+    let got = run(dir.path(), "zh", &["工会".into(), "工会工作".into()]);
+    // Title match first; then the shorter page; equal pages: newer (earlier) first.
+    assert_eq!(
+        urls(&got[0]),
+        [
+            "/n/title/",
+            "/n/new-short/",
+            "/n/old-short/",
+            "/n/new-long/"
+        ]
+    );
+    assert_eq!(
+        urls(&got[1]),
+        [
+            "/n/new-short/",
+            "/n/old-short/",
+            "/n/new-long/",
+            "/n/title/"
+        ]
+    );
+}
+
+#[test]
+fn excerpts_mark_and_escape() {
+    let Some((_, got)) = fixed(&["劳动竞赛", "&", "trade union", "大会"]) else {
+        return;
+    };
+    let r = &got[0][0];
+    assert_eq!(r["url"], "/news/a2/");
+    assert_eq!(r["title"], "劳动竞赛启动");
+    assert_eq!(r["date"], "2021-01-01");
+    assert_eq!(r["section"], "新闻");
+    assert_eq!(
+        r["excerpt"],
+        "开展<mark>劳动竞赛</mark>，职工踊跃参加。在2021年取得成效。"
+    );
+    assert_eq!(
+        got[1][0]["excerpt"],
+        "Ｗｉｄｅ ２０２１ &lt;b&gt;<mark>&amp;</mark>&lt;/b&gt;"
+    );
+    // Two terms, every occurrence in the window marked; cut with an ellipsis.
+    let e = got[2].iter().find(|r| r["url"] == "/news/a4/").unwrap()["excerpt"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.starts_with("Reunion of <mark>trade</mark> <mark>union</mark>s"),
+        "{e}"
+    );
+    assert!(e.contains("the <mark>union</mark> movement"), "{e}");
+    // Only in the title: the title's text.
+    assert_eq!(got[3][0]["excerpt"], "工会会员<mark>大会</mark>召开");
+}
