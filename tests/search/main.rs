@@ -395,7 +395,7 @@ fn ranking_title_first_then_shorter_then_newer() {
     if !node_ok() {
         return;
     }
-    let long = "工会工作".repeat(1) + &"其他内容".repeat(30);
+    let long = "工会工作".to_string() + &"其他内容".repeat(30);
     let pages = vec![
         page("/n/new-long/", "新闻", &[&long]),
         page("/n/new-short/", "新闻", &["工会工作"]),
