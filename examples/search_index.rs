@@ -1,0 +1,309 @@
+//! Indexes the article pages of a built site and reports what the search
+//! index costs: build time (extraction vs writing), peak RSS, files and bytes
+//! per language, and per query the bytes a cold first query downloads, the
+//! result count and the JS search time in Node.
+//!
+//! cargo run --release --example search_index -- /tmp/gs10k/public /tmp/gs10k-search
+//!
+//! Article pages: `<site>/news/*/index.html` (zh) and
+//! `<site>/en/news/*/index.html` (en); the output folder gets
+//! `search/search.js` and `search/<lang>/…`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use unionpress::search::{Doc, SEARCH_JS, index_page, write_index};
+
+const ZH: &[&str] = &[
+    "工会",
+    "阜阳",
+    "动故事",
+    "们",
+    "劳动竞赛",
+    "工作取得",
+    "2021年",
+    "２０２１",
+    "\"加强 基层\"",
+    "维权 帮扶",
+    "没有这个词",
+];
+const EN: &[&str] = &[
+    "union",
+    "train",
+    "compet",
+    "\"trade unions\"",
+    "nion",
+    "workers rights",
+    "xylophone",
+];
+
+struct Page {
+    url: String,
+    html: String,
+    date: String,
+    title: String,
+}
+
+fn between<'a>(s: &'a str, a: &str, b: &str) -> &'a str {
+    s.find(a)
+        .and_then(|i| {
+            s[i + a.len()..]
+                .find(b)
+                .map(|j| &s[i + a.len()..i + a.len() + j])
+        })
+        .unwrap_or("")
+}
+
+fn pages(site: &Path, prefix: &str) -> Vec<Page> {
+    let dir = site.join(prefix.trim_start_matches('/')).join("news");
+    let mut out: Vec<Page> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .collect::<Vec<PathBuf>>()
+        })
+        .unwrap_or_default()
+        .into_par_iter()
+        .filter_map(|p| {
+            let html = std::fs::read_to_string(p.join("index.html")).ok()?;
+            let name = p.file_name()?.to_str()?.to_string();
+            let date = between(&html, "<time datetime=\"", "\"").to_string();
+            let title = between(&html, "<title>", "</title>").to_string();
+            Some(Page {
+                url: format!("{prefix}/news/{name}/"),
+                html,
+                date,
+                title,
+            })
+        })
+        .collect();
+    // Newest first, ties by URL.
+    out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    out
+}
+
+fn gz_len(b: &[u8]) -> usize {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
+    let _ = e.write_all(b);
+    e.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+fn peak_rss_kb() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// User + system CPU seconds of this process so far (other jobs on the
+/// machine make wall time noisy).
+fn cpu_secs() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let f: Vec<&str> = s
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let t = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (t(11) + t(12)) / 100.0
+}
+
+/// Single-threaded cost of each stage on the first 2,000 pages.
+fn profile(pages: &[Page]) {
+    use unionpress::search::{extract, text};
+    let pages = &pages[..pages.len().min(2000)];
+    let t = Instant::now();
+    let ex: Vec<_> = pages.iter().map(|p| extract(&p.html)).collect();
+    let te = t.elapsed();
+    let t = Instant::now();
+    let mut norm = Vec::new();
+    for e in &ex {
+        for r in e.title.iter().chain(&e.body) {
+            norm.push(text::normalize(r));
+        }
+    }
+    let tn = t.elapsed();
+    let t = Instant::now();
+    let mut n = 0;
+    for r in &norm {
+        n += text::tokenize(r).len();
+    }
+    let tt = t.elapsed();
+    let t = Instant::now();
+    let mut gz = 0;
+    for e in &ex {
+        let text: String = e.title.iter().chain(&e.body).map(|s| s.as_str()).collect();
+        gz += gz_len(text.as_bytes());
+    }
+    let tg = t.elapsed();
+    let c = cpu_secs();
+    for p in pages {
+        std::hint::black_box(index_page(&Doc {
+            url: &p.url,
+            title: &p.title,
+            date: &p.date,
+            section: "x",
+            html: &p.html,
+        }));
+    }
+    let ti = cpu_secs() - c;
+    println!(
+        "profile {} pages: extract {:.3} s, normalise {:.3} s, tokenise {:.3} s ({n} tokens), gzip text {:.3} s ({gz} B), index_page {:.3} s CPU",
+        pages.len(),
+        te.as_secs_f64(),
+        tn.as_secs_f64(),
+        tt.as_secs_f64(),
+        tg.as_secs_f64(),
+        ti
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let site = PathBuf::from(args.get(1).map_or("/tmp/gs10k/public", |s| s.as_str()));
+    let out = PathBuf::from(args.get(2).map_or("/tmp/gs10k-search", |s| s.as_str()));
+    let reps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20);
+    let t = Instant::now();
+    let langs = [("zh", "", "新闻"), ("en", "/en", "News")];
+    let read: Vec<Vec<Page>> = langs
+        .iter()
+        .map(|(_, prefix, _)| pages(&site, prefix))
+        .collect();
+    println!(
+        "read {} + {} pages in {:.2} s",
+        read[0].len(),
+        read[1].len(),
+        t.elapsed().as_secs_f64()
+    );
+    let rss0 = peak_rss_kb().unwrap_or(0);
+
+    if std::env::var("PROFILE").is_ok() {
+        profile(&read[0]);
+        profile(&read[1]);
+    }
+    let cpu0 = cpu_secs();
+    let t0 = Instant::now();
+    let indexed: Vec<Vec<_>> = read
+        .iter()
+        .zip(&langs)
+        .map(|(ps, (_, _, section))| {
+            ps.par_iter()
+                .map(|p| {
+                    index_page(&Doc {
+                        url: &p.url,
+                        title: &p.title,
+                        date: &p.date,
+                        section,
+                        html: &p.html,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let t_extract = t0.elapsed();
+    let t1 = Instant::now();
+    let files: Vec<Vec<(String, Vec<u8>)>> = indexed
+        .par_iter()
+        .zip(&langs)
+        .map(|(ix, (lang, _, _))| write_index(lang, &ix.iter().collect::<Vec<_>>()))
+        .collect();
+    let t_write = t1.elapsed();
+    let cpu = cpu_secs() - cpu0;
+    println!(
+        "index: {:.3} s CPU, {:.3} s wall (extract+tokenise {:.3} s, write {:.3} s); peak RSS {} MB (after reading pages {} MB)",
+        cpu,
+        t0.elapsed().as_secs_f64(),
+        t_extract.as_secs_f64(),
+        t_write.as_secs_f64(),
+        peak_rss_kb().unwrap_or(0) / 1024,
+        rss0 / 1024
+    );
+
+    let search = out.join("search");
+    let _ = std::fs::remove_dir_all(&search);
+    std::fs::create_dir_all(&search).expect("output folder");
+    std::fs::write(search.join("search.js"), SEARCH_JS).expect("write search.js");
+    for (fs, (lang, _, _)) in files.iter().zip(&langs) {
+        let mut kinds: std::collections::BTreeMap<String, (usize, usize, usize)> =
+            Default::default();
+        let gz: Vec<usize> = fs
+            .par_iter()
+            .map(|(p, b)| {
+                if p.ends_with(".gz") {
+                    b.len()
+                } else {
+                    gz_len(b)
+                }
+            })
+            .collect();
+        for ((path, bytes), g) in fs.iter().zip(gz) {
+            let p = search.join(path);
+            let _ = std::fs::create_dir_all(p.parent().expect("parent"));
+            std::fs::write(&p, bytes).expect("write index file");
+            let kind = path
+                .split('/')
+                .nth(1)
+                .filter(|k| k.len() == 1)
+                .unwrap_or("top")
+                .to_string();
+            let e = kinds.entry(kind).or_default();
+            e.0 += 1;
+            e.1 += bytes.len();
+            e.2 += g;
+        }
+        let (n, raw, g) = kinds
+            .values()
+            .fold((0, 0, 0), |a, e| (a.0 + e.0, a.1 + e.1, a.2 + e.2));
+        println!(
+            "{lang}: {n} files, {:.2} MB on disk, {:.2} MB as served gzipped",
+            raw as f64 / 1e6,
+            g as f64 / 1e6
+        );
+        for (k, (n, raw, g)) in kinds {
+            println!(
+                "  {k:>4}: {n:>6} files {:>10} B raw {:>10} B gzipped",
+                raw, g
+            );
+        }
+    }
+
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/bench.mjs");
+    for (lang, queries) in [("zh", ZH), ("en", EN)] {
+        let res = Command::new("node")
+            .arg(&bench)
+            .arg(&out)
+            .arg(lang)
+            .arg(reps.to_string())
+            .args(queries)
+            .output();
+        let Some(res) = res.ok().filter(|r| r.status.success()) else {
+            println!("(node not available or failed: no query figures)");
+            return;
+        };
+        let v: serde_json::Value = serde_json::from_slice(&res.stdout).unwrap_or_default();
+        println!("{lang} queries (JS {} B gzipped):", v["jsGz"]);
+        println!(
+            "  {:<18} {:>7} {:>11} {:>11} {:>11} {:>9} {:>9}",
+            "query", "results", "cold KB", "search KB", "later KB", "cold ms", "warm ms"
+        );
+        for r in v["rows"].as_array().into_iter().flatten() {
+            let kb = |k: &str| {
+                r[k].as_f64()
+                    .map_or("-".into(), |b| format!("{:.1}", b / 1024.0))
+            };
+            println!(
+                "  {:<18} {:>7} {:>11} {:>11} {:>11} {:>9.1} {:>9.2}",
+                r["q"].as_str().unwrap_or(""),
+                r["results"],
+                kb("coldBytes"),
+                kb("searchBytes"),
+                kb("laterBytes"),
+                r["coldMs"].as_f64().unwrap_or(0.0),
+                r["warmMs"].as_f64().unwrap_or(0.0)
+            );
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Unit tests: extraction, normalisation, tokenisation, index round-trip.
+
+use super::text::{Class, normalize, tokenize};
+use super::*;
+
+fn art(inner: &str) -> String {
+    format!(
+        "<html><head><title>x</title></head><body><nav>Menu</nav><article>{inner}</article><article><p>second</p></article></body></html>"
+    )
+}
+
+fn body(inner: &str) -> Vec<String> {
+    extract(&art(inner)).body
+}
+
+#[test]
+fn only_the_first_article() {
+    let ex = extract(&art("<p>one</p>"));
+    assert_eq!(ex.body, vec!["one"]);
+    assert!(extract("<p>no article</p>").body.is_empty());
+    // "<article" inside a script or comment before it is not the article.
+    let ex = extract(
+        "<script>var a = '<article>no</article>';</script><!-- <article>no --><article><p>yes</p></article>",
+    );
+    assert_eq!(ex.body, vec!["yes"]);
+}
+
+#[test]
+fn skipped_subtrees() {
+    let got = body(
+        "<p>a</p><nav><p>tags</p></nav><script>var x = '<p>';</script><style>p{}</style>\
+         <template><p>t</p></template><noscript>ns</noscript><svg><text>s</text></svg>\
+         <button>b</button><div hidden><p>h</p></div><span aria-hidden=\"true\">ah</span>\
+         <span aria-hidden=\"false\">shown</span><p>z</p>",
+    );
+    assert_eq!(got, vec!["a", "shown", "z"]);
+    // A self-closing svg does not swallow what follows.
+    assert_eq!(body("<p>a<svg/>b</p>"), vec!["ab"]);
+}
+
+#[test]
+fn runs_split_at_blocks_and_br_not_inline() {
+    let got = body(
+        "<p>a<b>b</b><em>c</em><a href=x>d</a><code>e</code><x-unknown>f</x-unknown></p><p>g<br>h</p><ul><li>i</li><li>j</li></ul>",
+    );
+    assert_eq!(got, vec!["abcdef", "g", "h", "i", "j"]);
+    assert_eq!(body("<div>x<p>y</p>z</div>"), vec!["x", "y", "z"]);
+    // Text spanning an unclosed <p> and a table.
+    assert_eq!(
+        body("<p>one<table><tr><td>two</td><td>three</td></tr></table>"),
+        vec!["one", "two", "three"]
+    );
+}
+
+#[test]
+fn entities_and_attributes() {
+    let got = body(
+        "<p>&amp; &lt;b&gt; &quot;q&quot; &#x5DE5;&#20250; &nbsp;x &unknown; a&b</p><p><img alt=\"alt text\" src=y>t</p>",
+    );
+    assert_eq!(got, vec!["& <b> \"q\" 工会 \u{a0}x &unknown; a&b", "t"]);
+}
+
+#[test]
+fn title_is_the_first_h1() {
+    let ex = extract(&art(
+        "<header><p>kicker</p><h1>The <em>title</em></h1></header><p>body</p><h1>second</h1>",
+    ));
+    assert_eq!(ex.title, vec!["The title"]);
+    assert_eq!(ex.body, vec!["kicker", "body", "second"]);
+    let ex = extract(&art("<p>no title</p>"));
+    assert!(ex.title.is_empty());
+}
+
+#[test]
+fn normalisation() {
+    assert_eq!(normalize("Ｗｉｄｅ ２０２１"), "wide 2021");
+    assert_eq!(
+        normalize("  工会\u{3000}\u{3000}会员 \n\t x "),
+        "工会 会员 x"
+    );
+    assert_eq!(normalize("，。「」"), ",。「」");
+    assert_eq!(normalize("ΟΔΟΣ ς"), "οδοσ σ");
+    assert_eq!(normalize("Cafe\u{301} ﬁ ①"), "café fi 1");
+    // A combining mark after a full-width letter composes with it.
+    assert_eq!(normalize("Ｅ\u{301}"), "é");
+    assert_eq!(normalize("ǅ İ"), "dž i\u{307}");
+}
+
+fn toks(s: &str) -> Vec<(&str, Class)> {
+    tokenize(s).into_iter().map(|t| (t.text, t.class)).collect()
+}
+
+#[test]
+fn tokenisation() {
+    use Class::*;
+    assert_eq!(
+        toks("trade unions"),
+        vec![("trade", Word), ("unions", Word)]
+    );
+    assert_eq!(
+        toks("2021年,x-ab"),
+        vec![
+            ("2021", Word),
+            ("年", Cjk),
+            (",", Other),
+            ("x", Word),
+            ("-", Other),
+            ("ab", Word)
+        ]
+    );
+    assert_eq!(
+        toks("工 会 a b ,"),
+        vec![
+            ("工", Cjk),
+            (" ", Space),
+            ("会", Cjk),
+            (" ", Space),
+            ("a", Word),
+            ("b", Word),
+            (" ", Space),
+            (",", Other)
+        ]
+    );
+    assert_eq!(
+        toks("々〇ひらがな한국"),
+        vec![
+            ("々", Cjk),
+            ("〇", Cjk),
+            ("ひ", Cjk),
+            ("ら", Cjk),
+            ("が", Cjk),
+            ("な", Cjk),
+            ("한", Cjk),
+            ("국", Cjk)
+        ]
+    );
+    assert_eq!(toks("naïve"), vec![("naïve", Word)]);
+}
+
+// ---- round trip: decode the files in Rust ----
+
+fn varint(b: &[u8], i: &mut usize) -> u64 {
+    varint::get(b, i)
+}
+
+struct Files(Vec<(String, Vec<u8>)>);
+
+impl Files {
+    fn get(&self, path: &str) -> &[u8] {
+        &self
+            .0
+            .iter()
+            .find(|f| f.0 == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .1
+    }
+    fn meta(&self) -> serde_json::Value {
+        serde_json::from_slice(self.get("zh/meta.json")).unwrap()
+    }
+    /// The payload of `key` in key space `kind`.
+    fn payload(&self, kind: &str, key: &str) -> Option<Vec<u8>> {
+        let meta = self.meta();
+        for (i, _) in meta[kind].as_array().unwrap().iter().enumerate() {
+            let b = self.get(&format!("zh/{kind}/{i}.bin"));
+            let mut j = 0;
+            while j < b.len() {
+                let kl = varint(b, &mut j) as usize;
+                let k = std::str::from_utf8(&b[j..j + kl]).unwrap();
+                j += kl;
+                let pl = varint(b, &mut j) as usize;
+                if k == key {
+                    return Some(b[j..j + pl].to_vec());
+                }
+                j += pl;
+            }
+        }
+        None
+    }
+    /// Doc-level list: (doc, tf, title).
+    fn docs(&self, key: &str) -> Vec<(u32, u8, bool)> {
+        let n = self.meta()["n"].as_u64().unwrap() as u32;
+        let Some(b) = self.payload("d", key) else {
+            return vec![];
+        };
+        let mut i = 0;
+        let count = varint(&b, &mut i) as usize;
+        let mode = b[i];
+        i += 1;
+        let mut ids = vec![];
+        if mode == 1 {
+            ids = (0..n)
+                .filter(|d| b[i + (*d as usize >> 3)] & (1 << (d & 7)) != 0)
+                .collect();
+            i += (n as usize).div_ceil(8);
+        } else {
+            let mut d: i64 = -1;
+            for _ in 0..count {
+                d += varint(&b, &mut i) as i64 + 1;
+                ids.push(d as u32);
+            }
+        }
+        ids.into_iter()
+            .zip(&b[i..])
+            .map(|(d, &t)| (d, t >> 1, t & 1 == 1))
+            .collect()
+    }
+    /// Positional list: (doc, positions).
+    fn positions(&self, key: &str) -> Vec<(u32, Vec<u32>)> {
+        let Some(b) = self.payload("p", key) else {
+            return vec![];
+        };
+        let mut i = 0;
+        let nd = varint(&b, &mut i);
+        let mut d: i64 = -1;
+        let mut out = vec![];
+        for _ in 0..nd {
+            d += varint(&b, &mut i) as i64 + 1;
+            let c = varint(&b, &mut i);
+            let mut p: i64 = -1;
+            let ps = (0..c).map(|_| {
+                p += varint(&b, &mut i) as i64 + 1;
+                p as u32
+            });
+            out.push((d as u32, ps.collect()));
+        }
+        out
+    }
+}
+
+fn page(url: &str, html_body: &str) -> Indexed {
+    let html = art(html_body);
+    index_page(&Doc {
+        url,
+        title: "fallback",
+        date: "2021-01-01",
+        section: "新闻",
+        html: &html,
+    })
+}
+
+#[test]
+fn index_round_trip() {
+    let a = page(
+        "/a/",
+        "<h1>工会新闻</h1><p>工会会员 2021年 Trade unions</p>",
+    );
+    let b = page("/b/", "<p>会员, trade</p>");
+    let files = Files(write_index("zh", &[&a, &b]));
+    let meta = files.meta();
+    assert_eq!(meta["n"], 2);
+    // Unigram 会: doc 0 three times (one in the title), doc 1 once.
+    assert_eq!(files.docs("会"), vec![(0, 3, true), (1, 1, false)]);
+    assert_eq!(files.docs("会员"), vec![(0, 1, false), (1, 1, false)]);
+    assert_eq!(files.docs("trade"), vec![(0, 1, false), (1, 1, false)]);
+    assert_eq!(files.docs("unions"), vec![(0, 1, false)]);
+    assert!(files.docs("新闻会").is_empty(), "no doc-level trigrams");
+    // Title run first at positions 0..4, a gap, then 工 会 会 员 _ 2021 年 _ trade unions.
+    assert_eq!(files.positions("工会新"), vec![(0, vec![0])]);
+    assert_eq!(
+        files.positions("新闻"),
+        vec![(0, vec![2])],
+        "cut at the end of the stretch"
+    );
+    assert_eq!(files.positions("工会会"), vec![(0, vec![5])]);
+    assert_eq!(files.positions("2021\u{1}年"), vec![(0, vec![10])]);
+    assert_eq!(files.positions("trade\u{1}unions"), vec![(0, vec![13])]);
+    assert_eq!(
+        files.positions("trade"),
+        vec![(1, vec![4])],
+        "end of a run: the token alone"
+    );
+    assert_eq!(files.positions(",\u{1} "), vec![(1, vec![2])]);
+    let docs = files.get("zh/docs.bin");
+    assert_eq!(&docs[..4], &[14, 0, 5, 0]);
+    assert_eq!(&docs[4..], &[4, 0]);
+    assert_eq!(files.get("zh/u/0.txt"), b"/a/\n/b/\n");
+    // Deterministic.
+    assert_eq!(files.0, write_index("zh", &[&a, &b]));
+}
+
+#[test]
+fn fragment_has_text_as_written() {
+    let a = page("/a/", "<h1>Ｔitle</h1><p>Ｗｉｄｅ &amp; 工会</p>");
+    let mut json = String::new();
+    use std::io::Read;
+    flate2::read::GzDecoder::new(&a.fragment[..])
+        .read_to_string(&mut json)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["title"], "Ｔitle");
+    assert_eq!(v["h"], 1);
+    assert_eq!(v["runs"], serde_json::json!(["Ｔitle", "Ｗｉｄｅ & 工会"]));
+    let b = page("/b/", "<p>x</p>");
+    flate2::read::GzDecoder::new(&b.fragment[..])
+        .read_to_string(&mut json)
+        .ok();
+    assert!(json.contains("\"title\":\"fallback\""));
+}

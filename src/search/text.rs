@@ -1,0 +1,223 @@
+//! Character classes, normalisation and tokenisation (spec sections 2 and 3).
+//!
+//! The same rules are implemented a second time in `search.js` for queries;
+//! both sides must agree character for character.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+/// The spec's CJK ranges (before the alphanumeric test).
+fn in_cjk_range(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF | 0x2E80..=0x2FDF | 0x3040..=0x30FF | 0x3100..=0x31FF
+        | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF
+        | 0x20000..=0x3FFFF | 0x3005 | 0x3007)
+}
+
+/// What a character is for matching (spec section 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// A CJK letter: one token each, matches anywhere.
+    Cjk,
+    /// A word character (Latin, digits, …): words are maximal runs of them.
+    Word,
+    /// White space (only a single space is left after normalisation).
+    Space,
+    /// Punctuation and symbols: one token each.
+    Other,
+}
+
+pub fn class(c: char) -> Class {
+    if c.is_ascii() {
+        return if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else if c == ' ' {
+            Class::Space
+        } else {
+            Class::Other
+        };
+    }
+    if c.is_alphanumeric() {
+        if in_cjk_range(c) {
+            Class::Cjk
+        } else {
+            Class::Word
+        }
+    } else if c.is_whitespace() {
+        Class::Space
+    } else {
+        Class::Other
+    }
+}
+
+pub fn is_word_char(c: char) -> bool {
+    class(c) == Class::Word
+}
+
+/// Spec section 2 for one run: NFKC, lower case with `ς` → `σ`, white space
+/// collapsed and trimmed. Appends to `out` (cleared first).
+///
+/// Fast path: ASCII, ideographs and full-width ASCII forms (，：１Ａ) are
+/// mapped character by character; everything else goes through NFKC in
+/// segments between such characters. That is exact because those characters
+/// are starters that never combine with a neighbour in composition, so
+/// NFKC(a + b) = NFKC(a) + NFKC(b) at them.
+pub fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    let mut space = false;
+    let mut slow_start: Option<usize> = None;
+    // A fast character waits one step: if a slow one (maybe a combining
+    // mark) follows, it joins that segment instead.
+    let mut pending: Option<(usize, char)> = None;
+    for (i, c) in text.char_indices() {
+        let fast = match c as u32 {
+            0..=0x7F => Some(c),
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x3001 | 0x3002 | 0x300A..=0x300F => Some(c),
+            // Full-width ASCII variants: NFKC is the ASCII character.
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
+            0x3000 => Some(' '),
+            _ => None,
+        };
+        let Some(f) = fast else {
+            if let Some((j, _)) = pending.take() {
+                slow_start = Some(j);
+            }
+            slow_start.get_or_insert(i);
+            continue;
+        };
+        if let Some(s) = slow_start.take() {
+            slow(&text[s..i], out, &mut space);
+        }
+        if let Some((_, p)) = pending.replace((i, f)) {
+            push_folded(p, out, &mut space);
+        }
+    }
+    if let Some(s) = slow_start {
+        slow(&text[s..], out, &mut space);
+    }
+    if let Some((_, p)) = pending {
+        push_folded(p, out, &mut space);
+    }
+}
+
+fn slow(seg: &str, out: &mut String, space: &mut bool) {
+    if is_nfkc_quick(seg.chars()) == IsNormalized::Yes {
+        for c in seg.chars() {
+            push_folded(c, out, space);
+        }
+    } else {
+        for c in seg.nfkc() {
+            push_folded(c, out, space);
+        }
+    }
+}
+
+/// Lower case (per character: `char::to_lowercase` differs from
+/// `str::to_lowercase` only for the final sigma, which becomes `σ` anyway)
+/// and white space collapsed.
+#[inline]
+fn push_folded(c: char, out: &mut String, space: &mut bool) {
+    if c.is_ascii() {
+        if c.is_ascii_whitespace() || c == '\u{0B}' {
+            *space = true;
+            return;
+        }
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if (c as u32) >= 0x3400 && (c as u32) <= 0x9FFF {
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push(c);
+        return;
+    }
+    if c.is_whitespace() {
+        *space = true;
+        return;
+    }
+    if *space && !out.is_empty() {
+        out.push(' ');
+    }
+    *space = false;
+    for l in c.to_lowercase() {
+        out.push(if l == 'ς' { 'σ' } else { l });
+    }
+}
+
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    normalize_into(text, &mut out);
+    out
+}
+
+/// A token of a normalised run: a word, one CJK letter, one punctuation
+/// character, or a space that is not between two words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    pub class: Class,
+}
+
+/// Tokens of a normalised run (spec-equivalent token-sequence matching: see
+/// the module docs of `query` in `search.js`).
+pub fn tokenize(run: &str) -> Vec<Token<'_>> {
+    let mut out: Vec<Token> = Vec::new();
+    let mut word_start: Option<usize> = None;
+    // A space waits for its right neighbour: kept only when a neighbour is
+    // not a word.
+    let mut pending_space: Option<usize> = None;
+    let mut iter = run.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let cl = class(c);
+        if cl == Class::Word {
+            if word_start.is_none() {
+                if let Some(s) = pending_space.take() {
+                    let prev_word = out.last().is_some_and(|t| t.class == Class::Word);
+                    if !prev_word {
+                        out.push(Token {
+                            text: &run[s..s + 1],
+                            class: Class::Space,
+                        });
+                    }
+                }
+                word_start = Some(i);
+            }
+            let end = iter.peek().map_or(run.len(), |&(j, _)| j);
+            let next_is_word = iter.peek().is_some_and(|&(_, n)| is_word_char(n));
+            if !next_is_word {
+                let s = word_start.take().unwrap_or(i);
+                out.push(Token {
+                    text: &run[s..end],
+                    class: Class::Word,
+                });
+            }
+            continue;
+        }
+        if let Some(s) = pending_space.take() {
+            out.push(Token {
+                text: &run[s..s + 1],
+                class: Class::Space,
+            });
+        }
+        if cl == Class::Space {
+            pending_space = Some(i);
+            continue;
+        }
+        out.push(Token {
+            text: &run[i..i + c.len_utf8()],
+            class: cl,
+        });
+    }
+    if let Some(s) = pending_space {
+        out.push(Token {
+            text: &run[s..s + 1],
+            class: Class::Space,
+        });
+    }
+    out
+}

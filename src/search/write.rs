@@ -1,0 +1,291 @@
+//! The index files of one language (all paths under `<lang>/`):
+//!
+//! - `meta.json`: doc count, average length, URL chunk size, and for the two
+//!   key spaces `d` (doc-level) and `p` (positional) the first key and byte
+//!   size of every shard. Keys are sorted by UTF-16 code units (JS string
+//!   order), so a prefix is one contiguous range of shards.
+//! - `docs.bin`: per doc (newest first) its token count (u16 LE, capped), then
+//!   per doc its title length in tokens (varint).
+//! - `d/<i>.bin`, `p/<i>.bin`: shards of about `SHARD` bytes; a key larger than
+//!   that is a shard of its own. A shard is a sequence of
+//!   `varint keylen, key (UTF-8), varint len, payload`.
+//!   Doc-level payload: `varint n, mode byte` then the doc ids (mode 0: varint
+//!   gaps; mode 1: a bitmap of all docs) then `n` bytes `min(tf,127)<<1 | in_title`.
+//!   Positional payload: `varint ndocs`, then per doc `varint gap, varint count,
+//!   count varint position gaps`.
+//! - `u/<i>.txt`: the URLs of docs `i*URLS ..`, one a line.
+//! - `f/<id>.gz`: the gzip-compressed JSON fragment of one doc for `data()`.
+//!
+//! Doc-level keys: CJK unigrams and bigrams, words, punctuation, space.
+//! Positional keys: at every CJK position the trigram starting there (cut at
+//! the end of the CJK stretch), and every word, punctuation and space token.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use rayon::prelude::*;
+
+use super::hash::FxBuild;
+use super::{Indexed, unpack, varint};
+
+/// Target shard size in bytes (before the host's gzip).
+const SHARD: usize = 16 * 1024;
+/// Docs per URL chunk.
+const URLS: usize = 1000;
+
+pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(
+        Vec::with_capacity(data.len() / 3),
+        flate2::Compression::new(level()),
+    );
+    let _ = e.write_all(data);
+    e.finish().unwrap_or_default()
+}
+
+/// A positional key's entries: doc and a range of its positions.
+type PosEntries = Vec<(u32, (u32, u32))>;
+
+/// A key's entries: (doc, value) where value is a tf byte (doc-level) or a
+/// range of that doc's positions.
+type Lists<K, V> = HashMap<K, Vec<(u32, V)>, FxBuild>;
+
+/// Compares strings as JS does (UTF-16 code units).
+fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        return a.cmp(b);
+    }
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+fn tf_byte(tf: u32, title: bool) -> u8 {
+    ((tf.min(127) as u8) << 1) | title as u8
+}
+
+fn doc_payload(n_docs: usize, list: &[(u32, u8)], out: &mut Vec<u8>) {
+    varint::put(out, list.len() as u64);
+    let mut sparse = Vec::with_capacity(list.len() * 2);
+    let mut prev: i64 = -1;
+    for &(d, _) in list {
+        varint::put(&mut sparse, (d as i64 - prev - 1) as u64);
+        prev = d as i64;
+    }
+    let bitmap = n_docs.div_ceil(8);
+    if bitmap < sparse.len() {
+        out.push(1);
+        let start = out.len();
+        out.resize(start + bitmap, 0);
+        for &(d, _) in list {
+            out[start + (d as usize >> 3)] |= 1 << (d & 7);
+        }
+    } else {
+        out.push(0);
+        out.extend_from_slice(&sparse);
+    }
+    out.extend(list.iter().map(|e| e.1));
+}
+
+fn pos_payload(pages: &[&Indexed], list: &[(u32, (u32, u32))], out: &mut Vec<u8>) {
+    varint::put(out, list.len() as u64);
+    let mut prev: i64 = -1;
+    for &(d, (s, n)) in list {
+        varint::put(out, (d as i64 - prev - 1) as u64);
+        prev = d as i64;
+        varint::put(out, n as u64);
+        let mut pp: i64 = -1;
+        for &p in &pages[d as usize].pos[s as usize..(s + n) as usize] {
+            varint::put(out, (p as i64 - pp - 1) as u64);
+            pp = p as i64;
+        }
+    }
+}
+
+/// Sorted (key, payload) → shard files and the directory entries
+/// `[first key, size]` (size negative: the shard holds that one key only).
+fn shards(
+    dir: &str,
+    kind: &str,
+    entries: Vec<(String, Vec<u8>)>,
+) -> (Vec<(String, Vec<u8>)>, String) {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut index = String::from("[");
+    let mut cur: Vec<u8> = Vec::new();
+    let mut first = String::new();
+    let mut flush =
+        |cur: &mut Vec<u8>, first: &str, single: bool, files: &mut Vec<(String, Vec<u8>)>| {
+            if cur.is_empty() {
+                return;
+            }
+            if !files.is_empty() {
+                index.push(',');
+            }
+            let size = if single {
+                -(cur.len() as i64)
+            } else {
+                cur.len() as i64
+            };
+            index.push_str(&format!(
+                "[{},{size}]",
+                serde_json::to_string(first).unwrap_or_default()
+            ));
+            files.push((
+                format!("{dir}/{kind}/{}.bin", files.len()),
+                std::mem::take(cur),
+            ));
+        };
+    for (key, payload) in entries {
+        let size = key.len() + payload.len() + 6;
+        let single = size > SHARD;
+        if !cur.is_empty() && (single || cur.len() + size > SHARD) {
+            flush(&mut cur, &first, false, &mut files);
+        }
+        if cur.is_empty() {
+            first = key.clone();
+        }
+        varint::put(&mut cur, key.len() as u64);
+        cur.extend_from_slice(key.as_bytes());
+        varint::put(&mut cur, payload.len() as u64);
+        cur.extend_from_slice(&payload);
+        if single {
+            flush(&mut cur, &first, true, &mut files);
+        }
+    }
+    flush(&mut cur, &first, false, &mut files);
+    index.push(']');
+    (files, index)
+}
+
+/// Doc-level lists: (key, payload) sorted.
+fn doc_level(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
+    let (grams, strs) = rayon::join(
+        || {
+            let mut m: Lists<u64, u8> = HashMap::default();
+            for (d, pg) in pages.iter().enumerate() {
+                for &(k, tf, t) in &pg.grams {
+                    m.entry(k).or_default().push((d as u32, tf_byte(tf, t)));
+                }
+            }
+            m
+        },
+        || {
+            let mut m: Lists<&str, u8> = HashMap::default();
+            for (d, pg) in pages.iter().enumerate() {
+                for &(ks, ke, tf, title) in &pg.words {
+                    m.entry(&pg.keys[ks as usize..ke as usize])
+                        .or_default()
+                        .push((d as u32, tf_byte(tf, title)));
+                }
+            }
+            m
+        },
+    );
+    let mut keyed: Vec<(String, Vec<(u32, u8)>)> = grams
+        .into_iter()
+        .map(|(k, v)| {
+            let mut s = String::new();
+            unpack(k, &mut s);
+            (s, v)
+        })
+        .chain(strs.into_iter().map(|(k, v)| (k.to_string(), v)))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
+    keyed
+        .into_par_iter()
+        .map(|(k, v)| {
+            let mut out = Vec::new();
+            doc_payload(pages.len(), &v, &mut out);
+            (k, out)
+        })
+        .collect()
+}
+
+/// Positional lists: (key, payload) sorted.
+fn positional(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
+    let (cjk, strs) = rayon::join(
+        || {
+            let mut m: Lists<u64, (u32, u32)> = HashMap::default();
+            for (d, pg) in pages.iter().enumerate() {
+                for &(k, s, n) in &pg.cjk {
+                    m.entry(k).or_default().push((d as u32, (s, n)));
+                }
+            }
+            m
+        },
+        || {
+            let mut m: Lists<&str, (u32, u32)> = HashMap::default();
+            for (d, pg) in pages.iter().enumerate() {
+                for &(ks, ke, s, n) in &pg.strs {
+                    m.entry(&pg.keys[ks as usize..ke as usize])
+                        .or_default()
+                        .push((d as u32, (s, n)));
+                }
+            }
+            m
+        },
+    );
+    let mut keyed: Vec<(String, PosEntries)> = cjk
+        .into_iter()
+        .map(|(k, v)| {
+            let mut s = String::new();
+            unpack(k, &mut s);
+            (s, v)
+        })
+        .chain(strs.into_iter().map(|(k, v)| (k.to_string(), v)))
+        .collect();
+    keyed.par_sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
+    keyed
+        .into_par_iter()
+        .map(|(k, v)| {
+            let mut out = Vec::new();
+            pos_payload(pages, &v, &mut out);
+            (k, out)
+        })
+        .collect()
+}
+
+/// The index files of one language, pages newest first (ties by URL):
+/// that order is the last ranking tie-break. Paths are relative to the
+/// search folder, starting with `lang_dir`.
+pub fn write_index(lang_dir: &str, pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
+    let (d, p) = rayon::join(|| doc_level(pages), || positional(pages));
+    let (mut files, d_index) = shards(lang_dir, "d", d);
+    let (p_files, p_index) = shards(lang_dir, "p", p);
+    files.extend(p_files);
+    let total: u64 = pages.iter().map(|p| p.len as u64).sum();
+    let avg = if pages.is_empty() {
+        1.0
+    } else {
+        (total as f64 / pages.len() as f64).max(1.0)
+    };
+    let meta = format!(
+        "{{\"v\":1,\"n\":{},\"avg\":{avg},\"urls\":{URLS},\"d\":{d_index},\"p\":{p_index}}}",
+        pages.len()
+    );
+    files.push((format!("{lang_dir}/meta.json"), meta.into_bytes()));
+    let mut docs = Vec::with_capacity(pages.len() * 3);
+    for pg in pages {
+        docs.extend_from_slice(&(pg.len.min(65535) as u16).to_le_bytes());
+    }
+    for pg in pages {
+        varint::put(&mut docs, pg.title_len as u64);
+    }
+    files.push((format!("{lang_dir}/docs.bin"), docs));
+    for (i, chunk) in pages.chunks(URLS).enumerate() {
+        let mut s = String::new();
+        for pg in chunk {
+            s.push_str(&pg.url);
+            s.push('\n');
+        }
+        files.push((format!("{lang_dir}/u/{i}.txt"), s.into_bytes()));
+    }
+    for (i, pg) in pages.iter().enumerate() {
+        files.push((format!("{lang_dir}/f/{i}.gz"), pg.fragment.clone()));
+    }
+    files
+}
+
+fn level() -> u32 {
+    std::env::var("UP_GZ")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6)
+}
