@@ -27,6 +27,8 @@ struct RawConfig {
     #[serde(default)]
     check: CheckConfig,
     #[serde(default)]
+    search: SearchConfig,
+    #[serde(default)]
     timezone: Option<String>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
@@ -40,6 +42,26 @@ pub struct CheckConfig {
     /// an error of `check`, not only a line of its report.
     #[serde(default)]
     pub require_translations: bool,
+}
+
+/// The built-in search (`search:` in `site.yaml`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SearchConfig {
+    /// A search box on every page, search pages and the index under
+    /// `/search/`; `false` leaves them all out.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +151,7 @@ pub struct Config {
     pub images: ImageConfig,
     pub compact_numbers: bool,
     pub check: CheckConfig,
+    pub search: SearchConfig,
     /// Where the site is: a plain date (`2021-12-31`) is the start of that
     /// day here. `timezone: Asia/Shanghai`; UTC when not given.
     pub timezone: chrono_tz::Tz,
@@ -242,6 +265,7 @@ impl Config {
             images,
             compact_numbers: raw.compact_numbers,
             check: raw.check,
+            search: raw.search,
             timezone,
             extra,
         })

@@ -11,9 +11,12 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 pub const NOT_FOUND: &str = "404.html";
 pub const STYLESHEET: &str = "style.css";
-/// The search folder at the output root: `search/search.js` and one
-/// index folder per language (`search/zh/`, `search/en/`).
+/// The folder of the search engine and of every language's index.
 pub const SEARCH_DIR: &str = "search/";
+/// The search engine the search pages load (one for every language).
+pub const SEARCH_SCRIPT: &str = "search/search.js";
+/// The search page's own script, a file of the theme.
+pub const SEARCH_UI: &str = "search-page.js";
 
 /// The file a document at URL path `url` is written to: `news/x/index.html`.
 pub fn index_file(url: &str) -> String {
@@ -69,6 +72,13 @@ pub fn archive(lang: &Language) -> String {
 /// The search page: `search/`, `en/search/`.
 pub fn search_page(lang: &Language) -> String {
     format!("{}search/", lang.prefix)
+}
+
+/// A language's search index, a folder of files under the search page's
+/// folder at the root: `search/zh/`, `search/en/` (the engine finds it by
+/// the language code, beside itself).
+pub fn search_index(lang: &Language) -> String {
+    format!("{SEARCH_DIR}{}/", lang.code)
 }
 
 /// The Atom feed: `atom.xml`, `en/atom.xml`.

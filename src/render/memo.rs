@@ -9,9 +9,12 @@ use std::collections::{HashMap, HashSet};
 
 use minijinja::Value;
 
+use std::sync::Arc;
+
 use super::feeds::SitemapUrl;
 use super::plan::Plan;
 use crate::content::Site;
+use crate::search::Indexed;
 
 /// A page's fingerprint and URL: what its card and `metrics.json` entry
 /// are made of.
@@ -32,6 +35,9 @@ pub struct Memo {
     /// Each article's sitemap entry, by path, with its document's
     /// fingerprint.
     pub(super) sitemap: HashMap<String, (u64, SitemapUrl)>,
+    /// Each article's search index data, by path, with its document's
+    /// fingerprint.
+    pub(super) search: HashMap<String, (u64, Arc<Indexed>)>,
 }
 
 impl Memo {
@@ -41,11 +47,16 @@ impl Memo {
         let documents = plan.entries.iter().filter(|e| e.what.is_document()).count();
         // Every document and article of this render has its entry now, so
         // any more are stale.
-        if self.documents.len() > documents || self.sitemap.len() > site.pages.len() {
+        let articles = site.pages.len();
+        if self.documents.len() > documents
+            || self.sitemap.len() > articles
+            || self.search.len() > articles
+        {
             let live: HashSet<&str> = plan.paths().collect();
             self.documents
                 .retain(|path, _| live.contains(path.as_str()));
             self.sitemap.retain(|path, _| live.contains(path.as_str()));
+            self.search.retain(|path, _| live.contains(path.as_str()));
         }
         let pages = site.pages.len();
         if self.cards.len() > pages || self.metrics.len() > pages {

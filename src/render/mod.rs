@@ -10,13 +10,15 @@ mod feeds;
 mod lists;
 mod memo;
 mod plan;
+mod search;
 mod templates;
 pub mod views;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use minijinja::value::Serde;
 use minijinja::{Value, context};
@@ -31,6 +33,7 @@ use crate::content::front_matter::Date;
 use crate::content::{Page, Site};
 use crate::error::{Error, Errors};
 use crate::files::{Data, OutputFile};
+use crate::search::{Indexed, SEARCH_JS};
 use crate::urls::{self, permalink};
 use feeds::SitemapUrl;
 use memo::{Card, PageKey};
@@ -53,15 +56,24 @@ struct Renderer<'a> {
 
 /// What the render made of one entry.
 enum Made<'m> {
-    /// A file, with the document's fingerprint and sitemap entry (when it
-    /// is a document).
-    File(OutputFile, Option<u64>, Option<Cow<'m, SitemapUrl>>),
-    /// A document as it was (dev mode), with its fingerprint and entry.
-    Unchanged(u64, Option<Cow<'m, SitemapUrl>>),
+    /// A file (and for a document, what else it made).
+    File(OutputFile, Document<'m>),
+    /// A document as it was (dev mode).
+    Unchanged(Document<'m>),
     /// `metrics.json`, with the page entries it made.
     Metrics(OutputFile, Vec<(PageKey, String)>),
-    /// The sitemap, made last from the documents' entries.
-    Sitemap,
+    /// Made last, from what the others made: the sitemap, a search index.
+    Later,
+}
+
+/// What a document makes besides its file.
+#[derive(Default)]
+struct Document<'m> {
+    /// A fingerprint of its inputs (dev mode).
+    fingerprint: Option<u64>,
+    sitemap: Option<Cow<'m, SitemapUrl>>,
+    /// An article's search index data (when search is on).
+    indexed: Option<Arc<Indexed>>,
 }
 
 /// The result of [`render`].
@@ -113,48 +125,66 @@ pub fn render(
     let mut fragments = Vec::new();
     let mut site_entries: Vec<Cow<SitemapUrl>> = Vec::new();
     let mut fresh_entries = Vec::new();
-    let mut sitemap_at = None;
+    let mut indexed: HashMap<usize, Arc<Indexed>> = HashMap::new();
+    let mut fresh_indexed = Vec::new();
+    let mut later = Vec::new();
     for (entry, made) in plan.entries.iter().zip(made) {
-        let (fp, site_entry) = match made {
-            Ok(Made::File(file, fp, site_entry)) => {
-                if let Some(fp) = fp {
+        let doc = match made {
+            Ok(Made::File(file, doc)) => {
+                if let Some(fp) = doc.fingerprint {
                     documents.push((entry.path.clone(), fp));
                 }
                 files.push(file);
-                (fp, site_entry)
+                doc
             }
-            Ok(Made::Unchanged(fp, site_entry)) => {
+            Ok(Made::Unchanged(doc)) => {
                 unchanged.push(entry.path.clone());
-                (Some(fp), site_entry)
+                doc
             }
             Ok(Made::Metrics(file, made)) => {
                 files.push(file);
                 fragments.extend(made);
-                (None, None)
+                continue;
             }
-            Ok(Made::Sitemap) => {
-                sitemap_at = Some(&entry.path);
-                (None, None)
+            Ok(Made::Later) => {
+                later.push(entry);
+                continue;
             }
             Err(e) => {
                 errors.push(e);
-                (None, None)
+                continue;
             }
         };
-        if let Some(site_entry) = site_entry {
+        if let (What::Page(i), Some(x)) = (&entry.what, doc.indexed) {
+            if let (true, Some(fp)) = (dev, doc.fingerprint) {
+                fresh_indexed.push((entry.path.clone(), (fp, x.clone())));
+            }
+            indexed.insert(*i, x);
+        }
+        if let Some(site_entry) = doc.sitemap {
             // Only articles have entries made from their own page alone.
             if let (true, What::Page(_), Some(fp), Cow::Owned(e)) =
-                (dev, &entry.what, fp, &site_entry)
+                (dev, &entry.what, doc.fingerprint, &site_entry)
             {
                 fresh_entries.push((entry.path.clone(), (fp, e.clone())));
             }
             site_entries.push(site_entry);
         }
     }
-    if let Some(path) = sitemap_at {
-        let mut sitemap: Vec<&SitemapUrl> = site_entries.iter().map(|e| e.as_ref()).collect();
-        sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
-        files.push(OutputFile::new(path.clone(), feeds::sitemap(&sitemap)));
+    for entry in later {
+        match &entry.what {
+            What::Sitemap => {
+                let mut sitemap: Vec<&SitemapUrl> =
+                    site_entries.iter().map(|e| e.as_ref()).collect();
+                sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
+                files.push(OutputFile::new(
+                    entry.path.clone(),
+                    feeds::sitemap(&sitemap),
+                ));
+            }
+            What::SearchIndex(lang) => files.extend(search::index_files(&r, lang, &indexed)),
+            _ => unreachable!("only the sitemap and search indexes are made later"),
+        }
     }
     drop(site_entries);
     if !errors.is_empty() {
@@ -177,6 +207,7 @@ pub fn render(
         memo.metrics.extend(fragments);
         memo.cards.extend(fresh_cards);
         memo.sitemap.extend(fresh_entries);
+        memo.search.extend(fresh_indexed);
         memo.forget_stale(site, plan);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -205,55 +236,71 @@ impl<'a> Renderer<'a> {
                     .previous
                     .zip(fp)
                     .filter(|(m, fp)| m.documents.get(&entry.path) == Some(fp));
-                // An article's sitemap entry is as it was when its document is.
+                // An article's sitemap entry and index data are as they
+                // were when its document is.
                 let old_entry = kept
                     .and_then(|(m, fp)| m.sitemap.get(&entry.path).filter(|(was, _)| *was == fp));
-                let site_entry = match (what, old_entry) {
+                let old_index = kept
+                    .and_then(|(m, fp)| m.search.get(&entry.path).filter(|(was, _)| *was == fp));
+                let sitemap = match (what, old_entry) {
                     (What::Page(_), Some((_, e))) => Some(Cow::Borrowed(e)),
                     _ => self.sitemap_entry(what).map(Cow::Owned),
                 };
-                match kept {
-                    Some((_, fp)) => Made::Unchanged(fp, site_entry),
-                    None => Made::File(file(self.document(entry)?), fp, site_entry),
+                let mut doc = Document {
+                    fingerprint: fp,
+                    sitemap,
+                    indexed: old_index.map(|(_, x)| x.clone()),
+                };
+                if kept.is_some() && (doc.indexed.is_some() || !self.indexes(what)) {
+                    return Ok(Made::Unchanged(doc));
                 }
+                let html = self.document(entry)?;
+                if let (What::Page(i), true) = (what, self.indexes(what)) {
+                    doc.indexed = Some(self.index(&self.site.pages[*i], &html));
+                }
+                Made::File(file(html), doc)
             }
             What::Feed(lang) => {
                 let pages: Vec<&Page> = self.site.pages_in(lang.id).collect();
                 let atom = feeds::atom(config, lang, &pages, |url| permalink(config, url));
-                Made::File(file(atom), None, None)
+                Made::File(file(atom), Document::default())
             }
             What::Metrics(lang) => {
                 let (json, fragments) = data::metrics_json(config, self.site, lang, self.previous)?;
                 Made::Metrics(file(json), fragments)
             }
-            What::Sitemap => Made::Sitemap,
+            What::Sitemap | What::SearchIndex(_) => Made::Later,
             What::Robots => {
                 let robots = feeds::robots(&permalink(config, urls::SITEMAP));
-                Made::File(file(robots), None, None)
+                Made::File(file(robots), Document::default())
             }
-            What::Alias { page, .. } => Made::File(
-                file(data::alias_page(config, &self.site.pages[*page])),
-                None,
-                None,
-            ),
-            What::File(data) => Made::File(
-                OutputFile {
-                    path: entry.path.clone(),
-                    data: data.clone(),
-                },
-                None,
-                None,
-            ),
+            What::Alias { page, .. } => {
+                let html = data::alias_page(config, &self.site.pages[*page]);
+                Made::File(file(html), Document::default())
+            }
+            What::File(data) => Made::File(self.copy(entry, data.clone()), Document::default()),
             What::Photo(cached) => Made::File(
-                OutputFile {
-                    path: entry.path.clone(),
-                    data: Data::Copy(cached.clone()),
-                },
-                None,
-                None,
+                self.copy(entry, Data::Copy(cached.clone())),
+                Document::default(),
             ),
+            What::SearchScript => {
+                let script = Data::Static(SEARCH_JS.as_bytes());
+                Made::File(self.copy(entry, script), Document::default())
+            }
             _ => unreachable!("every document is matched above"),
         })
+    }
+
+    fn copy(&self, entry: &Entry, data: Data) -> OutputFile {
+        OutputFile {
+            path: entry.path.clone(),
+            data,
+        }
+    }
+
+    /// Whether the document's page goes into the search index.
+    fn indexes(&self, what: &What) -> bool {
+        matches!(what, What::Page(_)) && self.config.search.enabled
     }
 
     /// A document through its template.
@@ -264,6 +311,7 @@ impl<'a> Renderer<'a> {
             What::List(spec, n) => self.list_page(spec, *n),
             What::Tags(lang, tags) => self.tags_index(lang, tags),
             What::Archive(lang) => self.archive(lang),
+            What::Search(lang) => self.search_page(lang),
             What::NotFound => self.not_found(),
             _ => unreachable!("only documents have templates"),
         }
@@ -439,6 +487,7 @@ impl<'a> Renderer<'a> {
                 self.card_hashes(self.site.indices_in(lang.id)),
             ))),
             What::Tags(lang, tags) => Some(fingerprint((self.site_hash(lang.id), tags))),
+            What::Search(lang) => Some(self.site_hash(lang.id)),
             What::NotFound => Some(self.site_hash(self.config.default_language().id)),
             _ => None,
         }

@@ -27,6 +27,8 @@ pub enum What<'a> {
     /// The tag index, with each tag's (URL path, name, number of pages).
     Tags(&'a Language, Arc<Vec<(String, String, usize)>>),
     Archive(&'a Language),
+    /// The search page of a language.
+    Search(&'a Language),
     NotFound,
     Feed(&'a Language),
     /// Every page's figures as data.
@@ -43,6 +45,11 @@ pub enum What<'a> {
     File(Data),
     /// A photo variant, copied from the photo cache once encoded.
     Photo(PathBuf),
+    /// The search engine's script.
+    SearchScript,
+    /// A language's search index: the files of a folder (the entry's path
+    /// ends with `/`), made from the articles once they are rendered.
+    SearchIndex(&'a Language),
 }
 
 impl What<'_> {
@@ -55,6 +62,7 @@ impl What<'_> {
                 | What::List(..)
                 | What::Tags(..)
                 | What::Archive(_)
+                | What::Search(_)
                 | What::NotFound
         )
     }
@@ -112,6 +120,14 @@ impl<'a> Plan<'a> {
                 content(),
                 What::Archive(lang),
             ));
+            if config.search.enabled {
+                let path = index_file(&urls::search_page(lang));
+                entries.push(entry(
+                    path,
+                    theme.dir.join("templates/search.html"),
+                    What::Search(lang),
+                ));
+            }
             for spec in specs {
                 let spec = Arc::new(spec);
                 for n in 1..=spec.page_count(config.paginate) {
@@ -147,6 +163,14 @@ impl<'a> Plan<'a> {
             What::Sitemap,
         ));
         entries.push(entry(urls::ROBOTS.into(), CONTENT_DIR.into(), What::Robots));
+        if config.search.enabled {
+            let script = urls::SEARCH_SCRIPT.to_string();
+            entries.push(entry(script.clone(), script.into(), What::SearchScript));
+            for lang in &config.languages {
+                let folder = urls::search_index(lang);
+                entries.push(entry(folder, CONTENT_DIR.into(), What::SearchIndex(lang)));
+            }
+        }
         for (page, p) in site.pages.iter().enumerate() {
             for alias in &p.aliases {
                 let what = What::Alias { page, alias };
@@ -183,9 +207,13 @@ impl<'a> Plan<'a> {
         (plan, errors)
     }
 
-    /// Every output path (decoded), for what links may point at.
+    /// Every output path (decoded), for what links may point at (folders
+    /// written whole, whose files are known only once made, left out).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().map(|e| e.path.as_str())
+        self.entries
+            .iter()
+            .map(|e| e.path.as_str())
+            .filter(|p| !p.ends_with('/'))
     }
 
     /// Outputs two sources write: a page and a list, a static file and a
@@ -197,6 +225,29 @@ impl<'a> Plan<'a> {
             by_path.entry(e.path.as_str()).or_default().push(e);
         }
         let mut errors = Errors::new();
+        // A folder an entry writes whole (a search index) is its own: no
+        // other output may be inside it.
+        let folders: Vec<&Entry> = self
+            .entries
+            .iter()
+            .filter(|e| e.path.ends_with('/'))
+            .collect();
+        if !folders.is_empty() {
+            for e in self.entries.iter().filter(|e| !e.path.ends_with('/')) {
+                if let Some(folder) = folders.iter().find(|f| e.path.starts_with(&f.path)) {
+                    errors.push(
+                        Error::new(
+                            &e.source,
+                            format!(
+                                "it would write {}, inside {}, which the search index fills: rename it",
+                                e.path, folder.path
+                            ),
+                        )
+                        .code("duplicate-url"),
+                    );
+                }
+            }
+        }
         for (path, mut claims) in by_path.into_iter().filter(|(_, c)| c.len() > 1) {
             // Owners before aliases; among owners, documents from Markdown
             // first, by file, so the report does not depend on the walk.

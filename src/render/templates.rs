@@ -16,6 +16,8 @@ use crate::theme::{Strings, Theme};
 /// The compiled templates of a theme, ready to render.
 pub struct Templates {
     env: Environment<'static>,
+    /// UI strings by language code.
+    i18n: Arc<std::collections::BTreeMap<String, Strings>>,
     /// Where the theme lives and its sources, for messages.
     dir: std::path::PathBuf,
     sources: Vec<(String, String)>,
@@ -38,6 +40,7 @@ impl Templates {
         );
         let mut templates = Templates {
             env: Environment::new(),
+            i18n: Arc::new(theme.i18n.clone()),
             dir: theme.dir.clone(),
             sources: theme.templates.clone(),
         };
@@ -50,7 +53,7 @@ impl Templates {
         if !errors.is_empty() {
             return Err(errors);
         }
-        let i18n = Arc::new(theme.i18n.clone());
+        let i18n = templates.i18n.clone();
         let strings = i18n.clone();
         env.add_function(
             "t",
@@ -83,6 +86,11 @@ impl Templates {
         );
         templates.env = env;
         Ok(templates)
+    }
+
+    /// The UI strings of a language.
+    pub fn strings(&self, lang: &str) -> Option<&Strings> {
+        self.i18n.get(lang)
     }
 
     /// Renders template `name` for the document made from `shown`.

@@ -49,8 +49,16 @@ pub struct SiteView<'a> {
     pub feed: String,
     pub archive: String,
     pub tags: String,
+    /// Where the masthead's search box goes; none when search is off.
+    pub search: Option<SearchLink>,
     pub paginate: usize,
     pub extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct SearchLink {
+    /// This language's search page.
+    pub page: String,
 }
 
 pub fn site_view<'a>(
@@ -95,6 +103,9 @@ pub fn site_view<'a>(
         feed: link(config, &urls::feed(lang)),
         archive: link(config, &urls::archive(lang)),
         tags: link(config, &urls::tags(lang)),
+        search: config.search.enabled.then(|| SearchLink {
+            page: link(config, &urls::search_page(lang)),
+        }),
         paginate: config.paginate,
         extra: &config.extra,
     }
@@ -259,6 +270,20 @@ pub struct Switch<'a> {
     /// The link goes to this page's version in that language, not to that
     /// language's home.
     pub translated: bool,
+}
+
+/// What the search page needs besides the site: the scripts, its language
+/// folder and the UI strings its script shows.
+#[derive(Serialize)]
+pub struct SearchPage {
+    pub page: String,
+    /// The page's own script (a file of the theme) and the engine.
+    pub ui: String,
+    pub engine: String,
+    /// The language folder of the index (`zh`).
+    pub lang: String,
+    /// Every `search_*` UI string of the language.
+    pub strings: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// A list page's own data: the home, a section, a tag, the archive.

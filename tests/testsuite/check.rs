@@ -588,6 +588,16 @@ fn link_targets_are_the_files_a_build_writes() {
     let (plan, errors) = inputs.plan();
     assert!(errors.is_empty(), "{errors:?}");
     let listed: BTreeSet<String> = plan.paths().map(str::to_string).collect();
+    // A folder written whole (each language's search index) is one entry.
+    let folders: Vec<&str> = (plan.entries.iter())
+        .map(|e| e.path.as_str())
+        .filter(|p| p.ends_with('/'))
+        .collect();
+    assert_eq!(folders, ["search/zh/", "search/en/"]);
+    let (in_folders, written): (BTreeSet<String>, BTreeSet<String>) = written
+        .into_iter()
+        .partition(|p| folders.iter().any(|f| p.starts_with(f)));
+    assert!(in_folders.iter().any(|p| p.starts_with("search/en/")));
     assert_eq!(written, listed);
     assert!(listed.contains("news/page/3/index.html"));
     assert!(listed.contains("2021/a.html"));

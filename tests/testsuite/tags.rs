@@ -25,7 +25,7 @@ fn en(site: Site, slug: &str, front_matter: &str) -> Site {
 
 /// (name, href) of an article's tag links.
 fn tag_links(page: &Page) -> Vec<(String, String)> {
-    page.select("main ul.tags a[rel=tag]")
+    page.select("main nav.tags a[rel=tag]")
         .into_iter()
         .map(|a| (text(a), attr(a, "href")))
         .collect()

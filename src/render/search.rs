@@ -1,0 +1,77 @@
+//! The render side of search: each article page, once rendered, is indexed
+//! ([`crate::search::index_page`]: what a reader sees in its `<article>`);
+//! each language's index is written from its articles, newest first; and the
+//! search page gets what its script needs. Dev mode keeps each page's index
+//! data in the memo, so a save re-indexes only the pages it changed.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use minijinja::value::Serde;
+use minijinja::{Value, context};
+
+use super::Renderer;
+use super::views::SearchPage;
+use crate::config::Language;
+use crate::content::Page;
+use crate::error::Error;
+use crate::files::OutputFile;
+use crate::search::{self, Doc, Indexed};
+use crate::urls::{self, link};
+
+impl Renderer<'_> {
+    /// The search index data of article `p`, from its rendered page.
+    pub(super) fn index(&self, p: &Page, html: &str) -> Arc<Indexed> {
+        let section = self
+            .site
+            .section_index(&p.section, p.lang)
+            .map_or(p.section.as_str(), |s| s.title.as_str());
+        let url = link(self.config, &p.url);
+        let date = p.date.naive_date().to_string();
+        Arc::new(search::index_page(&Doc {
+            url: &url,
+            title: &p.title,
+            date: &date,
+            section,
+            html,
+        }))
+    }
+
+    /// A language's search page.
+    pub(super) fn search_page(&self, lang: &Language) -> Result<String, Error> {
+        let strings = (self.templates.strings(&lang.code).into_iter().flatten())
+            .filter(|(k, _)| k.starts_with("search_"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let url = urls::search_page(lang);
+        let view = SearchPage {
+            page: link(self.config, &url),
+            ui: link(self.config, urls::SEARCH_UI),
+            engine: link(self.config, urls::SEARCH_SCRIPT),
+            lang: lang.code.clone(),
+            strings,
+        };
+        let versions = self.every_language(urls::search_page);
+        let ctx = context! {
+            search => Value::from(Serde(&view)),
+            ..self.base_context(lang.id, &url, &versions)
+        };
+        self.render_template("search.html", ctx, std::path::Path::new("search.html"))
+    }
+}
+
+/// A language's index files (in `urls::search_index`), from the index data
+/// of each of its articles in `by_page` (by index into `site.pages`).
+pub(super) fn index_files(
+    r: &Renderer,
+    lang: &Language,
+    by_page: &HashMap<usize, Arc<Indexed>>,
+) -> Vec<OutputFile> {
+    let pages: Vec<&Indexed> = (r.site.indices_in(lang.id))
+        .filter_map(|i| by_page.get(&i).map(|x| &**x))
+        .collect();
+    search::write_index(&lang.code, &pages)
+        .into_iter()
+        .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
+        .collect()
+}
