@@ -9,6 +9,7 @@
 //        [--cold all|N]          cold runs: every query first in turn (default), or N of them
 //        [--index-wall S --index-rss KB]  indexing figures measured by run.sh, for the table
 //        [--json FILE]           write every figure and every query's result there
+//        [--label TEXT]          the engine's name in the tables (default: --engine)
 //   node measure.mjs --summary A.json B.json ...   the side-by-side table of earlier runs
 //
 // Passes, each in a fresh browser context (empty cache) on a harness page of
@@ -61,6 +62,7 @@ function parseArgs(argv) {
       case "--index-wall": a.indexWall = Number(value(arg)); break;
       case "--index-rss": a.indexRss = Number(value(arg)); break;
       case "--json": a.json = value(arg); break;
+      case "--label": a.label = value(arg); break;
       case "--summary": a.summary = [...it]; break;
       default: usage(`unknown argument ${arg}`);
     }
@@ -304,7 +306,7 @@ async function measure(args) {
 
     const ok = (xs) => xs.filter((x) => !x.error);
     const result = {
-      engine: args.engine, lang: args.lang, site: args.site, queriesFile: args.queries,
+      engine: args.engine, label: args.label ?? args.engine, lang: args.lang, site: args.site, queriesFile: args.queries,
       articlePages: pages.length, queries: queries.length, heldOut: heldOut(args.queries),
       correctness: {
         recall: mean(correctness.map((c) => c.recall)), precision: mean(correctness.map((c) => c.precision)),
@@ -380,7 +382,7 @@ function log(s) {
 function table(r) {
   const c = r.correctness;
   const lines = [];
-  lines.push(`### ${r.engine}, ${r.lang}: ${r.queries} queries, ${r.articlePages} article pages`);
+  lines.push(`### ${r.label}, ${r.lang}: ${r.queries} queries, ${r.articlePages} article pages`);
   lines.push("");
   lines.push("| measure | value |", "|---|---:|");
   lines.push(`| recall (macro) | ${c.recall.toFixed(3)} |`);
@@ -420,7 +422,7 @@ function table(r) {
 }
 
 function summary(results) {
-  const cols = results.map((r) => `${r.engine} ${r.lang}`);
+  const cols = results.map((r) => `${r.label ?? r.engine} ${r.lang}`);
   const row = (name, f) => `| ${name} | ${results.map(f).join(" | ")} |`;
   return [
     "### Side by side", "",

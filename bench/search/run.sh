@@ -70,13 +70,14 @@ else
   tag="$n"
 fi
 
-measure() { # engine lang query-file [extra measure.mjs arguments]
-  local e=$1 lang=$2 q=$3
-  shift 3
-  echo "== $e, $lang: $(basename "$q")" >&2
-  node "$here/measure.mjs" --site "$out" --engine "$e" --lang "$lang" --queries "$q" --cold "$cold" \
-    --json "$results/$e-$lang-$tag.json" "$@"
-  summary_files+=("$results/$e-$lang-$tag.json")
+measure() { # engine label lang query-file [extra measure.mjs arguments]
+  local e=$1 label=$2 lang=$3 q=$4
+  shift 4
+  local json="$results/$(tr -c 'A-Za-z0-9.\n-' _ <<<"$label" | tr -s _)-$lang-$(basename "$q" .txt)-$tag.json"
+  echo "== $label, $lang: $(basename "$q") (load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  node "$here/measure.mjs" --site "$out" --engine "$e" --label "$label" --lang "$lang" --queries "$q" \
+    --cold "$cold" --json "$json" "$@"
+  summary_files+=("$json")
 }
 lang_of() {
   case "$1" in *.zh.txt) echo zh ;; *.en.txt) echo en ;; *) echo "query file names end in .zh.txt or .en.txt: $1" >&2; exit 2 ;; esac
@@ -85,19 +86,26 @@ summary_files=()
 
 if [ "$engine" != unionpress ]; then
   pf="$work/pagefind-$tag"
+  pf_label=pagefind
+  if [ -n "${PAGEFIND_ARGS:-}" ]; then
+    pf="$pf-$(printf %s "$PAGEFIND_ARGS" | sha1sum | cut -c1-8)"
+    pf_label="pagefind $PAGEFIND_ARGS"
+  fi
   if [ -z "${PAGEFIND_REUSE:-}" ] || [ ! -f "$pf/pagefind.js" ]; then
     rm -rf "$pf"
+    set -f # PAGEFIND_ARGS is split at spaces, never glob-expanded here
     # shellcheck disable=SC2086
     /usr/bin/time -v -o "$pf.time" "$here/node_modules/@pagefind/linux-x64/bin/pagefind_extended" \
       --site "$out" --output-path "$pf" ${PAGEFIND_ARGS:-} >"$pf.log" 2>&1 || {
       cat "$pf.log" >&2
       exit 1
     }
+    set +f
   fi
   read -r pf_wall pf_rss < <(time_figures "$pf.time")
   echo "pagefind: $(grep -E 'Indexed [0-9]+ (pages|words)' "$pf.log" | tr -s ' ' | paste -sd, -), $pf_wall s, peak $((pf_rss / 1024)) MiB" >&2
   for q in $queries; do
-    measure pagefind "$(lang_of "$q")" "$q" --pagefind "$pf" --index-wall "$pf_wall" --index-rss "$pf_rss"
+    measure pagefind "$pf_label" "$(lang_of "$q")" "$q" --pagefind "$pf" --index-wall "$pf_wall" --index-rss "$pf_rss"
   done
 fi
 
@@ -111,7 +119,7 @@ if [ "$engine" != pagefind ]; then
       extra=(--index-wall "$b_wall" --index-rss "$b_rss") # the whole build, which makes the index
     fi
     for q in $queries; do
-      measure unionpress "$(lang_of "$q")" "$q" "${extra[@]}"
+      measure unionpress unionpress "$(lang_of "$q")" "$q" "${extra[@]}"
     done
   fi
 fi
@@ -119,3 +127,4 @@ fi
 if [ ${#summary_files[@]} -gt 0 ]; then
   node "$here/measure.mjs" --summary "${summary_files[@]}"
 fi
+echo "search benchmark: $((SECONDS / 60)) min $((SECONDS % 60)) s in all (load average now $(cut -d' ' -f1-3 /proc/loadavg))" >&2

@@ -297,6 +297,8 @@ function selfTest() {
   check("phrase", parseQuery('"trade  union" workers'), ["trade union", "workers"]);
   check("curly phrase", parseQuery("“劳动 竞赛”合肥"), ["劳动 竞赛", "合肥"]);
   check("open phrase", parseQuery('a "b c'), ["a", "b c"]);
+  check("quote inside a word", parseQuery('ab"cd ef"gh'), ["ab", "cd ef", "gh"]);
+  check("mixed quotes", parseQuery('“工会 会员" ”x'), ["工会 会员", "”x"]);
   check("empty", parseQuery('"" '), []);
   check("full width", parseQuery("ＡＣＦＴＵ　２０２１"), ["acftu", "2021"]);
   check("final sigma", parseQuery("ΟΔΟΣ"), ["οδοσ"]);
