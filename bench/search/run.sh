@@ -10,6 +10,7 @@
 #   SITE=public bash bench/search/run.sh     # an output folder already built
 #   QUERIES="my.zh.txt" bash bench/search/run.sh   # query files, the language from the name
 #   COLD=20 bash bench/search/run.sh         # cold runs: 20 of the queries, not all
+#   UNIONPRESS=path/to/unionpress bash bench/search/run.sh   # build with that binary
 #
 # The generated site (gen_site) is kept in BENCH_DIR (default
 # /tmp/unionpress-search-bench/siteN) and built into BENCH_DIR/outN every run
@@ -53,20 +54,26 @@ if [ -n "${SITE:-}" ]; then
   out=$(cd "$SITE" && pwd)
   tag="site-$(printf %s "$out" | sha1sum | cut -c1-8)"
 else
-  (cd "$repo" && cargo build --release --quiet --bin unionpress --example gen_site)
   target=${CARGO_TARGET_DIR:-$repo/target}/release
+  if [ -n "${UNIONPRESS:-}" ]; then
+    unionpress=$(realpath "$UNIONPRESS")
+    (cd "$repo" && cargo build --release --quiet --example gen_site)
+  else
+    unionpress="$target/unionpress"
+    (cd "$repo" && cargo build --release --quiet --bin unionpress --example gen_site)
+  fi
   site="$work/site$n"
   if [ ! -d "$site/content" ]; then
     "$target/examples/gen_site" --articles "$n" --out "$site" 2>/dev/null
   fi
   out="$work/out$n"
   rm -rf "$out"
-  /usr/bin/time -v -o "$work/build$n.time" "$target/unionpress" --root "$site" build --out "$out" >/dev/null 2>"$work/build$n.log" || {
+  /usr/bin/time -v -o "$work/build$n.time" "$unionpress" --root "$site" build --out "$out" >/dev/null 2>"$work/build$n.log" || {
     cat "$work/build$n.log" >&2
     exit 1
   }
   build_figures=$(time_figures "$work/build$n.time")
-  echo "unionpress build of $n articles: $(awk '{ printf "%.1f s, peak %.0f MiB", $1, $2 / 1024 }' <<<"$build_figures")" >&2
+  echo "unionpress build of $n articles ($unionpress): $(awk '{ printf "%.1f s, peak %.0f MiB", $1, $2 / 1024 }' <<<"$build_figures")" >&2
   tag="$n"
 fi
 
