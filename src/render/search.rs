@@ -39,8 +39,9 @@ impl Renderer<'_> {
 
     /// A language's search page.
     pub(super) fn search_page(&self, lang: &Language) -> Result<String, Error> {
+        // The results' dates are written as every other date of the theme.
         let strings = (self.templates.strings(&lang.code).into_iter().flatten())
-            .filter(|(k, _)| k.starts_with("search_"))
+            .filter(|(k, _)| k.starts_with("search_") || *k == "date_format" || *k == "months")
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         let url = urls::search_page(lang);

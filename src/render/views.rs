@@ -282,7 +282,7 @@ pub struct SearchPage {
     pub engine: String,
     /// The language folder of the index (`zh`).
     pub lang: String,
-    /// Every `search_*` UI string of the language.
+    /// Every `search_*` UI string of the language, and how it writes dates.
     pub strings: std::collections::BTreeMap<String, serde_json::Value>,
 }
 

@@ -39,6 +39,10 @@ try {
         failures++;
         continue;
       }
+      // A search page is checked with its results shown.
+      await page.waitForFunction(
+        () => document.getElementById("search-results")?.getAttribute("aria-busy") !== "true",
+        null, { timeout: 10000 });
       if (shots) {
         const name = (path.replace(/\//g, "_") || "_") + `-${width}.png`;
         await page.screenshot({ path: `${shots}/${name}`, fullPage: true });

@@ -20,6 +20,7 @@ mod not_found;
 mod output;
 mod photos;
 mod scaffold;
+mod search;
 mod serve;
 mod sitemap;
 mod snapshots;

@@ -20,13 +20,18 @@ function say(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, k) => values[k] ?? "");
 }
 
+// A date as the theme writes it (its i18n `date_format` and `months`).
 function formatDate(iso) {
-  const day = /^\d{4}-\d{2}-\d{2}/.exec(iso ?? "");
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso ?? "");
   if (!day) return iso ?? "";
-  const date = new Date(`${day[0]}T00:00:00Z`);
-  return new Intl.DateTimeFormat(locale, {
-    year: "numeric", month: "long", day: "numeric", timeZone: "UTC",
-  }).format(date);
+  const [year, month, date] = [day[1], Number(day[2]), Number(day[3])];
+  return (strings.date_format ?? "{year}-{month:02}-{day:02}")
+    .replace("{year}", year)
+    .replace("{month:02}", day[2])
+    .replace("{day:02}", day[3])
+    .replace("{month_name}", strings.months?.[month - 1] ?? "")
+    .replace("{month}", month)
+    .replace("{day}", date);
 }
 
 function item(data) {
