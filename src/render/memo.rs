@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use super::feeds::SitemapUrl;
 use super::plan::Plan;
+use crate::config::LangId;
 use crate::content::Site;
 use crate::search::Indexed;
 
@@ -38,6 +39,8 @@ pub struct Memo {
     /// Each article's search index data, by path, with its document's
     /// fingerprint.
     pub(super) search: HashMap<String, (u64, Arc<Indexed>)>,
+    /// Each language's index files, with a fingerprint of its articles.
+    pub(super) search_index: HashMap<LangId, (u64, Vec<String>)>,
 }
 
 impl Memo {

@@ -128,6 +128,8 @@ pub fn render(
     let mut indexed: HashMap<usize, Arc<Indexed>> = HashMap::new();
     let mut fresh_indexed = Vec::new();
     let mut later = Vec::new();
+    let mut page_fps: HashMap<usize, u64> = HashMap::new();
+    let mut fresh_indexes = Vec::new();
     for (entry, made) in plan.entries.iter().zip(made) {
         let doc = match made {
             Ok(Made::File(file, doc)) => {
@@ -155,6 +157,9 @@ pub fn render(
                 continue;
             }
         };
+        if let (What::Page(i), Some(fp)) = (&entry.what, doc.fingerprint) {
+            page_fps.insert(*i, fp);
+        }
         if let (What::Page(i), Some(x)) = (&entry.what, doc.indexed) {
             if let (true, Some(fp)) = (dev, doc.fingerprint) {
                 fresh_indexed.push((entry.path.clone(), (fp, x.clone())));
@@ -182,7 +187,29 @@ pub fn render(
                     feeds::sitemap(&sitemap),
                 ));
             }
-            What::SearchIndex(lang) => files.extend(search::index_files(&r, lang, &indexed)),
+            What::SearchIndex(lang) => {
+                // Dev mode: a language whose articles are all as they were
+                // keeps its index files as they are.
+                let key = dev.then(|| {
+                    let fps: Vec<Option<&u64>> =
+                        site.indices_in(lang.id).map(|i| page_fps.get(&i)).collect();
+                    fingerprint(fps)
+                });
+                match (key, old.and_then(|m| m.search_index.get(&lang.id))) {
+                    (Some(key), Some((was, paths))) if key == *was => {
+                        unchanged.extend(paths.iter().cloned());
+                        fresh_indexes.push((lang.id, (key, paths.clone())));
+                    }
+                    _ => {
+                        let made = search::index_files(&r, lang, &indexed);
+                        if let Some(key) = key {
+                            let paths = made.iter().map(|f| f.path.clone()).collect();
+                            fresh_indexes.push((lang.id, (key, paths)));
+                        }
+                        files.extend(made);
+                    }
+                }
+            }
             _ => unreachable!("only the sitemap and search indexes are made later"),
         }
     }
@@ -208,6 +235,7 @@ pub fn render(
         memo.cards.extend(fresh_cards);
         memo.sitemap.extend(fresh_entries);
         memo.search.extend(fresh_indexed);
+        memo.search_index.extend(fresh_indexes);
         memo.forget_stale(site, plan);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
