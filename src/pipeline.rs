@@ -14,7 +14,7 @@ use crate::error::{Error, Errors};
 use crate::files::CONFIG_FILE;
 use crate::images;
 use crate::output::{self, OutputFile};
-use crate::render::{self, Memo, Plan, Templates};
+use crate::render::{self, Memo, Plan, SearchWork, Templates};
 use crate::theme::Theme;
 
 /// What a run may change from `site.yaml`, and what it does.
@@ -44,6 +44,8 @@ pub struct Output {
     pub unchanged: Vec<String>,
     pub memo: Memo,
     pub photos: images::Stats,
+    /// Dev mode: search indexes to make once the pages are served.
+    pub search_later: Vec<SearchWork>,
 }
 
 /// `unionpress check`: every check of a build and the translation status
@@ -240,6 +242,7 @@ impl Inputs {
                 unchanged: r.unchanged,
                 memo: r.memo,
                 photos: stats,
+                search_later: r.search_later,
             }),
             (r, p) => {
                 let mut errors = r.err().unwrap_or_default();

@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 pub use memo::Memo;
 pub use plan::{Entry, Plan, What};
+pub use search::SearchWork;
 pub use templates::{Templates, format_date};
 
 use crate::config::{Config, LangId, Language};
@@ -84,6 +85,9 @@ pub struct Rendered {
     /// Documents left out of `files` because they are as they were.
     pub unchanged: Vec<String>,
     pub memo: Memo,
+    /// Dev mode: search indexes to make once the pages are served (their
+    /// old files are in `unchanged` meanwhile).
+    pub search_later: Vec<SearchWork>,
 }
 
 /// Renders every entry of `plan`, skipping the documents `previous` shows
@@ -130,6 +134,7 @@ pub fn render(
     let mut later = Vec::new();
     let mut page_fps: HashMap<usize, u64> = HashMap::new();
     let mut fresh_indexes = Vec::new();
+    let mut search_later = Vec::new();
     for (entry, made) in plan.entries.iter().zip(made) {
         let doc = match made {
             Ok(Made::File(file, doc)) => {
@@ -198,13 +203,19 @@ pub fn render(
                 match (key, old.and_then(|m| m.search_index.get(&lang.id))) {
                     (Some(key), Some((was, paths))) if key == *was => {
                         unchanged.extend(paths.iter().cloned());
-                        fresh_indexes.push((lang.id, (key, paths.clone())));
                     }
-                    _ => {
-                        let made = search::index_files(&r, lang, &indexed);
-                        if let Some(key) = key {
+                    // Dev mode: the old index is served until the new one
+                    // is made, after the pages are (see `SearchWork`).
+                    (Some(key), Some((_, paths))) => {
+                        unchanged.extend(paths.iter().cloned());
+                        search_later.push(search::work(&r, lang, &indexed, key));
+                    }
+                    (key, _) => {
+                        let work = search::work(&r, lang, &indexed, key.unwrap_or(0));
+                        let made = work.files();
+                        if key.is_some() {
                             let paths = made.iter().map(|f| f.path.clone()).collect();
-                            fresh_indexes.push((lang.id, (key, paths)));
+                            fresh_indexes.push((lang.id, (work.key, paths)));
                         }
                         files.extend(made);
                     }
@@ -243,6 +254,7 @@ pub fn render(
         files,
         unchanged,
         memo,
+        search_later,
     })
 }
 

@@ -12,7 +12,7 @@ use minijinja::{Value, context};
 
 use super::Renderer;
 use super::views::SearchPage;
-use crate::config::Language;
+use crate::config::{LangId, Language};
 use crate::content::Page;
 use crate::error::Error;
 use crate::files::OutputFile;
@@ -61,18 +61,46 @@ impl Renderer<'_> {
     }
 }
 
-/// A language's index files (in `urls::search_index`), from the index data
-/// of each of its articles in `by_page` (by index into `site.pages`).
-pub(super) fn index_files(
+/// A language's search index to make: its articles' index data, newest
+/// first. Plain data, so dev mode can make it after serving the pages.
+pub struct SearchWork {
+    pub lang: LangId,
+    code: String,
+    /// A fingerprint of the articles it is made from (dev mode).
+    pub key: u64,
+    pages: Vec<Arc<Indexed>>,
+}
+
+impl SearchWork {
+    /// The index files (in `urls::search_index`).
+    pub fn files(&self) -> Vec<OutputFile> {
+        let pages: Vec<&Indexed> = self.pages.iter().map(|x| &**x).collect();
+        search::write_index(&self.code, &pages)
+            .into_iter()
+            .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
+            .collect()
+    }
+
+    /// The folder the files go in.
+    pub fn folder(&self) -> String {
+        format!("{}{}/", urls::SEARCH_DIR, self.code)
+    }
+}
+
+/// The search index of `lang` from the index data of each of its articles
+/// in `by_page` (by index into `site.pages`).
+pub(super) fn work(
     r: &Renderer,
     lang: &Language,
     by_page: &HashMap<usize, Arc<Indexed>>,
-) -> Vec<OutputFile> {
-    let pages: Vec<&Indexed> = (r.site.indices_in(lang.id))
-        .filter_map(|i| by_page.get(&i).map(|x| &**x))
-        .collect();
-    search::write_index(&lang.code, &pages)
-        .into_iter()
-        .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
-        .collect()
+    key: u64,
+) -> SearchWork {
+    SearchWork {
+        lang: lang.id,
+        code: lang.code.clone(),
+        key,
+        pages: (r.site.indices_in(lang.id))
+            .filter_map(|i| by_page.get(&i).cloned())
+            .collect(),
+    }
 }
