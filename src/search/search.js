@@ -181,13 +181,22 @@ function docList(b, n, into) {
   }
 }
 
-// Positional payload -> Map doc -> sorted positions (merged into `into`).
+// Positional payload -> Map doc -> positions (merged into `into`): Rice
+// codes, LSB first (write.rs).
 function posList(b, into) {
-  const o = { i: 0 }, nd = varint(b, o);
+  const o = { i: 0 }, nd = varint(b, o), kd = b[o.i], kc = b[o.i + 1], kp = b[o.i + 2];
+  let bit = (o.i + 3) * 8;
+  const rice = (k) => {
+    let q = 0, v = 0;
+    while ((b[bit >> 3] >> (bit & 7)) & 1) q++, bit++;
+    bit++;
+    for (let j = 0; j < k; j++, bit++) v |= ((b[bit >> 3] >> (bit & 7)) & 1) << j;
+    return q * (1 << k) + v;
+  };
   for (let k = 0, d = -1; k < nd; k++) {
-    d += varint(b, o) + 1;
-    const c = varint(b, o), ps = into.get(d) || [];
-    for (let j = 0, p = -1; j < c; j++) ps.push((p += varint(b, o) + 1));
+    d += rice(kd) + 1;
+    const c = rice(kc) + 1, ps = into.get(d) || [];
+    for (let j = 0, p = -1; j < c; j++) ps.push((p += rice(kp) + 1));
     into.set(d, ps);
   }
 }

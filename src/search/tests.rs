@@ -211,14 +211,31 @@ impl Files {
         };
         let mut i = 0;
         let nd = varint(&b, &mut i);
+        let (kd, kc, kp) = (b[i] as u32, b[i + 1] as u32, b[i + 2] as u32);
+        let mut bit = (i + 3) * 8;
+        let mut rice = |k: u32| {
+            let get = |bit: usize| (b[bit >> 3] >> (bit & 7)) & 1 == 1;
+            let mut q = 0;
+            while get(bit) {
+                q += 1;
+                bit += 1;
+            }
+            bit += 1;
+            let mut v = 0;
+            for j in 0..k {
+                v |= (get(bit) as u32) << j;
+                bit += 1;
+            }
+            (q << k) | v
+        };
         let mut d: i64 = -1;
         let mut out = vec![];
         for _ in 0..nd {
-            d += varint(&b, &mut i) as i64 + 1;
-            let c = varint(&b, &mut i);
+            d += rice(kd) as i64 + 1;
+            let c = rice(kc) + 1;
             let mut p: i64 = -1;
             let ps = (0..c).map(|_| {
-                p += varint(&b, &mut i) as i64 + 1;
+                p += rice(kp) as i64 + 1;
                 p as u32
             });
             out.push((d as u32, ps.collect()));

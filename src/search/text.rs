@@ -36,6 +36,10 @@ pub fn class(c: char) -> Class {
             Class::Other
         };
     }
+    // Ideographs (all assigned, all alphabetic): the bulk of Chinese text.
+    if matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
+        return Class::Cjk;
+    }
     if c.is_alphanumeric() {
         if in_cjk_range(c) {
             Class::Cjk
