@@ -132,12 +132,19 @@ fn profile(pages: &[Page]) {
         n += text::tokenize(r).len();
     }
     let tt = t.elapsed();
-    let t = Instant::now();
-    let mut gz = 0;
-    for e in &ex {
-        let text: String = e.title.iter().chain(&e.body).map(|s| s.as_str()).collect();
-        gz += gz_len(text.as_bytes());
+    let texts: Vec<String> = ex.iter().map(|e| e.title.iter().chain(&e.body).map(|s| s.as_str()).collect()).collect();
+    for level in [1, 3, 6] {
+        let c = cpu_secs();
+        let mut gz = 0;
+        for t in &texts {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+            let _ = e.write_all(t.as_bytes());
+            gz += e.finish().map(|v| v.len()).unwrap_or(0);
+        }
+        println!("  gzip level {level}: {:.3} s CPU, {gz} B", cpu_secs() - c);
     }
+    let t = Instant::now();
+    let gz = 0;
     let tg = t.elapsed();
     let c = cpu_secs();
     for p in pages {
@@ -204,6 +211,7 @@ fn main() {
         })
         .collect();
     let t_extract = t0.elapsed();
+    let cpu1 = cpu_secs();
     let t1 = Instant::now();
     let files: Vec<Vec<(String, Vec<u8>)>> = indexed
         .par_iter()
@@ -212,6 +220,7 @@ fn main() {
         .collect();
     let t_write = t1.elapsed();
     let cpu = cpu_secs() - cpu0;
+    println!("  index_page {:.3} s CPU, write_index {:.3} s CPU", cpu1 - cpu0, cpu_secs() - cpu1);
     println!(
         "index: {:.3} s CPU, {:.3} s wall (extract+tokenise {:.3} s, write {:.3} s); peak RSS {} MB (after reading pages {} MB)",
         cpu,
@@ -222,6 +231,9 @@ fn main() {
         rss0 / 1024
     );
 
+    if std::env::var("NOWRITE").is_ok() {
+        return;
+    }
     let search = out.join("search");
     let _ = std::fs::remove_dir_all(&search);
     std::fs::create_dir_all(&search).expect("output folder");
