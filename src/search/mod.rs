@@ -17,7 +17,7 @@ mod write;
 mod tests;
 
 pub use extract::{Extracted, extract};
-pub use write::write_index;
+pub use write::{write_index, write_index_sharded};
 
 use text::{Class, normalize_into, tokenize};
 

@@ -143,12 +143,23 @@ function shard(L, kind, i) {
   return s;
 }
 
+// Code point order, as the index sorts keys (UTF-8 bytes); JS `<` compares
+// UTF-16 units, which differs for U+E000–U+FFFF against astral characters.
+function cmp(a, b) {
+  for (let i = 0, j = 0; ; ) {
+    if (i >= a.length || j >= b.length) return (a.length - i) - (b.length - j);
+    const x = a.codePointAt(i), y = b.codePointAt(j);
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1, j += y > 0xffff ? 2 : 1;
+  }
+}
+
 // Shard numbers that may hold `key` (exact) or every key starting with it.
 // Directory entries are [first key, size]; a negative size marks a shard
 // holding one big key only, skipped unless it is that key.
 function shardRange(dir, key, prefix) {
   let lo = 0, hi = dir.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (dir[mid][0] <= key) lo = mid; else hi = mid - 1; }
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (cmp(dir[mid][0], key) <= 0) lo = mid; else hi = mid - 1; }
   const ok = (i) => dir[i][1] > 0 || (prefix ? dir[i][0].startsWith(key) : dir[i][0] === key);
   const out = dir.length && ok(lo) ? [lo] : [];
   if (prefix) for (let i = lo + 1; i < dir.length && dir[i][0].startsWith(key); i++) out.push(i);

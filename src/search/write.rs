@@ -2,8 +2,9 @@
 //!
 //! - `meta.json`: doc count, average length, URL chunk size, and for the two
 //!   key spaces `d` (doc-level) and `p` (positional) the first key and byte
-//!   size of every shard. Keys are sorted by UTF-16 code units (JS string
-//!   order), so a prefix is one contiguous range of shards.
+//!   size of every shard. Keys are sorted by code points (UTF-8 bytes; JS
+//!   compares them with `cmp`, not `<`, which orders UTF-16 units), so a
+//!   prefix is one contiguous range of shards.
 //! - `docs.bin`: per doc (newest first) its token count (u16 LE, capped), then
 //!   per doc its title length in tokens (varint).
 //! - `d/<i>.bin`, `p/<i>.bin`: shards of about `SHARD` bytes; a key larger than
@@ -54,14 +55,6 @@ type PosEntries = Vec<(u32, (u32, u32))>;
 /// A key's entries: (doc, value) where value is a tf byte (doc-level) or a
 /// range of that doc's positions.
 type Lists<K, V> = HashMap<K, Vec<(u32, V)>, FxBuild>;
-
-/// Compares strings as JS does (UTF-16 code units).
-fn js_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        return a.cmp(b);
-    }
-    a.encode_utf16().cmp(b.encode_utf16())
-}
 
 fn tf_byte(tf: u32, title: bool) -> u8 {
     ((tf.min(127) as u8) << 1) | title as u8
@@ -132,7 +125,11 @@ fn best_k(vals: &[u32]) -> u32 {
     let mean = sum / (vals.len() as u64).max(1);
     let k0 = 63 - (mean | 1).leading_zeros();
     (k0.saturating_sub(1)..=(k0 + 1).min(24))
-        .min_by_key(|&k| vals.iter().map(|&v| (v >> k) as u64 + 1 + k as u64).sum::<u64>())
+        .min_by_key(|&k| {
+            vals.iter()
+                .map(|&v| (v >> k) as u64 + 1 + k as u64)
+                .sum::<u64>()
+        })
         .unwrap_or(0)
 }
 
@@ -172,6 +169,7 @@ fn shards(
     dir: &str,
     kind: &str,
     entries: Vec<(String, Vec<u8>)>,
+    target: usize,
 ) -> (Vec<(String, Vec<u8>)>, String) {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut index = String::from("[");
@@ -201,8 +199,8 @@ fn shards(
         };
     for (key, payload) in entries {
         let size = key.len() + payload.len() + 6;
-        let single = size > SHARD;
-        if !cur.is_empty() && (single || cur.len() + size > SHARD) {
+        let single = size > target;
+        if !cur.is_empty() && (single || cur.len() + size > target) {
             flush(&mut cur, &first, false, &mut files);
         }
         if cur.is_empty() {
@@ -254,7 +252,7 @@ fn doc_level(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
         })
         .chain(strs.into_iter().map(|(k, v)| (k.to_string(), v)))
         .collect();
-    keyed.par_sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     keyed
         .into_par_iter()
         .map(|(k, v)| {
@@ -298,7 +296,7 @@ fn positional(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
         })
         .chain(strs.into_iter().map(|(k, v)| (k.to_string(), v)))
         .collect();
-    keyed.par_sort_unstable_by(|a, b| js_cmp(&a.0, &b.0));
+    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     keyed
         .into_par_iter()
         .map(|(k, v)| {
@@ -313,9 +311,20 @@ fn positional(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
 /// that order is the last ranking tie-break. Paths are relative to the
 /// search folder, starting with `lang_dir`.
 pub fn write_index(lang_dir: &str, pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
+    write_index_sharded(lang_dir, pages, SHARD)
+}
+
+/// [`write_index`] with another shard size (tests use tiny shards so that
+/// the directory, key ranges and one-key shards are exercised).
+#[doc(hidden)]
+pub fn write_index_sharded(
+    lang_dir: &str,
+    pages: &[&Indexed],
+    shard: usize,
+) -> Vec<(String, Vec<u8>)> {
     let (d, p) = rayon::join(|| doc_level(pages), || positional(pages));
-    let (mut files, d_index) = shards(lang_dir, "d", d);
-    let (p_files, p_index) = shards(lang_dir, "p", p);
+    let (mut files, d_index) = shards(lang_dir, "d", d, shard);
+    let (p_files, p_index) = shards(lang_dir, "p", p, shard);
     files.extend(p_files);
     let total: u64 = pages.iter().map(|p| p.len as u64).sum();
     let avg = if pages.is_empty() {
