@@ -84,21 +84,30 @@ pub(crate) fn unpack(k: u64, out: &mut String) {
     }
 }
 
-/// White space collapsed and trimmed, characters kept as written (what the
-/// excerpt shows).
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split(char::is_whitespace).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
+/// Appends `s` as a JSON string, white space collapsed and trimmed,
+/// characters kept as written (what the excerpt shows). One pass, no
+/// allocation: this runs for every page.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut space = false;
+    let start = out.len();
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && out.len() > start {
             out.push(' ');
         }
-        out.push_str(w);
+        space = false;
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
     }
-    out
-}
-
-fn json_str(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    out.push('"');
 }
 
 /// Separates the two tokens of a positional pair key.
@@ -342,34 +351,24 @@ fn cjk_lists(ix: &mut Indexed, cjk: &mut [(u64, u32)]) {
 /// The JSON `data()` reads, gzip-compressed: title, date, section, and the
 /// text runs (as written) for the excerpt, title runs first (`h` of them).
 fn fragment(doc: &Doc, ex: &Extracted) -> Vec<u8> {
-    let title: Vec<String> = ex.title.iter().map(|r| collapse(r)).collect();
-    let shown = if title.is_empty() {
-        collapse(doc.title)
-    } else {
-        title.join(" ")
-    };
     let mut j = String::with_capacity(4096);
     j.push_str("{\"title\":");
-    json_str(&mut j, &shown);
+    if ex.title.is_empty() {
+        json_str(&mut j, doc.title);
+    } else {
+        json_str(&mut j, &ex.title.join(" "));
+    }
     j.push_str(",\"date\":");
     json_str(&mut j, doc.date);
     j.push_str(",\"section\":");
     json_str(&mut j, doc.section);
-    j.push_str(&format!(",\"h\":{},\"runs\":[", title.len()));
-    let mut first = true;
-    for r in title
-        .iter()
-        .cloned()
-        .chain(ex.body.iter().map(|r| collapse(r)))
-    {
-        if r.is_empty() {
-            continue;
-        }
-        if !first {
+    // Extraction keeps only runs with text, so none is empty here.
+    j.push_str(&format!(",\"h\":{},\"runs\":[", ex.title.len()));
+    for (i, r) in ex.title.iter().chain(&ex.body).enumerate() {
+        if i > 0 {
             j.push(',');
         }
-        first = false;
-        json_str(&mut j, &r);
+        json_str(&mut j, r);
     }
     j.push_str("]}");
     write::gzip(j.as_bytes())

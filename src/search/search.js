@@ -138,6 +138,7 @@ function shard(L, kind, i) {
       }
       return { keys, at };
     });
+    s.catch(() => shards.delete(path));
     shards.set(path, s);
   }
   return s;

@@ -297,7 +297,10 @@ fn index_round_trip() {
 
 #[test]
 fn fragment_has_text_as_written() {
-    let a = page("/a/", "<h1>Ｔitle</h1><p>Ｗｉｄｅ &amp; 工会</p>");
+    let a = page(
+        "/a/",
+        "<h1>Ｔitle</h1><p>Ｗｉｄｅ &amp; 工会</p><p> say  \"hi\"\n\\ &#1;x </p>",
+    );
     let mut json = String::new();
     use std::io::Read;
     flate2::read::GzDecoder::new(&a.fragment[..])
@@ -306,7 +309,10 @@ fn fragment_has_text_as_written() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["title"], "Ｔitle");
     assert_eq!(v["h"], 1);
-    assert_eq!(v["runs"], serde_json::json!(["Ｔitle", "Ｗｉｄｅ & 工会"]));
+    assert_eq!(
+        v["runs"],
+        serde_json::json!(["Ｔitle", "Ｗｉｄｅ & 工会", "say \"hi\" \\ \u{1}x"])
+    );
     let b = page("/b/", "<p>x</p>");
     flate2::read::GzDecoder::new(&b.fragment[..])
         .read_to_string(&mut json)

@@ -25,7 +25,6 @@
 //! the end of the CJK stretch), and every word, punctuation and space token.
 
 use std::collections::HashMap;
-use std::io::Write;
 
 use rayon::prelude::*;
 
@@ -40,13 +39,34 @@ const GZIP_LEVEL: u32 = 1;
 /// Docs per URL chunk.
 const URLS: usize = 1000;
 
+thread_local! {
+    /// One deflate state per thread, reset for every fragment: a fresh one
+    /// allocates and clears ~300 KB of hash tables, which cost more than
+    /// compressing a 5 KB fragment.
+    static DEFLATE: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(GZIP_LEVEL), false));
+}
+
+/// gzip (RFC 1952) of `data`: no name, no time, so the bytes are reproducible.
 pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(
-        Vec::with_capacity(data.len() / 3),
-        flate2::Compression::new(GZIP_LEVEL),
-    );
-    let _ = e.write_all(data);
-    e.finish().unwrap_or_default()
+    let mut out = Vec::with_capacity(data.len() / 2 + 64);
+    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+    DEFLATE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.reset();
+        loop {
+            let consumed = c.total_in() as usize;
+            match c.compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish) {
+                Ok(flate2::Status::StreamEnd) | Err(_) => break,
+                Ok(_) => out.reserve(out.capacity().max(1024)),
+            }
+        }
+    });
+    let mut crc = flate2::Crc::new();
+    crc.update(data);
+    out.extend_from_slice(&crc.sum().to_le_bytes());
+    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+    out
 }
 
 /// A positional key's entries: doc and a range of its positions.
