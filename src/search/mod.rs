@@ -164,6 +164,7 @@ fn index_runs(ex: &Extracted, hashed: bool) -> Option<Indexed> {
     let mut words: Vec<(u64, u32, u32)> = Vec::new();
     let mut pairs: Vec<(u64, u32, u32)> = Vec::new();
     let mut chars: Vec<char> = Vec::new();
+    let mut hashes: Vec<u64> = Vec::new();
     let mut p: u32 = 0;
     let runs = ex
         .title
@@ -179,6 +180,22 @@ fn index_runs(ex: &Extracted, hashed: bool) -> Option<Indexed> {
         text.push_str(&norm);
         let ts = tokenize(&norm);
         chars.clear();
+        hashes.clear();
+        if hashed {
+            // A CJK token's hash is needed only after a non-CJK token (as
+            // the second half of a pair).
+            let need =
+                |i: usize| ts[i].class != Class::Cjk || (i > 0 && ts[i - 1].class != Class::Cjk);
+            hashes.extend((0..ts.len()).map(|i| {
+                if need(i) {
+                    fx(ts[i].text.as_bytes())
+                } else {
+                    0
+                }
+            }));
+        } else {
+            hashes.resize(ts.len(), 0);
+        }
         chars.extend(ts.iter().map(|t| {
             if t.class == Class::Cjk {
                 t.text.chars().next().unwrap_or('\0')
@@ -202,14 +219,13 @@ fn index_runs(ex: &Extracted, hashed: bool) -> Option<Indexed> {
                 continue;
             }
             let ti = (first + i) as u32;
-            let hw = if hashed { fx(t.text.as_bytes()) } else { 0 };
+            // Each token is hashed once: its own key, and the next one's
+            // hash for the pair key.
+            let hw = hashes[i];
             words.push((hw, at, ti));
-            let hp = match ts.get(i + 1) {
-                Some(n) if hashed => {
-                    hw.rotate_left(23) ^ fx(n.text.as_bytes()).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                }
-                Some(_) => 0,
-                None => hw,
+            let hp = match hashes.get(i + 1) {
+                Some(&n) if hashed => hw.rotate_left(23) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                _ => hw,
             };
             pairs.push((hp, at, ti));
         }
