@@ -129,9 +129,14 @@ function shard(L, kind, i) {
   if (!s) {
     s = load(path, "bin").then((b) => {
       const keys = [], at = new Map(), o = { i: 0 }, dec = new TextDecoder();
+      let prev = new Uint8Array(0);
       while (o.i < b.length) {
-        const kl = varint(b, o), key = dec.decode(b.subarray(o.i, o.i + kl));
-        o.i += kl;
+        // Front coded: the first `shared` bytes are the previous key's.
+        const shared = varint(b, o), rest = varint(b, o), kb = new Uint8Array(shared + rest);
+        kb.set(prev.subarray(0, shared));
+        kb.set(b.subarray(o.i, o.i + rest), shared);
+        o.i += rest;
+        const key = dec.decode((prev = kb));
         const pl = varint(b, o);
         keys.push(key), at.set(key, b.subarray(o.i, o.i + pl));
         o.i += pl;
@@ -181,8 +186,8 @@ async function lists(L, kind, key, prefix) {
 
 // Doc-level payload -> Map doc -> [tf, inTitle].
 function docList(b, n, into) {
-  const o = { i: 0 }, count = varint(b, o), ids = [];
-  if (b[o.i++] === 1) {
+  const o = { i: 0 }, head = varint(b, o), count = Math.floor(head / 2), ids = [];
+  if (head % 2) {
     for (let d = 0; d < n; d++) if (b[o.i + (d >> 3)] & (1 << (d & 7))) ids.push(d);
     o.i += (n + 7) >> 3;
   } else for (let k = 0, d = -1; k < count; k++) ids.push((d += varint(b, o) + 1));
@@ -193,22 +198,27 @@ function docList(b, n, into) {
   }
 }
 
-// Positional payload -> Map doc -> positions (merged into `into`): Rice
-// codes, LSB first (write.rs).
+// Positional payload -> Map doc -> positions (merged into `into`): varints
+// for short lists, else Rice codes (write.rs).
 function posList(b, into) {
-  const o = { i: 0 }, nd = varint(b, o), kd = b[o.i], kc = b[o.i + 1], kp = b[o.i + 2];
-  let bit = (o.i + 3) * 8;
-  const rice = (k) => {
-    let q = 0, v = 0;
-    while ((b[bit >> 3] >> (bit & 7)) & 1) q++, bit++;
-    bit++;
-    for (let j = 0; j < k; j++, bit++) v |= ((b[bit >> 3] >> (bit & 7)) & 1) << j;
-    return q * (1 << k) + v;
-  };
+  const o = { i: 0 }, head = varint(b, o), nd = Math.floor(head / 2);
+  let num = () => varint(b, o), kd = 0, kc = 0, kp = 0;
+  if (head % 2) {
+    // Rice codes, LSB first.
+    (kd = b[o.i]), (kc = b[o.i + 1]), (kp = b[o.i + 2]);
+    let bit = (o.i + 3) * 8;
+    num = (k) => {
+      let q = 0, v = 0;
+      while ((b[bit >> 3] >> (bit & 7)) & 1) q++, bit++;
+      bit++;
+      for (let j = 0; j < k; j++, bit++) v |= ((b[bit >> 3] >> (bit & 7)) & 1) << j;
+      return q * (1 << k) + v;
+    };
+  }
   for (let k = 0, d = -1; k < nd; k++) {
-    d += rice(kd) + 1;
-    const c = rice(kc) + 1, ps = into.get(d) || [];
-    for (let j = 0, p = -1; j < c; j++) ps.push((p += rice(kp) + 1));
+    d += num(kd) + 1;
+    const c = num(kc) + 1, ps = into.get(d) || [];
+    for (let j = 0, p = -1; j < c; j++) ps.push((p += num(kp) + 1));
     into.set(d, ps);
   }
 }

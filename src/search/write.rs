@@ -9,14 +9,16 @@
 //!   per doc its title length in tokens (varint).
 //! - `d/<i>.bin`, `p/<i>.bin`: shards of about `SHARD` bytes; a key larger than
 //!   that is a shard of its own. A shard is a sequence of
-//!   `varint keylen, key (UTF-8), varint len, payload`.
-//!   Doc-level payload: `varint n, mode byte` then the doc ids (mode 0: varint
+//!   `varint shared, varint rest, key bytes after the first shared bytes of
+//!   the previous key (front coding), varint len, payload`.
+//!   Doc-level payload: `varint n<<1|mode` then the doc ids (mode 0: varint
 //!   gaps; mode 1: a bitmap of all docs) then `n` bytes `min(tf,127)<<1 | in_title`.
-//!   Positional payload: `varint ndocs`, three Rice parameters (bytes) for
+//!   Positional payload: `varint ndocs<<1|1`, three Rice parameters (bytes) for
 //!   doc gaps, counts − 1 and position gaps, then a bit stream (LSB first) of
 //!   Rice codes: per doc its gap, count − 1 and position gaps. (Rice codes
 //!   take 26 → 18 MB off the Chinese positions, where varints spend two bytes
-//!   on a typical gap of a few hundred.)
+//!   on a typical gap of a few hundred.) Short lists: `varint ndocs<<1`, then
+//!   the same numbers as varints.
 //! - `u/<i>.txt`: the URLs of docs `i*URLS ..`, one a line.
 //! - `f/<id>.gz`: the gzip-compressed JSON fragment of one doc for `data()`.
 //!
@@ -81,7 +83,6 @@ fn tf_byte(tf: u32, title: bool) -> u8 {
 }
 
 fn doc_payload(n_docs: usize, list: &[(u32, u8)], out: &mut Vec<u8>) {
-    varint::put(out, list.len() as u64);
     let mut sparse = Vec::with_capacity(list.len() * 2);
     let mut prev: i64 = -1;
     for &(d, _) in list {
@@ -89,15 +90,16 @@ fn doc_payload(n_docs: usize, list: &[(u32, u8)], out: &mut Vec<u8>) {
         prev = d as i64;
     }
     let bitmap = n_docs.div_ceil(8);
+    let n = list.len() as u64;
     if bitmap < sparse.len() {
-        out.push(1);
+        varint::put(out, n << 1 | 1);
         let start = out.len();
         out.resize(start + bitmap, 0);
         for &(d, _) in list {
             out[start + (d as usize >> 3)] |= 1 << (d & 7);
         }
     } else {
-        out.push(0);
+        varint::put(out, n << 1);
         out.extend_from_slice(&sparse);
     }
     out.extend(list.iter().map(|e| e.1));
@@ -154,7 +156,6 @@ fn best_k(vals: &[u32]) -> u32 {
 }
 
 fn pos_payload(pages: &[&Indexed], list: &[(u32, (u32, u32))], out: &mut Vec<u8>) {
-    varint::put(out, list.len() as u64);
     let mut docs = Vec::with_capacity(list.len());
     let mut counts = Vec::with_capacity(list.len());
     let mut gaps = Vec::with_capacity(list.len() * 2);
@@ -170,6 +171,35 @@ fn pos_payload(pages: &[&Indexed], list: &[(u32, (u32, u32))], out: &mut Vec<u8>
         }
     }
     let (kd, kc, kp) = (best_k(&docs), best_k(&counts), best_k(&gaps));
+    let n = list.len() as u64;
+    // Short lists (most keys of a long-tailed site: one doc, one position)
+    // are smaller as plain varints than with three Rice parameter bytes.
+    let rice_bits = |v: &[u32], k: u32| {
+        v.iter()
+            .map(|&x| (x >> k) as u64 + 1 + k as u64)
+            .sum::<u64>()
+    };
+    let rice =
+        3 + (rice_bits(&docs, kd) + rice_bits(&counts, kc) + rice_bits(&gaps, kp)).div_ceil(8);
+    let varints: u64 = docs
+        .iter()
+        .chain(&counts)
+        .chain(&gaps)
+        .map(|&x| varint::len(x as u64))
+        .sum();
+    if varints <= rice {
+        varint::put(out, n << 1);
+        let mut g = gaps.iter();
+        for (&d, &c) in docs.iter().zip(&counts) {
+            varint::put(out, d as u64);
+            varint::put(out, c as u64);
+            for &p in g.by_ref().take(c as usize + 1) {
+                varint::put(out, p as u64);
+            }
+        }
+        return;
+    }
+    varint::put(out, n << 1 | 1);
     out.extend([kd as u8, kc as u8, kp as u8]);
     let mut bits = Bits { out, acc: 0, n: 0 };
     let mut g = gaps.iter();
@@ -195,6 +225,7 @@ fn shards(
     let mut index = String::from("[");
     let mut cur: Vec<u8> = Vec::new();
     let mut first = String::new();
+    let mut prev = String::new();
     let mut flush =
         |cur: &mut Vec<u8>, first: &str, single: bool, files: &mut Vec<(String, Vec<u8>)>| {
             if cur.is_empty() {
@@ -223,16 +254,25 @@ fn shards(
         if !cur.is_empty() && (single || cur.len() + size > target) {
             flush(&mut cur, &first, false, &mut files);
         }
-        if cur.is_empty() {
+        let shared = if cur.is_empty() {
             first = key.clone();
-        }
-        varint::put(&mut cur, key.len() as u64);
-        cur.extend_from_slice(key.as_bytes());
+            0
+        } else {
+            prev.bytes()
+                .zip(key.bytes())
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        // Front coding: sorted neighbours share their first characters.
+        varint::put(&mut cur, shared as u64);
+        varint::put(&mut cur, (key.len() - shared) as u64);
+        cur.extend_from_slice(&key.as_bytes()[shared..]);
         varint::put(&mut cur, payload.len() as u64);
         cur.extend_from_slice(&payload);
         if single {
             flush(&mut cur, &first, true, &mut files);
         }
+        prev = key;
     }
     flush(&mut cur, &first, false, &mut files);
     index.push(']');
