@@ -74,16 +74,6 @@ pub(crate) fn pack(chars: &[char]) -> u64 {
     k
 }
 
-pub(crate) fn unpack(k: u64, out: &mut String) {
-    for i in 0..3 {
-        let c = ((k >> (42 - 21 * i)) & 0x1F_FFFF) as u32;
-        if c == 0 {
-            break;
-        }
-        out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
-    }
-}
-
 /// Appends `s` as a JSON string, white space collapsed and trimmed,
 /// characters kept as written (what the excerpt shows). One pass, no
 /// allocation: this runs for every page.

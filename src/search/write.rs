@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use super::hash::FxBuild;
-use super::{Indexed, unpack, varint};
+use super::{Indexed, varint};
 
 /// Target shard size in bytes (before the host's gzip).
 const SHARD: usize = 16 * 1024;
@@ -218,14 +218,14 @@ fn pos_payload(pages: &[&Indexed], list: &[(u32, (u32, u32))], out: &mut Vec<u8>
 fn shards(
     dir: &str,
     kind: &str,
-    entries: Vec<(String, Vec<u8>)>,
+    entries: Vec<(Key, Vec<u8>)>,
     target: usize,
 ) -> (Vec<(String, Vec<u8>)>, String) {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let mut index = String::from("[");
     let mut cur: Vec<u8> = Vec::new();
     let mut first = String::new();
-    let mut prev = String::new();
+    let mut prev: Vec<u8> = Vec::new();
     let mut flush =
         |cur: &mut Vec<u8>, first: &str, single: bool, files: &mut Vec<(String, Vec<u8>)>| {
             if cur.is_empty() {
@@ -248,39 +248,96 @@ fn shards(
                 std::mem::take(cur),
             ));
         };
-    for (key, payload) in entries {
+    let mut buf = [0u8; 12];
+    for (k, payload) in entries {
+        let key = k.bytes(&mut buf);
         let size = key.len() + payload.len() + 6;
         let single = size > target;
         if !cur.is_empty() && (single || cur.len() + size > target) {
             flush(&mut cur, &first, false, &mut files);
         }
         let shared = if cur.is_empty() {
-            first = key.clone();
+            first = String::from_utf8_lossy(key).into_owned();
             0
         } else {
-            prev.bytes()
-                .zip(key.bytes())
-                .take_while(|(a, b)| a == b)
-                .count()
+            prev.iter().zip(key).take_while(|(a, b)| a == b).count()
         };
         // Front coding: sorted neighbours share their first characters.
         varint::put(&mut cur, shared as u64);
         varint::put(&mut cur, (key.len() - shared) as u64);
-        cur.extend_from_slice(&key.as_bytes()[shared..]);
+        cur.extend_from_slice(&key[shared..]);
         varint::put(&mut cur, payload.len() as u64);
         cur.extend_from_slice(&payload);
         if single {
             flush(&mut cur, &first, true, &mut files);
         }
-        prev = key;
+        prev.clear();
+        prev.extend_from_slice(key);
     }
     flush(&mut cur, &first, false, &mut files);
     index.push(']');
     (files, index)
 }
 
+/// A key without allocating: a packed CJK n-gram, or a token / pair key
+/// borrowed from a page.
+#[derive(Clone, Copy)]
+enum Key<'a> {
+    Cjk(u64),
+    Str(&'a str),
+}
+
+impl Key<'_> {
+    /// The key's UTF-8 bytes (made in `buf` for a CJK key).
+    fn bytes<'b>(&'b self, buf: &'b mut [u8; 12]) -> &'b [u8] {
+        match self {
+            Key::Str(s) => s.as_bytes(),
+            Key::Cjk(k) => {
+                let mut n = 0;
+                for i in 0..3 {
+                    let c = ((k >> (42 - 21 * i)) & 0x1F_FFFF) as u32;
+                    let Some(c) = char::from_u32(c).filter(|_| c != 0) else {
+                        break;
+                    };
+                    n += c.encode_utf8(&mut buf[n..]).len();
+                }
+                &buf[..n]
+            }
+        }
+    }
+}
+
+/// Merges CJK keys and string keys, each sorted, into one code point order
+/// (packed n-grams sort numerically in code point order, shorter first).
+fn merge<'a, V: Send>(mut cjk: Vec<(u64, V)>, mut strs: Vec<(&'a str, V)>) -> Vec<(Key<'a>, V)> {
+    rayon::join(
+        || cjk.par_sort_unstable_by_key(|e| e.0),
+        || strs.par_sort_unstable_by(|a, b| a.0.cmp(b.0)),
+    );
+    let mut out = Vec::with_capacity(cjk.len() + strs.len());
+    let mut c = cjk.into_iter().peekable();
+    let mut s = strs.into_iter().peekable();
+    let mut buf = [0u8; 12];
+    loop {
+        let take_cjk = match (c.peek(), s.peek()) {
+            (Some(x), Some(y)) => Key::Cjk(x.0).bytes(&mut buf) < y.0.as_bytes(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if take_cjk {
+            if let Some((k, v)) = c.next() {
+                out.push((Key::Cjk(k), v));
+            }
+        } else if let Some((k, v)) = s.next() {
+            out.push((Key::Str(k), v));
+        }
+    }
+    out
+}
+
 /// Doc-level lists: (key, payload) sorted.
-fn doc_level(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
+fn doc_level<'a>(pages: &[&'a Indexed]) -> Vec<(Key<'a>, Vec<u8>)> {
     let (grams, strs) = rayon::join(
         || {
             let mut m: Lists<u64, u8> = HashMap::default();
@@ -303,17 +360,7 @@ fn doc_level(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
             m
         },
     );
-    let mut keyed: Vec<(String, Vec<(u32, u8)>)> = grams
-        .into_iter()
-        .map(|(k, v)| {
-            let mut s = String::new();
-            unpack(k, &mut s);
-            (s, v)
-        })
-        .chain(strs.into_iter().map(|(k, v)| (k.to_string(), v)))
-        .collect();
-    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    keyed
+    merge(grams.into_iter().collect(), strs.into_iter().collect())
         .into_par_iter()
         .map(|(k, v)| {
             let mut out = Vec::new();
@@ -324,7 +371,7 @@ fn doc_level(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// Positional lists: (key, payload) sorted.
-fn positional(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
+fn positional<'a>(pages: &[&'a Indexed]) -> Vec<(Key<'a>, Vec<u8>)> {
     let (cjk, strs) = rayon::join(
         || {
             let mut m: Lists<u64, (u32, u32)> = HashMap::default();
@@ -347,16 +394,8 @@ fn positional(pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
             m
         },
     );
-    let mut keyed: Vec<(String, PosEntries)> = cjk
-        .into_iter()
-        .map(|(k, v)| {
-            let mut s = String::new();
-            unpack(k, &mut s);
-            (s, v)
-        })
-        .chain(strs.into_iter().map(|(k, v)| (k.to_string(), v)))
-        .collect();
-    keyed.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let keyed: Vec<(Key, PosEntries)> =
+        merge(cjk.into_iter().collect(), strs.into_iter().collect());
     keyed
         .into_par_iter()
         .map(|(k, v)| {
