@@ -71,13 +71,6 @@ pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A positional key's entries: doc and a range of its positions.
-type PosEntries = Vec<(u32, (u32, u32))>;
-
-/// A key's entries: (doc, value) where value is a tf byte (doc-level) or a
-/// range of that doc's positions.
-type Lists<K, V> = HashMap<K, Vec<(u32, V)>, FxBuild>;
-
 fn tf_byte(tf: u32, title: bool) -> u8 {
     ((tf.min(127) as u8) << 1) | title as u8
 }
@@ -336,35 +329,95 @@ fn merge<'a, V: Send>(mut cjk: Vec<(u64, V)>, mut strs: Vec<(&'a str, V)>) -> Ve
     out
 }
 
+/// Entries `(doc, value)` grouped by key without a vector per key (a
+/// long-tailed site has millions of keys): key ids in first-seen order, then
+/// one flat array, entries of key `i` at `offs[i]..offs[i + 1]` in doc order.
+struct Grouped<K, V> {
+    keys: Vec<(K, u32)>,
+    offs: Vec<u32>,
+    flat: Vec<(u32, V)>,
+}
+
+/// `visit` calls its argument with every (doc, key, value), docs ascending;
+/// it runs twice (count, then fill).
+fn group<K, V>(visit: impl Fn(&mut dyn FnMut(u32, K, V))) -> Grouped<K, V>
+where
+    K: std::hash::Hash + Eq + Copy,
+    V: Copy + Default,
+{
+    let mut ids: HashMap<K, u32, FxBuild> = HashMap::default();
+    let mut keys: Vec<(K, u32)> = Vec::new();
+    let mut counts: Vec<u32> = Vec::new();
+    visit(&mut |_, k, _| {
+        let id = *ids.entry(k).or_insert_with(|| {
+            keys.push((k, keys.len() as u32));
+            counts.push(0);
+            (keys.len() - 1) as u32
+        });
+        counts[id as usize] += 1;
+    });
+    let mut offs = Vec::with_capacity(counts.len() + 1);
+    let mut total = 0u32;
+    offs.push(0);
+    for c in &counts {
+        total += c;
+        offs.push(total);
+    }
+    let mut next = offs.clone();
+    let mut flat = vec![(0u32, V::default()); total as usize];
+    visit(&mut |d, k, v| {
+        let id = ids[&k] as usize;
+        flat[next[id] as usize] = (d, v);
+        next[id] += 1;
+    });
+    Grouped { keys, offs, flat }
+}
+
+impl<K, V> Grouped<K, V> {
+    fn list(&self, id: u32) -> &[(u32, V)] {
+        &self.flat[self.offs[id as usize] as usize..self.offs[id as usize + 1] as usize]
+    }
+}
+
 /// Doc-level lists: (key, payload) sorted.
 fn doc_level<'a>(pages: &[&'a Indexed]) -> Vec<(Key<'a>, Vec<u8>)> {
-    let (grams, strs) = rayon::join(
+    let (mut grams, mut strs) = rayon::join(
         || {
-            let mut m: Lists<u64, u8> = HashMap::default();
-            for (d, pg) in pages.iter().enumerate() {
-                for &(k, tf, t) in &pg.grams {
-                    m.entry(k).or_default().push((d as u32, tf_byte(tf, t)));
+            group(|f: &mut dyn FnMut(u32, u64, u8)| {
+                for (d, pg) in pages.iter().enumerate() {
+                    for &(k, tf, t) in &pg.grams {
+                        f(d as u32, k, tf_byte(tf, t));
+                    }
                 }
-            }
-            m
+            })
         },
         || {
-            let mut m: Lists<&str, u8> = HashMap::default();
-            for (d, pg) in pages.iter().enumerate() {
-                for &(ks, ke, tf, title) in &pg.words {
-                    m.entry(&pg.keys[ks as usize..ke as usize])
-                        .or_default()
-                        .push((d as u32, tf_byte(tf, title)));
+            group(|f: &mut dyn FnMut(u32, &'a str, u8)| {
+                for (d, pg) in pages.iter().enumerate() {
+                    for &(ks, ke, tf, title) in &pg.words {
+                        f(
+                            d as u32,
+                            &pg.keys[ks as usize..ke as usize],
+                            tf_byte(tf, title),
+                        );
+                    }
                 }
-            }
-            m
+            })
         },
     );
-    merge(grams.into_iter().collect(), strs.into_iter().collect())
+    let keyed = merge(
+        std::mem::take(&mut grams.keys),
+        std::mem::take(&mut strs.keys),
+    );
+    keyed
         .into_par_iter()
-        .map(|(k, v)| {
+        .map(|(k, id)| {
+            let list = match k {
+                Key::Cjk(_) => grams.list(id),
+                Key::Str(_) => strs.list(id),
+            };
             let mut out = Vec::new();
-            doc_payload(pages.len(), &v, &mut out);
+            doc_payload(pages.len(), list, &mut out);
             (k, out)
         })
         .collect()
@@ -372,35 +425,39 @@ fn doc_level<'a>(pages: &[&'a Indexed]) -> Vec<(Key<'a>, Vec<u8>)> {
 
 /// Positional lists: (key, payload) sorted.
 fn positional<'a>(pages: &[&'a Indexed]) -> Vec<(Key<'a>, Vec<u8>)> {
-    let (cjk, strs) = rayon::join(
+    let (mut cjk, mut strs) = rayon::join(
         || {
-            let mut m: Lists<u64, (u32, u32)> = HashMap::default();
-            for (d, pg) in pages.iter().enumerate() {
-                for &(k, s, n) in &pg.cjk {
-                    m.entry(k).or_default().push((d as u32, (s, n)));
+            group(|f: &mut dyn FnMut(u32, u64, (u32, u32))| {
+                for (d, pg) in pages.iter().enumerate() {
+                    for &(k, s, n) in &pg.cjk {
+                        f(d as u32, k, (s, n));
+                    }
                 }
-            }
-            m
+            })
         },
         || {
-            let mut m: Lists<&str, (u32, u32)> = HashMap::default();
-            for (d, pg) in pages.iter().enumerate() {
-                for &(ks, ke, s, n) in &pg.strs {
-                    m.entry(&pg.keys[ks as usize..ke as usize])
-                        .or_default()
-                        .push((d as u32, (s, n)));
+            group(|f: &mut dyn FnMut(u32, &'a str, (u32, u32))| {
+                for (d, pg) in pages.iter().enumerate() {
+                    for &(ks, ke, s, n) in &pg.strs {
+                        f(d as u32, &pg.keys[ks as usize..ke as usize], (s, n));
+                    }
                 }
-            }
-            m
+            })
         },
     );
-    let keyed: Vec<(Key, PosEntries)> =
-        merge(cjk.into_iter().collect(), strs.into_iter().collect());
+    let keyed = merge(
+        std::mem::take(&mut cjk.keys),
+        std::mem::take(&mut strs.keys),
+    );
     keyed
         .into_par_iter()
-        .map(|(k, v)| {
+        .map(|(k, id)| {
+            let list = match k {
+                Key::Cjk(_) => cjk.list(id),
+                Key::Str(_) => strs.list(id),
+            };
             let mut out = Vec::new();
-            pos_payload(pages, &v, &mut out);
+            pos_payload(pages, list, &mut out);
             (k, out)
         })
         .collect()
