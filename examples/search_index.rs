@@ -13,7 +13,9 @@
 //! Environment: `LONGTAIL=N` indexes a long-tailed synthetic corpus of N
 //! pages per language instead (sentences of `content/` with random names
 //! and numbers); `PROFILE=1` first times each stage single-threaded on
-//! 2,000 pages; `NOWRITE=1` stops after indexing (no files, no Node).
+//! 2,000 pages; `NOWRITE=1` stops after indexing (no files, no Node);
+//! `LIMIT=N` reads only the newest N articles per language; `DEV=1` also
+//! times dev mode's index of one language from cached page data.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,7 +23,11 @@ use std::process::Command;
 use std::time::Instant;
 
 use rayon::prelude::*;
-use unionpress::search::{Doc, SEARCH_JS, index_page, write_index};
+use std::sync::Arc;
+
+use unionpress::search::{
+    Doc, Indexed, Reuse, SEARCH_JS, build_index, index_page, write_index, write_index_reusing,
+};
 
 const ZH: &[&str] = &[
     "工会",
@@ -88,6 +94,9 @@ fn pages(site: &Path, prefix: &str) -> Vec<Page> {
         .collect();
     // Newest first, ties by URL.
     out.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    if let Some(n) = std::env::var("LIMIT").ok().and_then(|s| s.parse().ok()) {
+        out.truncate(n);
+    }
     out
 }
 
@@ -118,63 +127,24 @@ fn cpu_secs() -> f64 {
 }
 
 /// Single-threaded cost of each stage on the first 2,000 pages.
-fn profile(pages: &[Page]) {
-    use unionpress::search::{extract, text};
+fn profile(lang: &str, pages: &[Page]) {
     let pages = &pages[..pages.len().min(2000)];
-    let t = Instant::now();
-    let ex: Vec<_> = pages.iter().map(|p| extract(&p.html)).collect();
-    let te = t.elapsed();
-    let t = Instant::now();
-    let mut norm = Vec::new();
-    for e in &ex {
-        for r in e.title.iter().chain(&e.body) {
-            norm.push(text::normalize(r));
-        }
-    }
-    let tn = t.elapsed();
-    let t = Instant::now();
-    let mut n = 0;
-    for r in &norm {
-        n += text::tokenize(r).len();
-    }
-    let tt = t.elapsed();
-    let texts: Vec<String> = ex
+    let docs: Vec<Doc> = pages
         .iter()
-        .map(|e| e.title.iter().chain(&e.body).map(|s| s.as_str()).collect())
-        .collect();
-    for level in [1, 3, 6] {
-        let c = cpu_secs();
-        let mut gz = 0;
-        for t in &texts {
-            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
-            let _ = e.write_all(t.as_bytes());
-            gz += e.finish().map(|v| v.len()).unwrap_or(0);
-        }
-        println!("  gzip level {level}: {:.3} s CPU, {gz} B", cpu_secs() - c);
-    }
-    let t = Instant::now();
-    let gz = 0;
-    let tg = t.elapsed();
-    let c = cpu_secs();
-    for p in pages {
-        std::hint::black_box(index_page(&Doc {
+        .map(|p| Doc {
             url: &p.url,
             title: &p.title,
             date: &p.date,
             section: "x",
             html: &p.html,
-        }));
+        })
+        .collect();
+    let n = docs.len() as f64;
+    print!("profile {lang}, {} pages, µs a page:", docs.len());
+    for (stage, s) in unionpress::search::profile_stages(lang, &docs) {
+        print!(" {stage} {:.1};", s * 1e6 / n);
     }
-    let ti = cpu_secs() - c;
-    println!(
-        "profile {} pages: extract {:.3} s, normalise {:.3} s, tokenise {:.3} s ({n} tokens), gzip text {:.3} s ({gz} B), index_page {:.3} s CPU",
-        pages.len(),
-        te.as_secs_f64(),
-        tn.as_secs_f64(),
-        tt.as_secs_f64(),
-        tg.as_secs_f64(),
-        ti
-    );
+    println!();
 }
 
 /// A long-tailed corpus instead of the benchmark's 16 phrases: sentences of
@@ -300,52 +270,84 @@ fn main() {
     let rss0 = peak_rss_kb().unwrap_or(0);
 
     if std::env::var("PROFILE").is_ok() {
-        profile(&read[0]);
-        profile(&read[1]);
+        profile("zh", &read[0]);
+        profile("en", &read[1]);
     }
     let cpu0 = cpu_secs();
     let t0 = Instant::now();
-    let indexed: Vec<Vec<_>> = read
+    let files: Vec<Vec<(String, Vec<u8>)>> = read
         .iter()
         .zip(&langs)
-        .map(|(ps, (_, _, section))| {
-            ps.par_iter()
-                .map(|p| {
-                    index_page(&Doc {
-                        url: &p.url,
-                        title: &p.title,
-                        date: &p.date,
-                        section,
-                        html: &p.html,
-                    })
+        .map(|(ps, (lang, _, section))| {
+            let docs: Vec<Doc> = ps
+                .iter()
+                .map(|p| Doc {
+                    url: &p.url,
+                    title: &p.title,
+                    date: &p.date,
+                    section,
+                    html: &p.html,
                 })
-                .collect()
+                .collect();
+            build_index(lang, &docs)
         })
         .collect();
-    let t_extract = t0.elapsed();
-    let cpu1 = cpu_secs();
-    let t1 = Instant::now();
-    let files: Vec<Vec<(String, Vec<u8>)>> = indexed
-        .par_iter()
-        .zip(&langs)
-        .map(|(ix, (lang, _, _))| write_index(lang, &ix.iter().collect::<Vec<_>>()))
-        .collect();
-    let t_write = t1.elapsed();
     let cpu = cpu_secs() - cpu0;
     println!(
-        "  index_page {:.3} s CPU, write_index {:.3} s CPU",
-        cpu1 - cpu0,
-        cpu_secs() - cpu1
-    );
-    println!(
-        "index: {:.3} s CPU, {:.3} s wall (extract+tokenise {:.3} s, write {:.3} s); peak RSS {} MB (after reading pages {} MB)",
+        "index: {:.3} s CPU, {:.3} s wall; peak RSS {} MB (after reading pages {} MB)",
         cpu,
         t0.elapsed().as_secs_f64(),
-        t_extract.as_secs_f64(),
-        t_write.as_secs_f64(),
         peak_rss_kb().unwrap_or(0) / 1024,
         rss0 / 1024
     );
+    if std::env::var("DEV").is_ok() {
+        // Dev mode: each page's cached data, then one language's index.
+        let ix: Vec<Indexed> = read[0]
+            .par_iter()
+            .map(|p| {
+                index_page(&Doc {
+                    url: &p.url,
+                    title: &p.title,
+                    date: &p.date,
+                    section: "x",
+                    html: &p.html,
+                })
+            })
+            .collect();
+        let bytes: usize = ix.iter().map(|i| i.size()).sum();
+        let refs: Vec<&Indexed> = ix.iter().collect();
+        let median = |f: &mut dyn FnMut()| {
+            let mut times: Vec<f64> = (0..5)
+                .map(|_| {
+                    let t = Instant::now();
+                    f();
+                    t.elapsed().as_secs_f64() * 1000.0
+                })
+                .collect();
+            times.sort_by(|a, b| a.total_cmp(b));
+            times[2]
+        };
+        let full = median(&mut || {
+            std::hint::black_box(write_index("zh", &refs));
+        });
+        // A save that edits one article: its page data is new, the others'
+        // are the same `Arc`s as before.
+        let mut arcs: Vec<Arc<Indexed>> = ix.into_iter().map(Arc::new).collect();
+        let mut reuse = Reuse::default();
+        write_index_reusing("zh", &arcs, &mut reuse);
+        let mut k = 0;
+        let edit = median(&mut || {
+            k += 1;
+            let i = (k * 997) % arcs.len();
+            arcs[i] = Arc::new((*arcs[i]).clone());
+            std::hint::black_box(write_index_reusing("zh", &arcs, &mut reuse));
+        });
+        println!(
+            "dev: {} pages cached in {:.1} MB; one language's index from them: {full:.0} ms; after a one-article edit (partials reused): {edit:.0} ms (medians of 5)",
+            arcs.len(),
+            bytes as f64 / 1e6,
+        );
+    }
 
     if std::env::var("NOWRITE").is_ok() {
         return;

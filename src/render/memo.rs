@@ -9,13 +9,13 @@ use std::collections::{HashMap, HashSet};
 
 use minijinja::Value;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::feeds::SitemapUrl;
 use super::plan::Plan;
 use crate::config::LangId;
 use crate::content::Site;
-use crate::search::Indexed;
+use crate::search::{Indexed, Reuse};
 
 /// A page's fingerprint and URL: what its card and `metrics.json` entry
 /// are made of.
@@ -41,6 +41,8 @@ pub struct Memo {
     pub(super) search: HashMap<String, (u64, Arc<Indexed>)>,
     /// Each language's index files, with a fingerprint of its articles.
     pub(super) search_index: HashMap<LangId, (u64, Vec<String>)>,
+    /// Each language's partial indexes, for the next index to reuse.
+    pub(super) search_reuse: HashMap<LangId, Arc<Mutex<Reuse>>>,
 }
 
 impl Memo {

@@ -134,12 +134,17 @@ pub fn render(
     let mut later = Vec::new();
     let mut page_fps: HashMap<usize, u64> = HashMap::new();
     let mut fresh_indexes = Vec::new();
+    let mut fresh_reuse = Vec::new();
     let mut search_later = Vec::new();
+    let mut page_files: HashMap<usize, usize> = HashMap::new();
     for (entry, made) in plan.entries.iter().zip(made) {
         let doc = match made {
             Ok(Made::File(file, doc)) => {
                 if let Some(fp) = doc.fingerprint {
                     documents.push((entry.path.clone(), fp));
+                }
+                if let What::Page(i) = entry.what {
+                    page_files.insert(i, files.len());
                 }
                 files.push(file);
                 doc
@@ -181,6 +186,11 @@ pub fn render(
             site_entries.push(site_entry);
         }
     }
+    // A build indexes the rendered articles of every language at once.
+    let mut built = match dev {
+        false => search::build(&r, &later, &files, &page_files),
+        true => HashMap::new(),
+    };
     for entry in later {
         match &entry.what {
             What::Sitemap => {
@@ -208,10 +218,14 @@ pub fn render(
                     // is made, after the pages are (see `SearchWork`).
                     (Some(key), Some((_, paths))) => {
                         unchanged.extend(paths.iter().cloned());
-                        search_later.push(search::work(&r, lang, &indexed, key));
+                        let work = search::work(&r, lang, &indexed, key);
+                        fresh_reuse.push((lang.id, work.reuse.clone()));
+                        search_later.push(work);
                     }
+                    (None, _) => files.extend(built.remove(&lang.id).unwrap_or_default()),
                     (key, _) => {
                         let work = search::work(&r, lang, &indexed, key.unwrap_or(0));
+                        fresh_reuse.push((lang.id, work.reuse.clone()));
                         let made = work.files();
                         if key.is_some() {
                             let paths = made.iter().map(|f| f.path.clone()).collect();
@@ -247,6 +261,7 @@ pub fn render(
         memo.sitemap.extend(fresh_entries);
         memo.search.extend(fresh_indexed);
         memo.search_index.extend(fresh_indexes);
+        memo.search_reuse.extend(fresh_reuse);
         memo.forget_stale(site, plan);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -271,6 +286,7 @@ impl<'a> Renderer<'a> {
         let config = self.config;
         Ok(match &entry.what {
             what if what.is_document() => {
+                let dev = self.previous.is_some();
                 let fp = self.previous.and_then(|_| self.fingerprint(what));
                 let kept = self
                     .previous
@@ -295,7 +311,8 @@ impl<'a> Renderer<'a> {
                     return Ok(Made::Unchanged(doc));
                 }
                 let html = self.document(entry)?;
-                if let (What::Page(i), true) = (what, self.indexes(what)) {
+                // A build indexes its articles after the render (`search::build`).
+                if let (What::Page(i), true, true) = (what, self.indexes(what), dev) {
                     doc.indexed = Some(self.index(&self.site.pages[*i], &html));
                 }
                 Made::File(file(html), doc)

@@ -5,29 +5,39 @@
 //! data in the memo, so a save re-indexes only the pages it changed.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
-use super::Renderer;
 use super::views::SearchPage;
+use super::{Entry, Renderer, What};
 use crate::config::{LangId, Language};
 use crate::content::Page;
 use crate::error::Error;
-use crate::files::OutputFile;
+use crate::files::{Data, OutputFile};
 use crate::search::{self, Doc, Indexed};
 use crate::urls::{self, link};
 
 impl Renderer<'_> {
-    /// The search index data of article `p`, from its rendered page.
-    pub(super) fn index(&self, p: &Page, html: &str) -> Arc<Indexed> {
+    /// What the index shows of article `p` besides its page: its URL as
+    /// linked, its date and its section's name.
+    fn doc_fields<'p>(&'p self, p: &'p Page) -> (String, String, &'p str) {
         let section = self
             .site
             .section_index(&p.section, p.lang)
             .map_or(p.section.as_str(), |s| s.title.as_str());
-        let url = link(self.config, &p.url);
-        let date = p.date.naive_date().to_string();
+        (
+            link(self.config, &p.url),
+            p.date.naive_date().to_string(),
+            section,
+        )
+    }
+
+    /// The search index data of article `p`, from its rendered page (dev
+    /// mode keeps it in the memo).
+    pub(super) fn index(&self, p: &Page, html: &str) -> Arc<Indexed> {
+        let (url, date, section) = self.doc_fields(p);
         Arc::new(search::index_page(&Doc {
             url: &url,
             title: &p.title,
@@ -69,13 +79,15 @@ pub struct SearchWork {
     /// A fingerprint of the articles it is made from (dev mode).
     pub key: u64,
     pages: Vec<Arc<Indexed>>,
+    /// What the language's last index left to reuse (shared with the memo).
+    pub(super) reuse: Arc<Mutex<search::Reuse>>,
 }
 
 impl SearchWork {
     /// The index files (in `urls::search_index`).
     pub fn files(&self) -> Vec<OutputFile> {
-        let pages: Vec<&Indexed> = self.pages.iter().map(|x| &**x).collect();
-        search::write_index(&self.code, &pages)
+        let mut reuse = self.reuse.lock().unwrap_or_else(|e| e.into_inner());
+        search::write_index_reusing(&self.code, &self.pages, &mut reuse)
             .into_iter()
             .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
             .collect()
@@ -95,6 +107,9 @@ pub(super) fn work(
     by_page: &HashMap<usize, Arc<Indexed>>,
     key: u64,
 ) -> SearchWork {
+    let reuse = (r.previous.and_then(|m| m.search_reuse.get(&lang.id)))
+        .cloned()
+        .unwrap_or_default();
     SearchWork {
         lang: lang.id,
         code: lang.code.clone(),
@@ -102,5 +117,55 @@ pub(super) fn work(
         pages: (r.site.indices_in(lang.id))
             .filter_map(|i| by_page.get(&i).cloned())
             .collect(),
+        reuse,
     }
+}
+
+/// A build's search indexes: for each `SearchIndex` entry of `later`, its
+/// language's files, made from the rendered articles (`page_files`: the
+/// index in `files` of each article's page), all languages at once.
+pub(super) fn build(
+    r: &Renderer,
+    later: &[&Entry],
+    files: &[OutputFile],
+    page_files: &HashMap<usize, usize>,
+) -> HashMap<LangId, Vec<OutputFile>> {
+    let langs: Vec<&Language> = (later.iter())
+        .filter_map(|e| match &e.what {
+            What::SearchIndex(lang) => Some(*lang),
+            _ => None,
+        })
+        .collect();
+    // One language after the other (each uses every core): the first
+    // language's partial index is gone before the next one's is made.
+    langs
+        .iter()
+        .map(|lang| {
+            let pages: Vec<(&Page, &str)> = (r.site.indices_in(lang.id))
+                .filter_map(|i| {
+                    let html = match &files.get(*page_files.get(&i)?)?.data {
+                        Data::Bytes(b) => std::str::from_utf8(b).ok()?,
+                        _ => return None,
+                    };
+                    Some((&*r.site.pages[i], html))
+                })
+                .collect();
+            let fields: Vec<(String, String, &str)> =
+                pages.iter().map(|(p, _)| r.doc_fields(p)).collect();
+            let docs: Vec<Doc> = (pages.iter().zip(&fields))
+                .map(|((p, html), (url, date, section))| Doc {
+                    url,
+                    title: &p.title,
+                    date,
+                    section,
+                    html,
+                })
+                .collect();
+            let made = search::build_index(&lang.code, &docs)
+                .into_iter()
+                .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
+                .collect();
+            (lang.id, made)
+        })
+        .collect()
 }

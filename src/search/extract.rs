@@ -6,8 +6,6 @@
 //! and needs no tree. End tags close the nearest open element of that name
 //! (so a missing `</p>` does no harm); void elements never open.
 
-use super::entities::decode_entity;
-
 /// Text runs of one article, raw (not yet normalised).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Extracted {
@@ -17,66 +15,147 @@ pub struct Extracted {
     pub body: Vec<String>,
 }
 
-const SKIP: &[&str] = &[
-    "nav", "script", "style", "template", "noscript", "svg", "button",
-];
+/// The runs of an article in one buffer (what [`extract`] gives, without an
+/// allocation per run): byte ranges of `text`.
+#[derive(Debug, Default)]
+pub(crate) struct Runs {
+    pub text: String,
+    pub title: Vec<(u32, u32)>,
+    pub body: Vec<(u32, u32)>,
+}
 
-const BLOCK: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "caption",
-    "dd",
-    "details",
-    "dialog",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "li",
-    "main",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
+impl Runs {
+    pub fn get(&self, r: (u32, u32)) -> &str {
+        &self.text[r.0 as usize..r.1 as usize]
+    }
+}
 
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "param",
-];
+/// Subtrees left out.
+fn skip(n: &[u8]) -> bool {
+    matches!(
+        n,
+        b"nav" | b"script" | b"style" | b"template" | b"noscript" | b"svg" | b"button"
+    )
+}
+
+/// Elements that start and end runs.
+fn block(n: &[u8]) -> bool {
+    matches!(
+        n,
+        b"address"
+            | b"article"
+            | b"aside"
+            | b"blockquote"
+            | b"br"
+            | b"caption"
+            | b"dd"
+            | b"details"
+            | b"dialog"
+            | b"div"
+            | b"dl"
+            | b"dt"
+            | b"fieldset"
+            | b"figcaption"
+            | b"figure"
+            | b"footer"
+            | b"form"
+            | b"h1"
+            | b"h2"
+            | b"h3"
+            | b"h4"
+            | b"h5"
+            | b"h6"
+            | b"header"
+            | b"hgroup"
+            | b"hr"
+            | b"li"
+            | b"main"
+            | b"ol"
+            | b"p"
+            | b"pre"
+            | b"section"
+            | b"summary"
+            | b"table"
+            | b"tbody"
+            | b"td"
+            | b"tfoot"
+            | b"th"
+            | b"thead"
+            | b"tr"
+            | b"ul"
+    )
+}
+
+fn void(n: &[u8]) -> bool {
+    matches!(
+        n,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+    )
+}
 
 /// Elements whose content is not markup (text until the matching end tag).
-const RAW: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
-];
+fn raw(n: &[u8]) -> bool {
+    matches!(
+        n,
+        b"script"
+            | b"style"
+            | b"textarea"
+            | b"title"
+            | b"xmp"
+            | b"iframe"
+            | b"noembed"
+            | b"noframes"
+    )
+}
+
+/// A tag name, lower case, without an allocation when short.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Name {
+    Short([u8; 15], u8),
+    Long(Box<[u8]>),
+}
+
+impl Name {
+    fn new(raw: &[u8]) -> Self {
+        if raw.len() <= 15 {
+            let mut b = [0u8; 15];
+            for (d, s) in b.iter_mut().zip(raw) {
+                *d = s.to_ascii_lowercase();
+            }
+            Name::Short(b, raw.len() as u8)
+        } else {
+            Name::Long(raw.to_ascii_lowercase().into())
+        }
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Name::Short(b, n) => &b[..*n as usize],
+            Name::Long(b) => b,
+        }
+    }
+
+    /// `</name`, to find the end of a raw text element.
+    fn end_tag(&self) -> String {
+        format!("</{}", String::from_utf8_lossy(self.bytes()))
+    }
+}
 
 struct Tag<'a> {
-    name: String,
+    name: Name,
     end: bool,
     self_closing: bool,
     attrs: &'a str,
@@ -97,7 +176,7 @@ fn parse_tag(html: &str, i: usize) -> Option<(Tag<'_>, usize)> {
     if j == start || !b[start].is_ascii_alphabetic() {
         return None;
     }
-    let name = html[start..j].to_ascii_lowercase();
+    let name = Name::new(&b[start..j]);
     let attrs_start = j;
     // Find the closing '>' outside quoted attribute values.
     let mut quote = 0u8;
@@ -180,24 +259,15 @@ fn is_hidden(attrs: &str) -> bool {
     false
 }
 
-/// Appends text with character references decoded.
+/// Appends text with character references decoded (every HTML5 named
+/// reference, with or without the semicolon where the standard allows,
+/// and numeric ones, as in text content).
 fn push_text(out: &mut String, text: &str) {
-    let mut rest = text;
-    while let Some(k) = rest.find('&') {
-        out.push_str(&rest[..k]);
-        rest = &rest[k..];
-        match decode_entity(rest) {
-            Some((decoded, used)) => {
-                out.push(decoded);
-                rest = &rest[used..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
+    if text.as_bytes().contains(&b'&') {
+        out.push_str(&htmlize::unescape(text));
+    } else {
+        out.push_str(text);
     }
-    out.push_str(rest);
 }
 
 fn find_ci(hay: &str, from: usize, needle: &str) -> Option<usize> {
@@ -222,12 +292,28 @@ fn memchr_lt(h: &[u8], from: usize) -> Option<usize> {
 
 /// The runs of the first `<article>` of a page.
 pub fn extract(html: &str) -> Extracted {
-    let mut out = Extracted::default();
+    let mut runs = Runs::default();
+    extract_into(html, &mut runs);
+    Extracted {
+        title: runs
+            .title
+            .iter()
+            .map(|&r| runs.get(r).to_string())
+            .collect(),
+        body: runs.body.iter().map(|&r| runs.get(r).to_string()).collect(),
+    }
+}
+
+/// [`extract`] into `out` (cleared first).
+pub(crate) fn extract_into(html: &str, out: &mut Runs) {
+    out.text.clear();
+    out.title.clear();
+    out.body.clear();
     let b = html.as_bytes();
     let mut i = 0;
     // Find the first <article> start tag, skipping comments and raw text.
     let start = loop {
-        let Some(k) = memchr_lt(b, i) else { return out };
+        let Some(k) = memchr_lt(b, i) else { return };
         match skip_markup(html, k) {
             Some(next) => i = next,
             None => match parse_tag(html, k) {
@@ -236,39 +322,43 @@ pub fn extract(html: &str) -> Extracted {
                     if tag.end {
                         continue;
                     }
-                    if tag.name == "article" {
+                    if tag.name.bytes() == b"article" {
                         break next;
                     }
-                    if RAW.contains(&tag.name.as_str()) && !tag.self_closing {
-                        i = find_ci(html, next, &format!("</{}", tag.name)).unwrap_or(b.len());
+                    if raw(tag.name.bytes()) && !tag.self_closing {
+                        i = find_ci(html, next, &tag.name.end_tag()).unwrap_or(b.len());
                     }
                 }
                 None => i = k + 1,
             },
         }
     };
-    let mut stack: Vec<String> = vec!["article".into()];
+    let mut stack: Vec<Name> = vec![Name::new(b"article")];
     // Depth in `stack` below which text is skipped (inside nav, hidden…).
     let mut skip_at: Option<usize> = None;
     // Stack depth of the first <h1> while inside it.
     let mut h1_at: Option<usize> = None;
     let mut h1_done = false;
-    let mut run = String::new();
+    // The run being read: `out.text[run..]`.
+    let mut run = 0usize;
     let mut i = start;
-    let flush = |run: &mut String, out: &mut Extracted, in_h1: bool| {
-        if !run.trim().is_empty() {
+    let flush = |run: &mut usize, out: &mut Runs, in_h1: bool| {
+        if !out.text[*run..].trim().is_empty() {
+            let r = (*run as u32, out.text.len() as u32);
             if in_h1 {
-                out.title.push(std::mem::take(run));
+                out.title.push(r);
             } else {
-                out.body.push(std::mem::take(run));
+                out.body.push(r);
             }
+        } else {
+            out.text.truncate(*run);
         }
-        run.clear();
+        *run = out.text.len();
     };
     while i < b.len() && !stack.is_empty() {
         let k = memchr_lt(b, i).unwrap_or(b.len());
         if skip_at.is_none() && k > i {
-            push_text(&mut run, &html[i..k]);
+            push_text(&mut out.text, &html[i..k]);
         }
         if k >= b.len() {
             break;
@@ -279,19 +369,19 @@ pub fn extract(html: &str) -> Extracted {
         }
         let Some((tag, next)) = parse_tag(html, k) else {
             if skip_at.is_none() {
-                run.push('<');
+                out.text.push('<');
             }
             i = k + 1;
             continue;
         };
         i = next;
-        let name = tag.name.as_str();
-        let block = BLOCK.contains(&name);
+        let name = tag.name.bytes();
+        let block = block(name);
         if block && skip_at.is_none() {
-            flush(&mut run, &mut out, h1_at.is_some());
+            flush(&mut run, out, h1_at.is_some());
         }
         if tag.end {
-            if let Some(pos) = stack.iter().rposition(|n| n == name) {
+            if let Some(pos) = stack.iter().rposition(|n| n.bytes() == name) {
                 stack.truncate(pos);
                 if skip_at.is_some_and(|d| d >= pos) {
                     skip_at = None;
@@ -303,15 +393,15 @@ pub fn extract(html: &str) -> Extracted {
             }
             continue;
         }
-        if VOID.contains(&name) {
+        if void(name) {
             continue;
         }
         let foreign_closed =
-            tag.self_closing && (name == "svg" || name == "math" || skip_at.is_some());
-        if RAW.contains(&name) {
-            let close = find_ci(html, next, &format!("</{name}")).unwrap_or(b.len());
-            if skip_at.is_none() && !SKIP.contains(&name) && !is_hidden(tag.attrs) {
-                push_text(&mut run, &html[next..close]);
+            tag.self_closing && (name == b"svg" || name == b"math" || skip_at.is_some());
+        if raw(name) {
+            let close = find_ci(html, next, &tag.name.end_tag()).unwrap_or(b.len());
+            if skip_at.is_none() && !skip(name) && !is_hidden(tag.attrs) {
+                push_text(&mut out.text, &html[next..close]);
             }
             i = close;
             stack.push(tag.name);
@@ -320,16 +410,15 @@ pub fn extract(html: &str) -> Extracted {
         if foreign_closed {
             continue;
         }
-        if skip_at.is_none() && (SKIP.contains(&name) || is_hidden(tag.attrs)) {
+        if skip_at.is_none() && (skip(name) || is_hidden(tag.attrs)) {
             skip_at = Some(stack.len());
         }
-        if name == "h1" && !h1_done && h1_at.is_none() && skip_at.is_none() {
+        if name == b"h1" && !h1_done && h1_at.is_none() && skip_at.is_none() {
             h1_at = Some(stack.len());
         }
         stack.push(tag.name);
     }
-    flush(&mut run, &mut out, h1_at.is_some());
-    out
+    flush(&mut run, out, h1_at.is_some());
 }
 
 /// Skips a comment, doctype or processing instruction at `html[k] == '<'`.

@@ -1,14 +1,21 @@
 //! Built-in search: article pages → static index files, answered exactly in
-//! the browser by [`SEARCH_JS`] (semantics: `search-spec.md`).
+//! the browser by [`SEARCH_JS`] (semantics: `spec.md`).
 //!
-//! [`index_page`] extracts, normalises and tokenises one page into plain
-//! data ([`Indexed`]); [`write_index`] turns the pages of one language into
-//! files. The on-disk format is described in `write.rs`; the query side in
+//! A build calls [`build_index`] with a language's rendered articles: each
+//! page is extracted, normalised and tokenised, and its keys go straight
+//! into a partial inverted index (`partial.rs`: contiguous doc ranges, in
+//! parallel), which `write.rs` merges into files. Nothing is kept per page
+//! but its fragment. Dev mode keeps each page's [`Indexed`] (its normalised
+//! runs and fragment: [`index_page`]) so that a save extracts only the
+//! pages it changed; [`write_index`] then tokenises the cached runs again.
+//! The on-disk format is described in `write.rs`; the query side in
 //! `search.js`. Nothing here depends on the rest of the crate.
 
-mod entities;
+mod encode;
 mod extract;
+mod fragment;
 mod hash;
+mod partial;
 pub mod text;
 mod varint;
 mod write;
@@ -16,10 +23,16 @@ mod write;
 #[cfg(test)]
 mod tests;
 
-pub use extract::{Extracted, extract};
-pub use write::{write_index, write_index_sharded};
+use std::sync::Arc;
 
-use text::{Class, normalize_into, tokenize};
+use rayon::prelude::*;
+
+pub use extract::{Extracted, extract};
+
+use extract::{Runs, extract_into};
+use partial::Partial;
+use text::normalize_into;
+use write::{SHARD, write_partials};
 
 /// One article page as the build renders it.
 pub struct Doc<'a> {
@@ -35,347 +48,279 @@ pub struct Doc<'a> {
     pub html: &'a str,
 }
 
-/// Everything the index needs from one page: extracted, normalised,
-/// tokenised, and the compressed fragment `data()` fetches.
+/// What the index needs from one page, kept by dev mode between renders:
+/// its normalised runs (title runs first) and the compressed fragment
+/// `data()` fetches.
 #[derive(Debug, Clone, Default)]
 pub struct Indexed {
     pub(crate) url: String,
-    /// Positions below this are in the title runs.
-    pub(crate) title_len: u32,
-    /// Number of tokens (BM25 length).
-    pub(crate) len: u32,
-    /// Doc-level CJK unigrams and bigrams: packed key, tf, in title.
-    pub(crate) grams: Vec<(u64, u32, bool)>,
-    /// Positional CJK keys (trigram starting at the position, cut at the end
-    /// of the CJK stretch): packed key and a range of `pos`.
-    pub(crate) cjk: Vec<(u64, u32, u32)>,
-    /// Doc-level word/punctuation/space tokens: a range of `keys`, tf, in
-    /// title.
-    pub(crate) words: Vec<(u32, u32, u32, bool)>,
-    /// Positional keys of word/punctuation/space tokens: the token, `SEP`
-    /// and the next token of the run (or the token alone at the end of a
-    /// run): a range of `keys` and a range of `pos`.
-    pub(crate) strs: Vec<(u32, u32, u32, u32)>,
-    pub(crate) keys: String,
-    pub(crate) pos: Vec<u32>,
+    /// The normalised runs, one after another (none empty).
+    pub(crate) norm: String,
+    /// The end of each run in `norm`.
+    pub(crate) ends: Vec<u32>,
+    /// How many of the runs are title runs.
+    pub(crate) title_runs: u32,
     /// gzip of the fragment JSON (title, date, section, runs).
     pub(crate) fragment: Vec<u8>,
+}
+
+impl Indexed {
+    fn runs(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut s = 0;
+        self.ends.iter().enumerate().map(move |(i, &e)| {
+            let r = &self.norm[s..e as usize];
+            s = e as usize;
+            (r, (i as u32) < self.title_runs)
+        })
+    }
+
+    /// Heap bytes held (for measurements).
+    pub fn size(&self) -> usize {
+        self.url.capacity()
+            + self.norm.capacity()
+            + self.ends.capacity() * 4
+            + self.fragment.capacity()
+    }
 }
 
 /// The published JS module (`/search/search.js`).
 pub const SEARCH_JS: &str = include_str!("search.js");
 
-/// Up to three CJK letters packed into a u64 (21 bits each, 0 = absent).
-pub(crate) fn pack(chars: &[char]) -> u64 {
-    let mut k = 0u64;
-    for (i, &c) in chars.iter().take(3).enumerate() {
-        k |= (c as u64) << (42 - 21 * i);
-    }
-    k
+/// Per-thread buffers for one page at a time.
+#[derive(Default)]
+struct Scratch {
+    runs: Runs,
+    json: String,
+    norm: String,
+    ends: Vec<u32>,
+    title_runs: u32,
 }
 
-/// Appends `s` as a JSON string, white space collapsed and trimmed,
-/// characters kept as written (what the excerpt shows). One pass, no
-/// allocation: this runs for every page.
-fn json_str(out: &mut String, s: &str) {
-    out.push('"');
-    let mut space = false;
-    let start = out.len();
-    for c in s.chars() {
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && out.len() > start {
-            out.push(' ');
-        }
-        space = false;
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Separates the two tokens of a positional pair key.
-pub(crate) const SEP: char = '\u{1}';
-
-fn fx(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = hash::Fx::default();
-    h.write(bytes);
-    h.finish()
-}
-
-/// Groups sorted `(hash, position, token)` entries into runs of equal
-/// hash; `same` says whether two tokens give the same key. `None` on a
-/// hash collision (then the caller takes the slow, string-sorted way).
-fn groups(v: &[(u64, u32, u32)], same: impl Fn(u32, u32) -> bool) -> Option<Vec<(usize, usize)>> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < v.len() {
-        let mut j = i + 1;
-        while j < v.len() && v[j].0 == v[i].0 {
-            if !same(v[i].2, v[j].2) {
-                return None;
-            }
-            j += 1;
-        }
-        out.push((i, j));
-        i = j;
-    }
-    Some(out)
-}
-
-/// Extracts, normalises and tokenises one page.
-pub fn index_page(doc: &Doc) -> Indexed {
-    let ex = extract(doc.html);
-    let mut ix =
-        index_runs(&ex, true).unwrap_or_else(|| index_runs(&ex, false).unwrap_or_default());
-    ix.url = doc.url.to_string();
-    ix.fragment = fragment(doc, &ex);
-    ix
-}
-
-/// The index data of extracted runs. Keys are grouped by sorting: by a
-/// 64-bit hash when `hashed` (`None` if two different keys collide), else
-/// by the key strings.
-fn index_runs(ex: &Extracted, hashed: bool) -> Option<Indexed> {
-    let mut ix = Indexed::default();
-    let mut text = String::new(); // every normalised run, one after another
-    let mut norm = String::new();
-    // Tokens of the page: byte range in `text`; 0 ends a run.
-    let mut toks: Vec<(u32, u32)> = Vec::new();
-    let mut cjk: Vec<(u64, u32)> = Vec::new();
-    // (hash of the token / of the pair key, position, token index)
-    let mut words: Vec<(u64, u32, u32)> = Vec::new();
-    let mut pairs: Vec<(u64, u32, u32)> = Vec::new();
-    let mut chars: Vec<char> = Vec::new();
-    let mut hashes: Vec<u64> = Vec::new();
-    let mut p: u32 = 0;
-    let runs = ex
-        .title
-        .iter()
-        .map(|r| (r, true))
-        .chain(ex.body.iter().map(|r| (r, false)));
-    for (run, in_title) in runs {
-        normalize_into(run, &mut norm);
-        if norm.is_empty() {
-            continue;
-        }
-        let base = text.len();
-        text.push_str(&norm);
-        let ts = tokenize(&norm);
-        chars.clear();
-        hashes.clear();
-        if hashed {
-            // A CJK token's hash is needed only after a non-CJK token (as
-            // the second half of a pair).
-            let need =
-                |i: usize| ts[i].class != Class::Cjk || (i > 0 && ts[i - 1].class != Class::Cjk);
-            hashes.extend((0..ts.len()).map(|i| {
-                if need(i) {
-                    fx(ts[i].text.as_bytes())
-                } else {
-                    0
-                }
-            }));
-        } else {
-            hashes.resize(ts.len(), 0);
-        }
-        chars.extend(ts.iter().map(|t| {
-            if t.class == Class::Cjk {
-                t.text.chars().next().unwrap_or('\0')
-            } else {
-                '\0'
-            }
-        }));
-        let first = toks.len();
-        for t in &ts {
-            let s = base + (t.text.as_ptr() as usize - norm.as_ptr() as usize);
-            toks.push((s as u32, (s + t.text.len()) as u32));
-        }
-        for (i, t) in ts.iter().enumerate() {
-            let at = p + i as u32;
-            if t.class == Class::Cjk {
-                let mut e = i + 1;
-                while e < chars.len() && e < i + 3 && chars[e] != '\0' {
-                    e += 1;
-                }
-                cjk.push((pack(&chars[i..e]), at));
+impl Scratch {
+    /// Extracts and normalises a page into `self`; returns its fragment.
+    fn page(&mut self, doc: &Doc) -> Vec<u8> {
+        extract_into(doc.html, &mut self.runs);
+        let frag = fragment::fragment(doc, &self.runs, &mut self.json);
+        self.norm.clear();
+        self.ends.clear();
+        self.title_runs = 0;
+        let runs = &self.runs;
+        let mut one = std::mem::take(&mut self.json);
+        for (k, &r) in runs.title.iter().chain(&runs.body).enumerate() {
+            normalize_into(runs.get(r), &mut one);
+            if one.is_empty() {
                 continue;
             }
-            let ti = (first + i) as u32;
-            // Each token is hashed once: its own key, and the next one's
-            // hash for the pair key.
-            let hw = hashes[i];
-            words.push((hw, at, ti));
-            let hp = match hashes.get(i + 1) {
-                Some(&n) if hashed => hw.rotate_left(23) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15),
-                _ => hw,
-            };
-            pairs.push((hp, at, ti));
+            self.norm.push_str(&one);
+            self.ends.push(self.norm.len() as u32);
+            if k < runs.title.len() {
+                self.title_runs += 1;
+            }
         }
-        p += ts.len() as u32;
-        toks.push((0, 0));
-        ix.len += ts.len() as u32;
-        if in_title {
-            ix.title_len = p;
-        }
-        p += 1; // a gap: nothing matches across runs
+        self.json = one;
+        frag
     }
-    let title_len = ix.title_len;
-    cjk_lists(&mut ix, &mut cjk);
-    // Token text, and the key of the pair starting at a token.
-    let tok = |i: u32| {
-        let (s, e) = toks[i as usize];
-        &text[s as usize..e as usize]
-    };
-    let next = |i: u32| {
-        let (s, e) = toks[i as usize + 1];
-        if e == 0 {
-            None
-        } else {
-            Some(&text[s as usize..e as usize])
-        }
-    };
-    let same_pair = |a: u32, b: u32| tok(a) == tok(b) && next(a) == next(b);
-    let (wg, pg) = if hashed {
-        words.sort_unstable();
-        pairs.sort_unstable();
-        (
-            groups(&words, |a, b| tok(a) == tok(b))?,
-            groups(&pairs, same_pair)?,
-        )
-    } else {
-        words.sort_unstable_by(|a, b| tok(a.2).cmp(tok(b.2)).then(a.1.cmp(&b.1)));
-        pairs.sort_unstable_by(|a, b| {
-            (tok(a.2), next(a.2))
-                .cmp(&(tok(b.2), next(b.2)))
-                .then(a.1.cmp(&b.1))
-        });
-        let mut w = Vec::new();
-        let mut i = 0;
-        while i < words.len() {
-            let j = i + words[i..]
-                .iter()
-                .take_while(|e| tok(e.2) == tok(words[i].2))
-                .count();
-            w.push((i, j));
-            i = j;
-        }
-        let mut pr = Vec::new();
-        let mut i = 0;
-        while i < pairs.len() {
-            let j = i + pairs[i..]
-                .iter()
-                .take_while(|e| same_pair(e.2, pairs[i].2))
-                .count();
-            pr.push((i, j));
-            i = j;
-        }
-        (w, pr)
-    };
-    for (i, j) in wg {
-        let ks = ix.keys.len() as u32;
-        ix.keys.push_str(tok(words[i].2));
-        // Sorted by position within a group: the first is the earliest.
-        ix.words.push((
-            ks,
-            ix.keys.len() as u32,
-            (j - i) as u32,
-            words[i].1 < title_len,
-        ));
+
+    fn norm_runs(&self) -> impl Iterator<Item = (&str, bool)> {
+        let mut s = 0;
+        self.ends.iter().enumerate().map(move |(i, &e)| {
+            let r = &self.norm[s..e as usize];
+            s = e as usize;
+            (r, (i as u32) < self.title_runs)
+        })
     }
-    for (i, j) in pg {
-        let ks = ix.keys.len() as u32;
-        ix.keys.push_str(tok(pairs[i].2));
-        if let Some(n) = next(pairs[i].2) {
-            ix.keys.push(SEP);
-            ix.keys.push_str(n);
-        }
-        ix.strs.push((
-            ks,
-            ix.keys.len() as u32,
-            ix.pos.len() as u32,
-            (j - i) as u32,
-        ));
-        ix.pos.extend(pairs[i..j].iter().map(|e| e.1));
-    }
-    Some(ix)
 }
 
-/// Positional CJK lists, and from the same sorted keys the doc-level
-/// unigram and bigram counts (a key starts with its uni- and bigram).
-fn cjk_lists(ix: &mut Indexed, cjk: &mut [(u64, u32)]) {
-    let title_len = ix.title_len;
-    cjk.sort_unstable();
-    let mut uni: (u64, u32, bool) = (0, 0, false);
-    let mut bi: Vec<(u64, u32, bool)> = Vec::new();
-    let mut i = 0;
-    while i < cjk.len() {
-        let k = cjk[i].0;
-        let mut j = i;
-        while j < cjk.len() && cjk[j].0 == k {
-            j += 1;
+/// Extracts and normalises one page (dev mode keeps the result).
+pub fn index_page(doc: &Doc) -> Indexed {
+    SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        let fragment = s.page(doc);
+        Indexed {
+            url: doc.url.to_string(),
+            norm: s.norm.clone(),
+            ends: s.ends.clone(),
+            title_runs: s.title_runs,
+            fragment,
         }
-        let title = cjk[i].1 < title_len;
-        let n = (j - i) as u32;
-        ix.cjk.push((k, ix.pos.len() as u32, n));
-        ix.pos.extend(cjk[i..j].iter().map(|e| e.1));
-        let u = k & !((1 << 42) - 1);
-        if uni.0 != u {
-            if uni.1 > 0 {
-                ix.grams.push(uni);
-            }
-            uni = (u, 0, false);
-        }
-        uni.1 += n;
-        uni.2 |= title;
-        let b = k & !((1 << 21) - 1);
-        if b != u {
-            match bi.last_mut() {
-                Some(last) if last.0 == b => {
-                    last.1 += n;
-                    last.2 |= title;
+    })
+}
+
+/// Docs per partial: enough for the partials' dictionaries to pay, small
+/// enough to keep both cores busy.
+fn chunk_len(n: usize) -> usize {
+    n.div_ceil(rayon::current_num_threads().max(1) * 2).max(256)
+}
+
+/// The index files of one language, from its rendered articles in doc order
+/// (newest first, ties by URL: that order is the last ranking tie-break).
+/// Paths are relative to the search folder, starting with `lang_dir`.
+pub fn build_index(lang_dir: &str, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
+    let chunks: Vec<(Partial, Vec<Vec<u8>>)> = docs
+        .par_chunks(chunk_len(docs.len()))
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut part = Partial::new((c * chunk_len(docs.len())) as u32);
+            let mut frags = Vec::with_capacity(chunk.len());
+            SCRATCH.with(|s| {
+                let mut s = s.borrow_mut();
+                for doc in chunk {
+                    frags.push(s.page(doc));
+                    part.add_doc(s.norm_runs());
                 }
-                _ => bi.push((b, n, title)),
-            }
-        }
-        i = j;
-    }
-    if uni.1 > 0 {
-        ix.grams.push(uni);
-    }
-    ix.grams.extend(bi);
-    ix.grams.sort_unstable_by_key(|e| e.0);
+            });
+            part.finish();
+            (part, frags)
+        })
+        .collect();
+    let (parts, frags): (Vec<Partial>, Vec<Vec<Vec<u8>>>) = chunks.into_iter().unzip();
+    let urls: Vec<&str> = docs.iter().map(|d| d.url).collect();
+    write_partials(
+        lang_dir,
+        &parts.iter().collect::<Vec<_>>(),
+        &urls,
+        frags.into_iter().flatten().collect(),
+        SHARD,
+    )
 }
 
-/// The JSON `data()` reads, gzip-compressed: title, date, section, and the
-/// text runs (as written) for the excerpt, title runs first (`h` of them).
-fn fragment(doc: &Doc, ex: &Extracted) -> Vec<u8> {
-    let mut j = String::with_capacity(4096);
-    j.push_str("{\"title\":");
-    if ex.title.is_empty() {
-        json_str(&mut j, doc.title);
-    } else {
-        json_str(&mut j, &ex.title.join(" "));
+/// The index files of one language from its pages' cached data (dev mode),
+/// in doc order as for [`build_index`].
+pub fn write_index(lang_dir: &str, pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
+    write_index_sharded(lang_dir, pages, SHARD)
+}
+
+/// [`write_index`] with another shard size (tests use tiny shards so that
+/// the directory, key ranges and one-key shards are exercised).
+#[doc(hidden)]
+pub fn write_index_sharded(
+    lang_dir: &str,
+    pages: &[&Indexed],
+    shard: usize,
+) -> Vec<(String, Vec<u8>)> {
+    let n = chunk_len(pages.len());
+    let parts: Vec<Partial> = pages
+        .par_chunks(n)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut part = Partial::new((c * n) as u32);
+            for pg in chunk {
+                part.add_doc(pg.runs());
+            }
+            part.finish();
+            part
+        })
+        .collect();
+    let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+    let frags = pages.iter().map(|p| p.fragment.clone()).collect();
+    write_partials(
+        lang_dir,
+        &parts.iter().collect::<Vec<_>>(),
+        &urls,
+        frags,
+        shard,
+    )
+}
+
+/// Docs per partial in dev mode: chunks at fixed doc numbers, so that a
+/// save that changes one article's text leaves every other chunk as it was.
+const REUSE_CHUNK: usize = 256;
+
+/// Dev mode: a language's partial indexes of its last index, per chunk of
+/// docs, with the pages each was made from (held, so compared by pointer:
+/// the memo keeps an unchanged page's data as the same `Arc`).
+#[derive(Default)]
+pub struct Reuse {
+    chunks: Vec<(Vec<Arc<Indexed>>, Arc<Partial>)>,
+}
+
+impl std::fmt::Debug for Reuse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Reuse({} chunks)", self.chunks.len())
     }
-    j.push_str(",\"date\":");
-    json_str(&mut j, doc.date);
-    j.push_str(",\"section\":");
-    json_str(&mut j, doc.section);
-    // Extraction keeps only runs with text, so none is empty here.
-    j.push_str(&format!(",\"h\":{},\"runs\":[", ex.title.len()));
-    for (i, r) in ex.title.iter().chain(&ex.body).enumerate() {
-        if i > 0 {
-            j.push(',');
+}
+
+/// [`write_index`] for dev mode: only the chunks of docs whose pages
+/// changed since the last call with `reuse` are tokenised again.
+pub fn write_index_reusing(
+    lang_dir: &str,
+    pages: &[Arc<Indexed>],
+    reuse: &mut Reuse,
+) -> Vec<(String, Vec<u8>)> {
+    let old = std::mem::take(&mut reuse.chunks);
+    let chunks: Vec<(Vec<Arc<Indexed>>, Arc<Partial>)> = pages
+        .par_chunks(REUSE_CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let same = old.get(c).filter(|(was, _)| {
+                was.len() == chunk.len() && was.iter().zip(chunk).all(|(a, b)| Arc::ptr_eq(a, b))
+            });
+            if let Some((was, part)) = same {
+                return (was.clone(), part.clone());
+            }
+            let mut part = Partial::new((c * REUSE_CHUNK) as u32);
+            for pg in chunk {
+                part.add_doc(pg.runs());
+            }
+            part.finish();
+            (chunk.to_vec(), Arc::new(part))
+        })
+        .collect();
+    drop(old);
+    let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+    let frags = pages.iter().map(|p| p.fragment.clone()).collect();
+    let parts: Vec<&Partial> = chunks.iter().map(|(_, p)| &**p).collect();
+    let files = write_partials(lang_dir, &parts, &urls, frags, SHARD);
+    reuse.chunks = chunks;
+    files
+}
+
+/// Single-threaded seconds of each stage over `docs` (measurements: the
+/// `search_index` example's `PROFILE=1`).
+#[doc(hidden)]
+pub fn profile_stages(lang_dir: &str, docs: &[Doc]) -> Vec<(&'static str, f64)> {
+    use std::time::Instant;
+    let mut out = Vec::new();
+    let mut s = Scratch::default();
+    let t = Instant::now();
+    for d in docs {
+        extract_into(d.html, &mut s.runs);
+    }
+    out.push(("extract", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    for d in docs {
+        extract_into(d.html, &mut s.runs);
+        let runs = &s.runs;
+        for &r in runs.title.iter().chain(&runs.body) {
+            normalize_into(runs.get(r), &mut s.norm);
         }
-        json_str(&mut j, r);
     }
-    j.push_str("]}");
-    write::gzip(j.as_bytes())
+    out.push(("extract+normalise", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let mut frags = Vec::new();
+    for d in docs {
+        frags.push(s.page(d));
+    }
+    out.push(("extract+normalise+fragment", t.elapsed().as_secs_f64()));
+    let t = Instant::now();
+    let mut part = Partial::new(0);
+    for d in docs {
+        frags.push(s.page(d));
+        part.add_doc(s.norm_runs());
+    }
+    out.push((
+        "all per page (+tokenise, invert)",
+        t.elapsed().as_secs_f64(),
+    ));
+    part.finish();
+    let urls: Vec<&str> = docs.iter().map(|d| d.url).collect();
+    let t = Instant::now();
+    let files = write_partials(lang_dir, &[&part], &urls, Vec::new(), SHARD);
+    out.push(("write", t.elapsed().as_secs_f64()));
+    std::hint::black_box(files);
+    out
 }

@@ -61,6 +61,19 @@ fn entities_and_attributes() {
 }
 
 #[test]
+fn every_html5_named_reference() {
+    // The whole table: rare names, two code points, astral characters, the
+    // legacy names that need no semicolon in text, numeric edge cases.
+    let got = body(
+        "<p>&hearts; &NotEqualTilde; &Ascr; &copy2021 &notit; &frac34; &ZeroWidthSpace;x &#x80; &#0; &#xD800; &#65</p>",
+    );
+    assert_eq!(
+        got,
+        vec!["♥ \u{2242}\u{338} 𝒜 ©2021 ¬it; ¾ \u{200B}x € \u{FFFD} \u{FFFD} A"]
+    );
+}
+
+#[test]
 fn title_is_the_first_h1() {
     let ex = extract(&art(
         "<header><p>kicker</p><h1>The <em>title</em></h1></header><p>body</p><h1>second</h1>",

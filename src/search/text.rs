@@ -67,39 +67,111 @@ pub fn is_word_char(c: char) -> bool {
 /// NFKC(a + b) = NFKC(a) + NFKC(b) at them.
 pub fn normalize_into(text: &str, out: &mut String) {
     out.clear();
+    let b = text.as_bytes();
     let mut space = false;
-    let mut slow_start: Option<usize> = None;
-    // A fast character waits one step: if a slow one (maybe a combining
-    // mark) follows, it joins that segment instead.
-    let mut pending: Option<(usize, char)> = None;
-    for (i, c) in text.char_indices() {
-        let fast = match c as u32 {
-            0..=0x7F => Some(c),
-            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x3001 | 0x3002 | 0x300A..=0x300F => Some(c),
-            // Full-width ASCII variants: NFKC is the ASCII character.
-            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
-            0x3000 => Some(' '),
-            _ => None,
-        };
-        let Some(f) = fast else {
-            if let Some((j, _)) = pending.take() {
-                slow_start = Some(j);
+    // The last character, when fast: its index and `out`'s length before
+    // it. If a slow one (maybe a combining mark) follows, it is taken back
+    // and joins that segment.
+    let mut last: Option<(usize, usize)> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c0 = b[i];
+        if c0 < 0x80 {
+            if matches!(c0, 9..=13 | b' ') {
+                space = true;
+                last = Some((i, out.len()));
+                i += 1;
+                continue;
             }
-            slow_start.get_or_insert(i);
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            // A span of printable ASCII, lower-cased in place.
+            let mut j = i + 1;
+            while j < b.len() && (0x21..0x7F).contains(&b[j]) {
+                j += 1;
+            }
+            let at = out.len();
+            out.push_str(&text[i..j]);
+            out[at..].make_ascii_lowercase();
+            last = Some((j - 1, out.len() - 1));
+            i = j;
             continue;
+        }
+        // Ideographs (U+3400–U+4DBF, U+4E00–U+9FFF): a span copied whole.
+        if (0xE3..=0xE9).contains(&c0) && ideograph(b, i) {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            let mut j = i + 3;
+            while j < b.len() && (0xE3..=0xE9).contains(&b[j]) && ideograph(b, j) {
+                j += 3;
+            }
+            out.push_str(&text[i..j]);
+            last = Some((j - 3, out.len() - 3));
+            i = j;
+            continue;
+        }
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if let Some(f) = fast(c) {
+            let at = out.len();
+            push_folded(f, out, &mut space);
+            // (A pushed space belongs to what came before.)
+            let at = if out.len() > at && out.as_bytes()[at] == b' ' && f != ' ' {
+                at + 1
+            } else {
+                at
+            };
+            last = Some((i, at));
+            i += c.len_utf8();
+            continue;
+        }
+        // A slow segment: up to the next fast character.
+        let start = match last.take() {
+            Some((j, at)) => {
+                out.truncate(at);
+                j
+            }
+            None => i,
         };
-        if let Some(s) = slow_start.take() {
-            slow(&text[s..i], out, &mut space);
+        let mut j = i + c.len_utf8();
+        while let Some(c) = text[j..].chars().next() {
+            if c.is_ascii() || fast(c).is_some() {
+                break;
+            }
+            j += c.len_utf8();
         }
-        if let Some((_, p)) = pending.replace((i, f)) {
-            push_folded(p, out, &mut space);
-        }
+        slow(&text[start..j], out, &mut space);
+        i = j;
     }
-    if let Some(s) = slow_start {
-        slow(&text[s..], out, &mut space);
+}
+
+/// Whether `b[i..]` starts with a 3-byte ideograph (U+3400–U+4DBF,
+/// U+4E00–U+9FFF).
+#[inline]
+fn ideograph(b: &[u8], i: usize) -> bool {
+    if i + 2 >= b.len() {
+        return false;
     }
-    if let Some((_, p)) = pending {
-        push_folded(p, out, &mut space);
+    let c =
+        ((b[i] as u32 & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F);
+    matches!(c, 0x3400..=0x4DBF | 0x4E00..=0x9FFF)
+}
+
+/// What a character that never combines with a neighbour in NFKC becomes
+/// (`None`: it takes the slow path). ASCII, ideographs, the commonest CJK
+/// punctuation and the full-width ASCII forms (，：１Ａ).
+#[inline]
+fn fast(c: char) -> Option<char> {
+    match c as u32 {
+        0..=0x7F => Some(c),
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0x3001 | 0x3002 | 0x300A..=0x300F => Some(c),
+        // Full-width ASCII variants: NFKC is the ASCII character.
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0),
+        0x3000 => Some(' '),
+        _ => None,
     }
 }
 

@@ -24,493 +24,439 @@
 //!
 //! Doc-level keys: CJK unigrams and bigrams, words, punctuation, space.
 //! Positional keys: at every CJK position the trigram starting there (cut at
-//! the end of the CJK stretch), and every word, punctuation and space token.
-
-use std::collections::HashMap;
+//! the end of the CJK stretch), and every word, punctuation and space token
+//! with the next token of its run (`partial.rs`).
+//!
+//! The doc-level lists are not collected apart: a doc-level key is the
+//! start of positional keys that are neighbours in key order (a unigram or
+//! bigram starts its trigrams; a token starts its pairs), so one pass over
+//! the merged positional keys writes both key spaces.
 
 use rayon::prelude::*;
 
-use super::hash::FxBuild;
-use super::{Indexed, varint};
+use super::encode::{PosList, Shard, Shards, doc_payload, number, tf_byte};
+use super::partial::{Partial, SEP};
+use super::varint;
 
 /// Target shard size in bytes (before the host's gzip).
-const SHARD: usize = 16 * 1024;
-/// Fragment compression: level 1 costs 15–20 µs a page against 25–55 µs for
-/// level 6, for 13% more bytes (measured on the 10k benchmark pages).
-const GZIP_LEVEL: u32 = 1;
+pub(crate) const SHARD: usize = 16 * 1024;
 /// Docs per URL chunk.
 const URLS: usize = 1000;
 
-thread_local! {
-    /// One deflate state per thread, reset for every fragment: a fresh one
-    /// allocates and clears ~300 KB of hash tables, which cost more than
-    /// compressing a 5 KB fragment.
-    static DEFLATE: std::cell::RefCell<flate2::Compress> =
-        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(GZIP_LEVEL), false));
-}
+const UNI: u64 = !((1 << 42) - 1);
+const BI: u64 = !((1 << 21) - 1);
 
-/// gzip (RFC 1952) of `data`: no name, no time, so the bytes are reproducible.
-pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() / 2 + 64);
-    out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
-    DEFLATE.with(|c| {
-        let mut c = c.borrow_mut();
-        c.reset();
-        loop {
-            let consumed = c.total_in() as usize;
-            match c.compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish) {
-                Ok(flate2::Status::StreamEnd) | Err(_) => break,
-                Ok(_) => out.reserve(out.capacity().max(1024)),
-            }
-        }
-    });
-    let mut crc = flate2::Crc::new();
-    crc.update(data);
-    out.extend_from_slice(&crc.sum().to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    out
-}
-
-fn tf_byte(tf: u32, title: bool) -> u8 {
-    ((tf.min(127) as u8) << 1) | title as u8
-}
-
-fn doc_payload(n_docs: usize, list: &[(u32, u8)], out: &mut Vec<u8>) {
-    let mut sparse = Vec::with_capacity(list.len() * 2);
-    let mut prev: i64 = -1;
-    for &(d, _) in list {
-        varint::put(&mut sparse, (d as i64 - prev - 1) as u64);
-        prev = d as i64;
-    }
-    let bitmap = n_docs.div_ceil(8);
-    let n = list.len() as u64;
-    if bitmap < sparse.len() {
-        varint::put(out, n << 1 | 1);
-        let start = out.len();
-        out.resize(start + bitmap, 0);
-        for &(d, _) in list {
-            out[start + (d as usize >> 3)] |= 1 << (d & 7);
-        }
-    } else {
-        varint::put(out, n << 1);
-        out.extend_from_slice(&sparse);
-    }
-    out.extend(list.iter().map(|e| e.1));
-}
-
-/// LSB-first bit writer for Rice codes.
-struct Bits<'a> {
-    out: &'a mut Vec<u8>,
-    acc: u64,
-    n: u32,
-}
-
-impl Bits<'_> {
-    /// Appends the `len` (≤ 32) low bits of `v`.
-    fn put(&mut self, v: u64, len: u32) {
-        self.acc |= v << self.n;
-        self.n += len;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
-        }
-    }
-    /// Rice code: `v >> k` in unary (ones, then a zero), then `k` low bits.
-    fn rice(&mut self, v: u32, k: u32) {
-        let mut q = v >> k;
-        while q >= 31 {
-            self.put(0x7FFF_FFFF, 31);
-            q -= 31;
-        }
-        self.put((1u64 << q) - 1, q + 1);
-        self.put((v & ((1 << k) - 1)) as u64, k);
-    }
-    fn finish(self) {
-        if self.n > 0 {
-            self.out.push(self.acc as u8);
-        }
-    }
-}
-
-/// The Rice parameter that codes `vals` in the fewest bits, among the
-/// three around log2 of their mean (near-optimal for geometric gaps).
-fn best_k(vals: &[u32]) -> u32 {
-    let sum: u64 = vals.iter().map(|&v| v as u64).sum();
-    let mean = sum / (vals.len() as u64).max(1);
-    let k0 = 63 - (mean | 1).leading_zeros();
-    (k0.saturating_sub(1)..=(k0 + 1).min(24))
-        .min_by_key(|&k| {
-            vals.iter()
-                .map(|&v| (v >> k) as u64 + 1 + k as u64)
-                .sum::<u64>()
-        })
-        .unwrap_or(0)
-}
-
-fn pos_payload(pages: &[&Indexed], list: &[(u32, (u32, u32))], out: &mut Vec<u8>) {
-    let mut docs = Vec::with_capacity(list.len());
-    let mut counts = Vec::with_capacity(list.len());
-    let mut gaps = Vec::with_capacity(list.len() * 2);
-    let mut prev: i64 = -1;
-    for &(d, (s, n)) in list {
-        docs.push((d as i64 - prev - 1) as u32);
-        prev = d as i64;
-        counts.push(n - 1);
-        let mut pp: i64 = -1;
-        for &p in &pages[d as usize].pos[s as usize..(s + n) as usize] {
-            gaps.push((p as i64 - pp - 1) as u32);
-            pp = p as i64;
-        }
-    }
-    let (kd, kc, kp) = (best_k(&docs), best_k(&counts), best_k(&gaps));
-    let n = list.len() as u64;
-    // Short lists (most keys of a long-tailed site: one doc, one position)
-    // are smaller as plain varints than with three Rice parameter bytes.
-    let rice_bits = |v: &[u32], k: u32| {
-        v.iter()
-            .map(|&x| (x >> k) as u64 + 1 + k as u64)
-            .sum::<u64>()
-    };
-    let rice =
-        3 + (rice_bits(&docs, kd) + rice_bits(&counts, kc) + rice_bits(&gaps, kp)).div_ceil(8);
-    let varints: u64 = docs
-        .iter()
-        .chain(&counts)
-        .chain(&gaps)
-        .map(|&x| varint::len(x as u64))
-        .sum();
-    if varints <= rice {
-        varint::put(out, n << 1);
-        let mut g = gaps.iter();
-        for (&d, &c) in docs.iter().zip(&counts) {
-            varint::put(out, d as u64);
-            varint::put(out, c as u64);
-            for &p in g.by_ref().take(c as usize + 1) {
-                varint::put(out, p as u64);
-            }
-        }
-        return;
-    }
-    varint::put(out, n << 1 | 1);
-    out.extend([kd as u8, kc as u8, kp as u8]);
-    let mut bits = Bits { out, acc: 0, n: 0 };
-    let mut g = gaps.iter();
-    for (&d, &c) in docs.iter().zip(&counts) {
-        bits.rice(d, kd);
-        bits.rice(c, kc);
-        for &p in g.by_ref().take(c as usize + 1) {
-            bits.rice(p, kp);
-        }
-    }
-    bits.finish();
-}
-
-/// Sorted (key, payload) → shard files and the directory entries
-/// `[first key, size]` (size negative: the shard holds that one key only).
-fn shards(
-    dir: &str,
-    kind: &str,
-    entries: Vec<(Key, Vec<u8>)>,
-    target: usize,
-) -> (Vec<(String, Vec<u8>)>, String) {
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut index = String::from("[");
-    let mut cur: Vec<u8> = Vec::new();
-    let mut first = String::new();
-    let mut prev: Vec<u8> = Vec::new();
-    let mut flush =
-        |cur: &mut Vec<u8>, first: &str, single: bool, files: &mut Vec<(String, Vec<u8>)>| {
-            if cur.is_empty() {
-                return;
-            }
-            if !files.is_empty() {
-                index.push(',');
-            }
-            let size = if single {
-                -(cur.len() as i64)
-            } else {
-                cur.len() as i64
-            };
-            index.push_str(&format!(
-                "[{},{size}]",
-                serde_json::to_string(first).unwrap_or_default()
-            ));
-            files.push((
-                format!("{dir}/{kind}/{}.bin", files.len()),
-                std::mem::take(cur),
-            ));
+/// The UTF-8 bytes of a packed CJK key (in `buf`).
+fn cjk_bytes(k: u64, buf: &mut [u8; 12]) -> &[u8] {
+    let mut n = 0;
+    for i in 0..3 {
+        let c = ((k >> (42 - 21 * i)) & 0x1F_FFFF) as u32;
+        let Some(c) = char::from_u32(c).filter(|_| c != 0) else {
+            break;
         };
-    let mut buf = [0u8; 12];
-    for (k, payload) in entries {
-        let key = k.bytes(&mut buf);
-        let size = key.len() + payload.len() + 6;
-        let single = size > target;
-        if !cur.is_empty() && (single || cur.len() + size > target) {
-            flush(&mut cur, &first, false, &mut files);
-        }
-        let shared = if cur.is_empty() {
-            first = String::from_utf8_lossy(key).into_owned();
-            0
-        } else {
-            prev.iter().zip(key).take_while(|(a, b)| a == b).count()
-        };
-        // Front coding: sorted neighbours share their first characters.
-        varint::put(&mut cur, shared as u64);
-        varint::put(&mut cur, (key.len() - shared) as u64);
-        cur.extend_from_slice(&key[shared..]);
-        varint::put(&mut cur, payload.len() as u64);
-        cur.extend_from_slice(&payload);
-        if single {
-            flush(&mut cur, &first, true, &mut files);
-        }
-        prev.clear();
-        prev.extend_from_slice(key);
+        n += c.encode_utf8(&mut buf[n..]).len();
     }
-    flush(&mut cur, &first, false, &mut files);
-    index.push(']');
-    (files, index)
+    &buf[..n]
 }
 
-/// A key without allocating: a packed CJK n-gram, or a token / pair key
-/// borrowed from a page.
+/// A key of one partial, for the merge: its first 16 bytes (big endian,
+/// zero padded) and where it is.
 #[derive(Clone, Copy)]
-enum Key<'a> {
-    Cjk(u64),
-    Str(&'a str),
+struct KeyRef {
+    prefix: u128,
+    part: u32,
+    id: u32,
+    cjk: bool,
 }
 
-impl Key<'_> {
-    /// The key's UTF-8 bytes (made in `buf` for a CJK key).
-    fn bytes<'b>(&'b self, buf: &'b mut [u8; 12]) -> &'b [u8] {
-        match self {
-            Key::Str(s) => s.as_bytes(),
-            Key::Cjk(k) => {
-                let mut n = 0;
-                for i in 0..3 {
-                    let c = ((k >> (42 - 21 * i)) & 0x1F_FFFF) as u32;
-                    let Some(c) = char::from_u32(c).filter(|_| c != 0) else {
-                        break;
-                    };
-                    n += c.encode_utf8(&mut buf[n..]).len();
-                }
-                &buf[..n]
-            }
+fn prefix(b: &[u8]) -> u128 {
+    let mut p = [0u8; 16];
+    let n = b.len().min(16);
+    p[..n].copy_from_slice(&b[..n]);
+    u128::from_be_bytes(p)
+}
+
+/// A doc-level list being summed from positional lists: per doc its count
+/// and title bit (bit 31), and the docs touched.
+struct Agg {
+    key: Vec<u8>,
+    active: bool,
+    tf: Vec<u32>,
+    touched: Vec<u32>,
+    sorted: bool,
+}
+
+impl Agg {
+    fn new(n: usize) -> Self {
+        Agg {
+            key: Vec::new(),
+            active: false,
+            tf: vec![0; n],
+            touched: Vec::new(),
+            sorted: true,
         }
+    }
+
+    fn start(&mut self, key: &[u8]) {
+        self.key.clear();
+        self.key.extend_from_slice(key);
+        self.active = true;
+    }
+
+    #[inline]
+    fn add(&mut self, doc: u32, n: u32, title: bool) {
+        let e = &mut self.tf[doc as usize];
+        if *e == 0 {
+            if self.touched.last().is_some_and(|&l| l > doc) {
+                self.sorted = false;
+            }
+            self.touched.push(doc);
+        }
+        *e = (*e + n) | ((title as u32) << 31);
     }
 }
 
-/// Merges CJK keys and string keys, each sorted, into one code point order
-/// (packed n-grams sort numerically in code point order, shorter first).
-fn merge<'a, V: Send>(mut cjk: Vec<(u64, V)>, mut strs: Vec<(&'a str, V)>) -> Vec<(Key<'a>, V)> {
-    rayon::join(
-        || cjk.par_sort_unstable_by_key(|e| e.0),
-        || strs.par_sort_unstable_by(|a, b| a.0.cmp(b.0)),
-    );
-    let mut out = Vec::with_capacity(cjk.len() + strs.len());
-    let mut c = cjk.into_iter().peekable();
-    let mut s = strs.into_iter().peekable();
-    let mut buf = [0u8; 12];
-    loop {
-        let take_cjk = match (c.peek(), s.peek()) {
-            (Some(x), Some(y)) => Key::Cjk(x.0).bytes(&mut buf) < y.0.as_bytes(),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
+/// The one pass over the merged positional keys.
+struct Pass<'a> {
+    n_docs: usize,
+    tlen: &'a [u32],
+    d: Shards,
+    p: Shards,
+    list: PosList,
+    per_doc: Vec<(u32, u32, bool)>,
+    payload: Vec<u8>,
+    sparse: Vec<u8>,
+    pairs: Vec<(u32, u8)>,
+    uni: Agg,
+    bi: Agg,
+    word: Agg,
+    /// Bigram entries waiting for their unigram (which sorts first).
+    pending: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl<'a> Pass<'a> {
+    /// The doc-level entry of `agg`, reset.
+    fn finish(&mut self, which: u8) -> Option<(Vec<u8>, Vec<u8>)> {
+        let agg = match which {
+            0 => &mut self.uni,
+            1 => &mut self.bi,
+            _ => &mut self.word,
         };
-        if take_cjk {
-            if let Some((k, v)) = c.next() {
-                out.push((Key::Cjk(k), v));
+        if !agg.active {
+            return None;
+        }
+        agg.active = false;
+        if !agg.sorted {
+            agg.touched.sort_unstable();
+        }
+        agg.sorted = true;
+        self.pairs.clear();
+        for &d in &agg.touched {
+            let e = std::mem::take(&mut agg.tf[d as usize]);
+            self.pairs.push((d, tf_byte(e & 0x7FFF_FFFF, e >> 31 == 1)));
+        }
+        agg.touched.clear();
+        let mut out = Vec::new();
+        doc_payload(self.n_docs, &self.pairs, &mut self.sparse, &mut out);
+        Some((agg.key.clone(), out))
+    }
+
+    fn end_cjk(&mut self) {
+        if let Some(e) = self.finish(1) {
+            self.pending.push(e);
+        }
+        if let Some((k, v)) = self.finish(0) {
+            self.d.push(&k, &v);
+            for (k, v) in std::mem::take(&mut self.pending) {
+                self.d.push(&k, &v);
             }
-        } else if let Some((k, v)) = s.next() {
-            out.push((Key::Str(k), v));
         }
     }
+
+    fn end_word(&mut self) {
+        if let Some((k, v)) = self.finish(2) {
+            self.d.push(&k, &v);
+        }
+    }
+
+    /// One positional key: its entries from each partial that has it.
+    fn key(&mut self, parts: &[&Partial], group: &[KeyRef], key: &[u8]) {
+        self.list.clear();
+        self.per_doc.clear();
+        let (list, per_doc) = (&mut self.list, &mut self.per_doc);
+        let mut cur = u32::MAX;
+        let mut prev: i64 = -1;
+        let mut last: i64 = -1;
+        let mut count = 0u32;
+        for r in group {
+            parts[r.part as usize].entries(r.cjk, r.id, |doc, pos| {
+                if doc != cur {
+                    if count > 0 {
+                        list.counts.push(count - 1);
+                        per_doc.push((cur, count, false));
+                    }
+                    list.docs.push((doc as i64 - prev - 1) as u32);
+                    prev = doc as i64;
+                    cur = doc;
+                    count = 0;
+                    last = -1;
+                }
+                list.gaps.push((pos as i64 - last - 1) as u32);
+                last = pos as i64;
+                count += 1;
+            });
+        }
+        if count > 0 {
+            list.counts.push(count - 1);
+            per_doc.push((cur, count, false));
+        }
+        self.payload.clear();
+        self.list.encode(&mut self.payload);
+        self.p.push(key, &self.payload);
+        // Title bits: the first position of each doc.
+        let mut g = 0usize;
+        for (i, e) in self.per_doc.iter_mut().enumerate() {
+            let first = self.list.gaps[g] as usize;
+            e.2 = first < self.tlen[e.0 as usize] as usize;
+            g += self.list.counts[i] as usize + 1;
+        }
+        // The doc-level keys this key starts.
+        let first = group[0];
+        let mut buf = [0u8; 12];
+        if first.cjk {
+            let k = parts[first.part as usize].cjk_keys[first.id as usize];
+            self.end_word();
+            let u = cjk_bytes(k & UNI, &mut buf).to_vec();
+            if self.uni.active && self.uni.key != u {
+                self.end_cjk();
+            }
+            if !self.uni.active {
+                self.uni.start(&u);
+            }
+            for &(d, n, t) in &self.per_doc {
+                self.uni.add(d, n, t);
+            }
+            if (k >> 21) & 0x1F_FFFF != 0 {
+                let b = cjk_bytes(k & BI, &mut buf);
+                if self.bi.active
+                    && self.bi.key != b
+                    && let Some(e) = self.finish(1)
+                {
+                    self.pending.push(e);
+                }
+                if !self.bi.active {
+                    self.bi.start(b);
+                }
+                for &(d, n, t) in &self.per_doc {
+                    self.bi.add(d, n, t);
+                }
+            }
+        } else {
+            self.end_cjk();
+            // The first token: one character, or a word (up to `SEP`).
+            let t = if key[0] == SEP {
+                &key[..1]
+            } else {
+                &key[..key.iter().position(|&c| c == SEP).unwrap_or(key.len())]
+            };
+            if self.word.active && self.word.key != t {
+                self.end_word();
+            }
+            if !self.word.active {
+                self.word.start(t);
+            }
+            for &(d, n, tt) in &self.per_doc {
+                self.word.add(d, n, tt);
+            }
+        }
+    }
+}
+
+/// The bytes of a partial's key.
+fn key_bytes<'a>(parts: &'a [&'a Partial], r: &KeyRef, buf: &'a mut [u8; 12]) -> &'a [u8] {
+    let p = &parts[r.part as usize];
+    if r.cjk {
+        cjk_bytes(p.cjk_keys[r.id as usize], buf)
+    } else {
+        p.str_key(r.id)
+    }
+}
+
+/// Every key of the partials in code point order, equal keys together in
+/// partial order.
+fn merged_keys(parts: &[&Partial]) -> Vec<KeyRef> {
+    let mut all: Vec<KeyRef> = Vec::new();
+    for (pi, p) in parts.iter().enumerate() {
+        let mut buf = [0u8; 12];
+        all.extend(p.cjk_keys.iter().enumerate().map(|(id, &k)| KeyRef {
+            prefix: prefix(cjk_bytes(k, &mut buf)),
+            part: pi as u32,
+            id: id as u32,
+            cjk: true,
+        }));
+        all.extend((0..p.str_keys.len() as u32).map(|id| KeyRef {
+            prefix: prefix(p.str_key(id)),
+            part: pi as u32,
+            id,
+            cjk: false,
+        }));
+    }
+    all.par_sort_unstable_by(|a, b| {
+        a.prefix.cmp(&b.prefix).then_with(|| {
+            let (mut x, mut y) = ([0u8; 12], [0u8; 12]);
+            key_bytes(parts, a, &mut x)
+                .cmp(key_bytes(parts, b, &mut y))
+                .then(a.part.cmp(&b.part))
+        })
+    });
+    all
+}
+
+/// The first character of a key (a range boundary: no doc-level key spans
+/// two first characters).
+fn first_char(parts: &[&Partial], r: &KeyRef) -> u32 {
+    if r.cjk {
+        (parts[r.part as usize].cjk_keys[r.id as usize] >> 42) as u32
+    } else {
+        // Its UTF-8 bytes (a CJK key never starts a string key, so the two
+        // numberings need not agree).
+        let k = parts[r.part as usize].str_key(r.id);
+        let n = match k[0] {
+            0..0xC0 => 1,
+            0xC0..0xE0 => 2,
+            0xE0..0xF0 => 3,
+            _ => 4,
+        };
+        k.iter().take(n).fold(0, |a, &b| a << 8 | b as u32)
+    }
+}
+
+/// The merged keys cut into consecutive ranges of similar work, each cut
+/// where the first character changes.
+fn ranges(parts: &[&Partial], keys: &[KeyRef]) -> Vec<(usize, usize)> {
+    let weight = |r: &KeyRef| parts[r.part as usize].weight(r.cjk, r.id) as u64 + 16;
+    let total: u64 = keys.iter().map(weight).sum();
+    let target = (total / (rayon::current_num_threads() as u64 * 4)).max(1 << 16);
+    let mut out = Vec::new();
+    let (mut start, mut acc) = (0, 0u64);
+    for i in 0..keys.len() {
+        if acc >= target && first_char(parts, &keys[i]) != first_char(parts, &keys[i - 1]) {
+            out.push((start, i));
+            (start, acc) = (i, 0);
+        }
+        acc += weight(&keys[i]);
+    }
+    out.push((start, keys.len()));
     out
 }
 
-/// Entries `(doc, value)` grouped by key without a vector per key (a
-/// long-tailed site has millions of keys): key ids in first-seen order, then
-/// one flat array, entries of key `i` at `offs[i]..offs[i + 1]` in doc order.
-struct Grouped<K, V> {
-    keys: Vec<(K, u32)>,
-    offs: Vec<u32>,
-    flat: Vec<(u32, V)>,
-}
-
-/// `visit` calls its argument with every (doc, key, value), docs ascending;
-/// it runs twice (count, then fill).
-fn group<K, V>(visit: impl Fn(&mut dyn FnMut(u32, K, V))) -> Grouped<K, V>
-where
-    K: std::hash::Hash + Eq + Copy,
-    V: Copy + Default,
-{
-    let mut ids: HashMap<K, u32, FxBuild> = HashMap::default();
-    let mut keys: Vec<(K, u32)> = Vec::new();
-    let mut counts: Vec<u32> = Vec::new();
-    visit(&mut |_, k, _| {
-        let id = *ids.entry(k).or_insert_with(|| {
-            keys.push((k, keys.len() as u32));
-            counts.push(0);
-            (keys.len() - 1) as u32
-        });
-        counts[id as usize] += 1;
-    });
-    let mut offs = Vec::with_capacity(counts.len() + 1);
-    let mut total = 0u32;
-    offs.push(0);
-    for c in &counts {
-        total += c;
-        offs.push(total);
+/// The shards (doc-level, positional) of one range of merged keys.
+fn range_shards(
+    parts: &[&Partial],
+    keys: &[KeyRef],
+    tlen: &[u32],
+    shard: usize,
+) -> (Vec<Shard>, Vec<Shard>) {
+    let n_docs = tlen.len();
+    let mut pass = Pass {
+        n_docs,
+        tlen,
+        d: Shards::new(shard),
+        p: Shards::new(shard),
+        list: PosList::default(),
+        per_doc: Vec::new(),
+        payload: Vec::new(),
+        sparse: Vec::new(),
+        pairs: Vec::new(),
+        uni: Agg::new(n_docs),
+        bi: Agg::new(n_docs),
+        word: Agg::new(n_docs),
+        pending: Vec::new(),
+    };
+    let mut i = 0;
+    let mut key = Vec::new();
+    while i < keys.len() {
+        let mut buf = [0u8; 12];
+        key.clear();
+        key.extend_from_slice(key_bytes(parts, &keys[i], &mut buf));
+        let mut j = i + 1;
+        while j < keys.len() && keys[j].prefix == keys[i].prefix && {
+            let mut b2 = [0u8; 12];
+            key_bytes(parts, &keys[j], &mut b2) == &key[..]
+        } {
+            j += 1;
+        }
+        pass.key(parts, &keys[i..j], &key);
+        i = j;
     }
-    let mut next = offs.clone();
-    let mut flat = vec![(0u32, V::default()); total as usize];
-    visit(&mut |d, k, v| {
-        let id = ids[&k] as usize;
-        flat[next[id] as usize] = (d, v);
-        next[id] += 1;
-    });
-    Grouped { keys, offs, flat }
+    pass.end_cjk();
+    pass.end_word();
+    (pass.d.finish(), pass.p.finish())
 }
 
-impl<K, V> Grouped<K, V> {
-    fn list(&self, id: u32) -> &[(u32, V)] {
-        &self.flat[self.offs[id as usize] as usize..self.offs[id as usize + 1] as usize]
-    }
-}
-
-/// Doc-level lists: (key, payload) sorted.
-fn doc_level<'a>(pages: &[&'a Indexed]) -> Vec<(Key<'a>, Vec<u8>)> {
-    let (mut grams, mut strs) = rayon::join(
-        || {
-            group(|f: &mut dyn FnMut(u32, u64, u8)| {
-                for (d, pg) in pages.iter().enumerate() {
-                    for &(k, tf, t) in &pg.grams {
-                        f(d as u32, k, tf_byte(tf, t));
-                    }
-                }
-            })
-        },
-        || {
-            group(|f: &mut dyn FnMut(u32, &'a str, u8)| {
-                for (d, pg) in pages.iter().enumerate() {
-                    for &(ks, ke, tf, title) in &pg.words {
-                        f(
-                            d as u32,
-                            &pg.keys[ks as usize..ke as usize],
-                            tf_byte(tf, title),
-                        );
-                    }
-                }
-            })
-        },
-    );
-    let keyed = merge(
-        std::mem::take(&mut grams.keys),
-        std::mem::take(&mut strs.keys),
-    );
-    keyed
-        .into_par_iter()
-        .map(|(k, id)| {
-            let list = match k {
-                Key::Cjk(_) => grams.list(id),
-                Key::Str(_) => strs.list(id),
-            };
-            let mut out = Vec::new();
-            doc_payload(pages.len(), list, &mut out);
-            (k, out)
-        })
-        .collect()
-}
-
-/// Positional lists: (key, payload) sorted.
-fn positional<'a>(pages: &[&'a Indexed]) -> Vec<(Key<'a>, Vec<u8>)> {
-    let (mut cjk, mut strs) = rayon::join(
-        || {
-            group(|f: &mut dyn FnMut(u32, u64, (u32, u32))| {
-                for (d, pg) in pages.iter().enumerate() {
-                    for &(k, s, n) in &pg.cjk {
-                        f(d as u32, k, (s, n));
-                    }
-                }
-            })
-        },
-        || {
-            group(|f: &mut dyn FnMut(u32, &'a str, (u32, u32))| {
-                for (d, pg) in pages.iter().enumerate() {
-                    for &(ks, ke, s, n) in &pg.strs {
-                        f(d as u32, &pg.keys[ks as usize..ke as usize], (s, n));
-                    }
-                }
-            })
-        },
-    );
-    let keyed = merge(
-        std::mem::take(&mut cjk.keys),
-        std::mem::take(&mut strs.keys),
-    );
-    keyed
-        .into_par_iter()
-        .map(|(k, id)| {
-            let list = match k {
-                Key::Cjk(_) => cjk.list(id),
-                Key::Str(_) => strs.list(id),
-            };
-            let mut out = Vec::new();
-            pos_payload(pages, list, &mut out);
-            (k, out)
-        })
-        .collect()
-}
-
-/// The index files of one language, pages newest first (ties by URL):
-/// that order is the last ranking tie-break. Paths are relative to the
-/// search folder, starting with `lang_dir`.
-pub fn write_index(lang_dir: &str, pages: &[&Indexed]) -> Vec<(String, Vec<u8>)> {
-    write_index_sharded(lang_dir, pages, SHARD)
-}
-
-/// [`write_index`] with another shard size (tests use tiny shards so that
-/// the directory, key ranges and one-key shards are exercised).
-#[doc(hidden)]
-pub fn write_index_sharded(
+/// The index files of one language from its partials (consecutive doc
+/// ranges, in order), the docs' URLs and fragments, in doc order (newest
+/// first, ties by URL: the last ranking tie-break). Paths are relative to
+/// the search folder, starting with `lang_dir`.
+pub(crate) fn write_partials(
     lang_dir: &str,
-    pages: &[&Indexed],
+    parts: &[&Partial],
+    urls: &[&str],
+    fragments: Vec<Vec<u8>>,
     shard: usize,
 ) -> Vec<(String, Vec<u8>)> {
-    let (d, p) = rayon::join(|| doc_level(pages), || positional(pages));
-    let (mut files, d_index) = shards(lang_dir, "d", d, shard);
-    let (p_files, p_index) = shards(lang_dir, "p", p, shard);
+    let lens: Vec<(u32, u32)> = parts.iter().flat_map(|p| p.lens.iter().copied()).collect();
+    let n_docs = lens.len();
+    let tlen: Vec<u32> = lens.iter().map(|l| l.1).collect();
+    let keys = merged_keys(parts);
+    if std::env::var("UNIONPRESS_SEARCH_DEBUG").is_ok() {
+        let size: usize = parts.iter().map(|p| p.size()).sum();
+        let frag: usize = fragments.iter().map(|f| f.len()).sum();
+        eprintln!(
+            "search {lang_dir}: {} partials, {} keys, {:.1} MB held, fragments {:.1} MB",
+            parts.len(),
+            keys.len(),
+            size as f64 / 1e6,
+            frag as f64 / 1e6
+        );
+    }
+    let ranges = ranges(parts, &keys);
+    let made: Vec<(Vec<Shard>, Vec<Shard>)> = ranges
+        .par_iter()
+        .map(|&(a, b)| range_shards(parts, &keys[a..b], &tlen, shard))
+        .collect();
+    let (d, p): (Vec<Vec<Shard>>, Vec<Vec<Shard>>) = made.into_iter().unzip();
+    let (mut files, d_index) = number(lang_dir, "d", d.into_iter().flatten());
+    let (p_files, p_index) = number(lang_dir, "p", p.into_iter().flatten());
     files.extend(p_files);
-    let total: u64 = pages.iter().map(|p| p.len as u64).sum();
-    let avg = if pages.is_empty() {
+    let total: u64 = lens.iter().map(|l| l.0 as u64).sum();
+    let avg = if n_docs == 0 {
         1.0
     } else {
-        (total as f64 / pages.len() as f64).max(1.0)
+        (total as f64 / n_docs as f64).max(1.0)
     };
     let meta = format!(
-        "{{\"v\":1,\"n\":{},\"avg\":{avg},\"urls\":{URLS},\"d\":{d_index},\"p\":{p_index}}}",
-        pages.len()
+        "{{\"v\":1,\"n\":{n_docs},\"avg\":{avg},\"urls\":{URLS},\"d\":{d_index},\"p\":{p_index}}}"
     );
     files.push((format!("{lang_dir}/meta.json"), meta.into_bytes()));
-    let mut docs = Vec::with_capacity(pages.len() * 3);
-    for pg in pages {
-        docs.extend_from_slice(&(pg.len.min(65535) as u16).to_le_bytes());
+    let mut docs = Vec::with_capacity(n_docs * 3);
+    for l in &lens {
+        docs.extend_from_slice(&(l.0.min(65535) as u16).to_le_bytes());
     }
-    for pg in pages {
-        varint::put(&mut docs, pg.title_len as u64);
+    for l in &lens {
+        varint::put(&mut docs, l.1 as u64);
     }
     files.push((format!("{lang_dir}/docs.bin"), docs));
-    for (i, chunk) in pages.chunks(URLS).enumerate() {
+    for (i, chunk) in urls.chunks(URLS).enumerate() {
         let mut s = String::new();
-        for pg in chunk {
-            s.push_str(&pg.url);
+        for u in chunk {
+            s.push_str(u);
             s.push('\n');
         }
         files.push((format!("{lang_dir}/u/{i}.txt"), s.into_bytes()));
     }
-    for (i, pg) in pages.iter().enumerate() {
-        files.push((format!("{lang_dir}/f/{i}.gz"), pg.fragment.clone()));
+    for (i, f) in fragments.into_iter().enumerate() {
+        files.push((format!("{lang_dir}/f/{i}.gz"), f));
     }
     files
 }

@@ -1,0 +1,251 @@
+//! Payload encodings and shards (the format: `write.rs`).
+
+use super::varint;
+
+pub(crate) fn tf_byte(tf: u32, title: bool) -> u8 {
+    ((tf.min(127) as u8) << 1) | title as u8
+}
+
+/// Doc-level payload of `list` (doc, tf byte), docs ascending. `sparse` is
+/// scratch.
+pub(crate) fn doc_payload(
+    n_docs: usize,
+    list: &[(u32, u8)],
+    sparse: &mut Vec<u8>,
+    out: &mut Vec<u8>,
+) {
+    sparse.clear();
+    let mut prev: i64 = -1;
+    for &(d, _) in list {
+        varint::put(sparse, (d as i64 - prev - 1) as u64);
+        prev = d as i64;
+    }
+    let bitmap = n_docs.div_ceil(8);
+    let n = list.len() as u64;
+    if bitmap < sparse.len() {
+        varint::put(out, n << 1 | 1);
+        let start = out.len();
+        out.resize(start + bitmap, 0);
+        for &(d, _) in list {
+            out[start + (d as usize >> 3)] |= 1 << (d & 7);
+        }
+    } else {
+        varint::put(out, n << 1);
+        out.extend_from_slice(sparse);
+    }
+    out.extend(list.iter().map(|e| e.1));
+}
+
+/// LSB-first bit writer for Rice codes.
+struct Bits<'a> {
+    out: &'a mut Vec<u8>,
+    acc: u64,
+    n: u32,
+}
+
+impl Bits<'_> {
+    /// Appends the `len` (≤ 32) low bits of `v`.
+    #[inline]
+    fn put(&mut self, v: u64, len: u32) {
+        self.acc |= v << self.n;
+        self.n += len;
+        while self.n >= 8 {
+            self.out.push(self.acc as u8);
+            self.acc >>= 8;
+            self.n -= 8;
+        }
+    }
+    /// Rice code: `v >> k` in unary (ones, then a zero), then `k` low bits.
+    #[inline]
+    fn rice(&mut self, v: u32, k: u32) {
+        let mut q = v >> k;
+        while q >= 31 {
+            self.put(0x7FFF_FFFF, 31);
+            q -= 31;
+        }
+        self.put((1u64 << q) - 1, q + 1);
+        self.put((v & ((1 << k) - 1)) as u64, k);
+    }
+    fn finish(self) {
+        if self.n > 0 {
+            self.out.push(self.acc as u8);
+        }
+    }
+}
+
+/// The Rice parameter that codes `vals` in the fewest bits, among the
+/// three around log2 of their mean (near-optimal for geometric gaps), the
+/// bits it takes, and the bytes `vals` take as varints. One pass.
+fn best_k(vals: &[u32]) -> (u32, u64, u64) {
+    let n = vals.len() as u64;
+    let sum: u64 = vals.iter().map(|&v| v as u64).sum();
+    let mean = sum / n.max(1);
+    let k0 = 63 - (mean | 1).leading_zeros();
+    let (lo, hi) = (k0.saturating_sub(1), (k0 + 1).min(24));
+    let mut shifted = [0u64; 3];
+    let mut varints = 0u64;
+    for &v in vals {
+        for (j, s) in shifted.iter_mut().enumerate() {
+            *s += (v >> (lo + j as u32).min(31)) as u64;
+        }
+        varints += varint::len(v as u64);
+    }
+    let mut best = None;
+    for k in lo..=hi {
+        let bits = shifted[(k - lo) as usize] + n * (1 + k as u64);
+        if best.is_none_or(|(_, b)| bits < b) {
+            best = Some((k, bits));
+        }
+    }
+    // (No candidate: k = 0.)
+    let (k, bits) = best.unwrap_or((0, sum + n));
+    (k, bits, varints)
+}
+
+/// One positional list: per doc its gap (doc − previous − 1), count − 1,
+/// and the position gaps (position − previous − 1) of all docs in order.
+#[derive(Default)]
+pub(crate) struct PosList {
+    pub docs: Vec<u32>,
+    pub counts: Vec<u32>,
+    pub gaps: Vec<u32>,
+}
+
+impl PosList {
+    pub fn clear(&mut self) {
+        self.docs.clear();
+        self.counts.clear();
+        self.gaps.clear();
+    }
+
+    /// Positional payload: Rice codes, or varints where they are smaller
+    /// (most keys of a long-tailed site: one doc, one position).
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let (docs, counts, gaps) = (&self.docs, &self.counts, &self.gaps);
+        let ((kd, bd, vd), (kc, bc, vc), (kp, bp, vp)) =
+            (best_k(docs), best_k(counts), best_k(gaps));
+        let n = docs.len() as u64;
+        let rice = 3 + (bd + bc + bp).div_ceil(8);
+        let varints = vd + vc + vp;
+        if varints <= rice {
+            varint::put(out, n << 1);
+            let mut g = gaps.iter();
+            for (&d, &c) in docs.iter().zip(counts) {
+                varint::put(out, d as u64);
+                varint::put(out, c as u64);
+                for &p in g.by_ref().take(c as usize + 1) {
+                    varint::put(out, p as u64);
+                }
+            }
+            return;
+        }
+        varint::put(out, n << 1 | 1);
+        out.extend([kd as u8, kc as u8, kp as u8]);
+        let mut bits = Bits { out, acc: 0, n: 0 };
+        let mut g = gaps.iter();
+        for (&d, &c) in docs.iter().zip(counts) {
+            bits.rice(d, kd);
+            bits.rice(c, kc);
+            for &p in g.by_ref().take(c as usize + 1) {
+                bits.rice(p, kp);
+            }
+        }
+        bits.finish();
+    }
+}
+
+/// One shard: its first key, whether it holds one big key only, its bytes.
+pub(crate) type Shard = (Vec<u8>, bool, Vec<u8>);
+
+/// Sorted (key, payload) entries → shards of about `target` bytes (a key
+/// larger than that is a shard of its own).
+pub(crate) struct Shards {
+    target: usize,
+    shards: Vec<Shard>,
+    cur: Vec<u8>,
+    first: Vec<u8>,
+    prev: Vec<u8>,
+}
+
+impl Shards {
+    pub fn new(target: usize) -> Self {
+        Shards {
+            target,
+            shards: Vec::new(),
+            cur: Vec::new(),
+            first: Vec::new(),
+            prev: Vec::new(),
+        }
+    }
+
+    fn flush(&mut self, single: bool) {
+        if self.cur.is_empty() {
+            return;
+        }
+        let bytes = std::mem::take(&mut self.cur);
+        self.shards.push((self.first.clone(), single, bytes));
+    }
+
+    pub fn push(&mut self, key: &[u8], payload: &[u8]) {
+        let size = key.len() + payload.len() + 6;
+        let single = size > self.target;
+        if !self.cur.is_empty() && (single || self.cur.len() + size > self.target) {
+            self.flush(false);
+        }
+        let shared = if self.cur.is_empty() {
+            self.cur.reserve(self.target);
+            self.first.clear();
+            self.first.extend_from_slice(key);
+            0
+        } else {
+            self.prev
+                .iter()
+                .zip(key)
+                .take_while(|(a, b)| a == b)
+                .count()
+        };
+        // Front coding: sorted neighbours share their first characters.
+        varint::put(&mut self.cur, shared as u64);
+        varint::put(&mut self.cur, (key.len() - shared) as u64);
+        self.cur.extend_from_slice(&key[shared..]);
+        varint::put(&mut self.cur, payload.len() as u64);
+        self.cur.extend_from_slice(payload);
+        if single {
+            self.flush(true);
+        }
+        self.prev.clear();
+        self.prev.extend_from_slice(key);
+    }
+
+    pub fn finish(mut self) -> Vec<Shard> {
+        self.flush(false);
+        self.shards
+    }
+}
+
+/// Shards (of consecutive key ranges, in order) → the files
+/// `<dir>/<kind>/<i>.bin` and the directory entries `[first key, size]`
+/// (size negative: the shard holds that one key only), a JSON array.
+pub(crate) fn number(
+    dir: &str,
+    kind: &str,
+    shards: impl Iterator<Item = Shard>,
+) -> (Vec<(String, Vec<u8>)>, String) {
+    let mut files = Vec::new();
+    let mut index = String::from("[");
+    for (i, (first, single, bytes)) in shards.enumerate() {
+        if i > 0 {
+            index.push(',');
+        }
+        let len = bytes.len() as i64;
+        let size = if single { -len } else { len };
+        let first = String::from_utf8_lossy(&first);
+        index.push_str(&format!(
+            "[{},{size}]",
+            serde_json::to_string(&first).unwrap_or_default()
+        ));
+        files.push((format!("{dir}/{kind}/{i}.bin"), bytes));
+    }
+    index.push(']');
+    (files, index)
+}
