@@ -82,14 +82,20 @@ fn best_k(vals: &[u32]) -> (u32, u64, u64) {
     let mean = sum / n.max(1);
     let k0 = 63 - (mean | 1).leading_zeros();
     let (lo, hi) = (k0.saturating_sub(1), (k0 + 1).min(24));
-    let mut shifted = [0u64; 3];
-    let mut varints = 0u64;
+    let (s0, s1, s2) = (lo, (lo + 1).min(31), (lo + 2).min(31));
+    let (mut a, mut b, mut c, mut varints) = (0u64, 0u64, 0u64, 0u64);
     for &v in vals {
-        for (j, s) in shifted.iter_mut().enumerate() {
-            *s += (v >> (lo + j as u32).min(31)) as u64;
-        }
-        varints += varint::len(v as u64);
+        a += (v >> s0) as u64;
+        b += (v >> s1) as u64;
+        c += (v >> s2) as u64;
+        // Varint bytes: 1 below 2^7, 2 below 2^14, ...
+        varints += 1
+            + (v >= 1 << 7) as u64
+            + (v >= 1 << 14) as u64
+            + (v >= 1 << 21) as u64
+            + (v >= 1 << 28) as u64;
     }
+    let shifted = [a, b, c];
     let mut best = None;
     for k in lo..=hi {
         let bits = shifted[(k - lo) as usize] + n * (1 + k as u64);

@@ -11,6 +11,7 @@
 //! The on-disk format is described in `write.rs`; the query side in
 //! `search.js`. Nothing here depends on the rest of the crate.
 
+mod arena;
 mod encode;
 mod extract;
 mod fragment;
@@ -30,6 +31,7 @@ use rayon::prelude::*;
 pub use extract::{Extracted, extract};
 
 use extract::{Runs, extract_into};
+use fragment::GROUP;
 use partial::Partial;
 use text::normalize_into;
 use write::{SHARD, write_partials};
@@ -49,8 +51,7 @@ pub struct Doc<'a> {
 }
 
 /// What the index needs from one page, kept by dev mode between renders:
-/// its normalised runs (title runs first) and the compressed fragment
-/// `data()` fetches.
+/// its normalised runs (title runs first) and the fragment `data()` shows.
 #[derive(Debug, Clone, Default)]
 pub struct Indexed {
     pub(crate) url: String,
@@ -60,8 +61,8 @@ pub struct Indexed {
     pub(crate) ends: Vec<u32>,
     /// How many of the runs are title runs.
     pub(crate) title_runs: u32,
-    /// gzip of the fragment JSON (title, date, section, runs).
-    pub(crate) fragment: Vec<u8>,
+    /// The fragment JSON (title, date, section, runs as written).
+    pub(crate) fragment: String,
 }
 
 impl Indexed {
@@ -90,6 +91,8 @@ pub const SEARCH_JS: &str = include_str!("search.js");
 #[derive(Default)]
 struct Scratch {
     runs: Runs,
+    /// The page's fragment JSON.
+    frag: String,
     json: String,
     norm: String,
     ends: Vec<u32>,
@@ -101,10 +104,10 @@ thread_local! {
 }
 
 impl Scratch {
-    /// Extracts and normalises a page into `self`; returns its fragment.
-    fn page(&mut self, doc: &Doc) -> Vec<u8> {
+    /// Extracts and normalises a page, and makes its fragment, into `self`.
+    fn page(&mut self, doc: &Doc) {
         extract_into(doc.html, &mut self.runs);
-        let frag = fragment::fragment(doc, &self.runs, &mut self.json);
+        fragment::fragment(doc, &self.runs, &mut self.frag);
         self.norm.clear();
         self.ends.clear();
         self.title_runs = 0;
@@ -122,7 +125,6 @@ impl Scratch {
             }
         }
         self.json = one;
-        frag
     }
 
     fn norm_runs(&self) -> impl Iterator<Item = (&str, bool)> {
@@ -139,7 +141,8 @@ impl Scratch {
 pub fn index_page(doc: &Doc) -> Indexed {
     SCRATCH.with(|s| {
         let mut s = s.borrow_mut();
-        let fragment = s.page(doc);
+        s.page(doc);
+        let fragment = s.frag.clone();
         Indexed {
             url: doc.url.to_string(),
             norm: s.norm.clone(),
@@ -153,7 +156,17 @@ pub fn index_page(doc: &Doc) -> Indexed {
 /// Docs per partial: enough for the partials' dictionaries to pay, small
 /// enough to keep both cores busy.
 fn chunk_len(n: usize) -> usize {
-    n.div_ceil(rayon::current_num_threads().max(1) * 2).max(256)
+    let n = n.div_ceil(rayon::current_num_threads().max(1) * 2).max(256);
+    n.next_multiple_of(GROUP)
+}
+
+/// The fragment files of pages (consecutive, from a multiple of `GROUP`).
+fn group_files<'a>(frags: impl Iterator<Item = &'a str>) -> Vec<Vec<u8>> {
+    let frags: Vec<&str> = frags.collect();
+    frags
+        .par_chunks(GROUP)
+        .map(|g| fragment::group_file(g.iter().copied(), &mut String::new()))
+        .collect()
 }
 
 /// The index files of one language, from its rendered articles in doc order
@@ -165,12 +178,28 @@ pub fn build_index(lang_dir: &str, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(c, chunk)| {
             let mut part = Partial::new((c * chunk_len(docs.len())) as u32);
-            let mut frags = Vec::with_capacity(chunk.len());
+            let mut frags = Vec::with_capacity(chunk.len() / GROUP + 1);
+            let mut group: Vec<String> = Vec::with_capacity(GROUP);
             SCRATCH.with(|s| {
                 let mut s = s.borrow_mut();
+                let mut buf = String::new();
                 for doc in chunk {
-                    frags.push(s.page(doc));
+                    s.page(doc);
                     part.add_doc(s.norm_runs());
+                    group.push(std::mem::take(&mut s.frag));
+                    if group.len() == GROUP {
+                        frags.push(fragment::group_file(
+                            group.iter().map(|f| f.as_str()),
+                            &mut buf,
+                        ));
+                        group.clear();
+                    }
+                }
+                if !group.is_empty() {
+                    frags.push(fragment::group_file(
+                        group.iter().map(|f| f.as_str()),
+                        &mut buf,
+                    ));
                 }
             });
             part.finish();
@@ -216,7 +245,7 @@ pub fn write_index_sharded(
         })
         .collect();
     let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
-    let frags = pages.iter().map(|p| p.fragment.clone()).collect();
+    let frags = group_files(pages.iter().map(|p| p.fragment.as_str()));
     write_partials(
         lang_dir,
         &parts.iter().collect::<Vec<_>>(),
@@ -272,7 +301,7 @@ pub fn write_index_reusing(
         .collect();
     drop(old);
     let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
-    let frags = pages.iter().map(|p| p.fragment.clone()).collect();
+    let frags = group_files(pages.iter().map(|p| p.fragment.as_str()));
     let parts: Vec<&Partial> = chunks.iter().map(|(_, p)| &**p).collect();
     let files = write_partials(lang_dir, &parts, &urls, frags, SHARD);
     reuse.chunks = chunks;
@@ -301,15 +330,14 @@ pub fn profile_stages(lang_dir: &str, docs: &[Doc]) -> Vec<(&'static str, f64)> 
     }
     out.push(("extract+normalise", t.elapsed().as_secs_f64()));
     let t = Instant::now();
-    let mut frags = Vec::new();
     for d in docs {
-        frags.push(s.page(d));
+        s.page(d);
     }
     out.push(("extract+normalise+fragment", t.elapsed().as_secs_f64()));
     let t = Instant::now();
     let mut part = Partial::new(0);
     for d in docs {
-        frags.push(s.page(d));
+        s.page(d);
         part.add_doc(s.norm_runs());
     }
     out.push((

@@ -11,127 +11,12 @@
 
 use std::collections::HashMap;
 
+use super::arena::{Arena, Chain, Decoder, PAGE};
 use super::hash::FxBuild;
 use super::text::{Class, class};
 
 /// Separates the two tokens of a positional pair key.
 pub(crate) const SEP: u8 = 1;
-
-/// Bytes of a block arena page; blocks never straddle pages.
-const PAGE: usize = 1 << 20;
-/// Data bytes of a chain's first block, doubled per block up to `MAX_BLOCK`.
-const FIRST_BLOCK: u32 = 12;
-/// (Small: the last block of every chain is half empty on average.)
-const MAX_BLOCK: u32 = 508;
-
-/// A byte stream per key in a paged arena: blocks of growing size, each
-/// followed by the 4-byte address of the next. Pages are never moved or
-/// reallocated, so the arena's peak is its size.
-#[derive(Default)]
-struct Arena {
-    pages: Vec<Box<[u8]>>,
-    /// Bytes used of the last page.
-    used: usize,
-}
-
-/// A stream: its first block, its last block and how full that one is.
-#[derive(Clone, Copy)]
-struct Chain {
-    head: u32,
-    tail: u32,
-    fill: u32,
-    cap: u32,
-    /// Bytes in the stream.
-    len: u32,
-}
-
-impl Arena {
-    fn alloc(&mut self, cap: u32) -> u32 {
-        let need = cap as usize + 4;
-        if self.pages.is_empty() || self.used + need > PAGE {
-            self.pages.push(vec![0u8; PAGE].into_boxed_slice());
-            self.used = 0;
-        }
-        let at = ((self.pages.len() - 1) * PAGE + self.used) as u32;
-        self.used += need;
-        at
-    }
-
-    fn chain(&mut self) -> Chain {
-        let at = self.alloc(FIRST_BLOCK);
-        Chain {
-            head: at,
-            tail: at,
-            fill: 0,
-            cap: FIRST_BLOCK,
-            len: 0,
-        }
-    }
-
-    #[inline]
-    fn bytes(&mut self, at: u32, len: usize) -> &mut [u8] {
-        let (p, o) = (at as usize / PAGE, at as usize % PAGE);
-        &mut self.pages[p][o..o + len]
-    }
-
-    #[inline]
-    fn push(&mut self, c: &mut Chain, mut data: &[u8]) {
-        c.len += data.len() as u32;
-        if c.fill as usize + data.len() <= c.cap as usize {
-            let at = (c.tail + c.fill) as usize;
-            let page = &mut self.pages[at / PAGE];
-            let o = at % PAGE;
-            for (k, &x) in data.iter().enumerate() {
-                page[o + k] = x;
-            }
-            c.fill += data.len() as u32;
-            return;
-        }
-        loop {
-            let room = (c.cap - c.fill) as usize;
-            let n = room.min(data.len());
-            let at = c.tail + c.fill;
-            self.bytes(at, n).copy_from_slice(&data[..n]);
-            c.fill += n as u32;
-            data = &data[n..];
-            if data.is_empty() {
-                return;
-            }
-            let cap = (c.cap * 2).min(MAX_BLOCK);
-            let next = self.alloc(cap);
-            let link = c.tail + c.cap;
-            self.bytes(link, 4).copy_from_slice(&next.to_le_bytes());
-            *c = Chain {
-                tail: next,
-                fill: 0,
-                cap,
-                ..*c
-            };
-        }
-    }
-
-    /// Calls `f` with each block's bytes in order.
-    fn read(&self, c: &Chain, mut f: impl FnMut(&[u8])) {
-        let mut at = c.head;
-        let mut cap = FIRST_BLOCK;
-        loop {
-            let (p, o) = (at as usize / PAGE, at as usize % PAGE);
-            let page = &self.pages[p];
-            if at == c.tail {
-                f(&page[o..o + c.fill as usize]);
-                return;
-            }
-            f(&page[o..o + cap as usize]);
-            let l = o + cap as usize;
-            at = u32::from_le_bytes([page[l], page[l + 1], page[l + 2], page[l + 3]]);
-            cap = (cap * 2).min(MAX_BLOCK);
-        }
-    }
-
-    fn size(&self) -> usize {
-        self.pages.len() * PAGE
-    }
-}
 
 /// One key's stream and where it is in it.
 #[derive(Clone, Copy)]
@@ -141,40 +26,6 @@ pub(crate) struct Slot {
     doc: u32,
     /// Last position written in that doc.
     pos: u32,
-}
-
-/// Reads a stream's entries, block by block (a varint may straddle two).
-/// Entries: varints `v << 1 | 1` (a doc: v = doc − previous doc of this
-/// key, the first counted from −1) and `v << 1` (a position: v = position −
-/// previous position in that doc, the first from 0).
-struct Decoder {
-    v: u32,
-    shift: u32,
-    doc: u32,
-    pos: u32,
-}
-
-impl Decoder {
-    #[inline]
-    fn feed(&mut self, bytes: &[u8], f: &mut impl FnMut(u32, u32)) {
-        for &b in bytes {
-            self.v |= ((b & 0x7F) as u32) << self.shift;
-            if b >= 0x80 {
-                self.shift += 7;
-                continue;
-            }
-            let v = self.v;
-            self.v = 0;
-            self.shift = 0;
-            if v & 1 == 1 {
-                self.doc = self.doc.wrapping_add(v >> 1);
-                self.pos = 0;
-            } else {
-                self.pos += v >> 1;
-                f(self.doc, self.pos);
-            }
-        }
-    }
 }
 
 #[derive(Default)]
@@ -234,16 +85,50 @@ fn put(buf: &mut [u8; 16], mut n: usize, mut v: u32) -> usize {
 
 #[inline]
 fn add(arena: &mut Arena, s: &mut Slot, doc: u32, pos: u32) {
-    let mut buf = [0u8; 16];
-    let mut n = 0;
-    if s.doc != doc {
-        n = put(&mut buf, n, (doc.wrapping_sub(s.doc) << 1) | 1);
+    let new_doc = s.doc != doc;
+    let dv = (doc.wrapping_sub(s.doc) << 1) | 1;
+    if new_doc {
         s.doc = doc;
         s.pos = 0;
     }
-    n = put(&mut buf, n, (pos - s.pos) << 1);
+    let pv = (pos - s.pos) << 1;
     s.pos = pos;
-    arena.push(&mut s.chain, &buf[..n]);
+    let c = &mut s.chain;
+    if c.cap - c.fill >= 10 {
+        // Room for both varints: written in place.
+        let at = (c.tail + c.fill) as usize;
+        let (p, o) = (at / PAGE, at % PAGE);
+        let dst: &mut [u8; 10] = (&mut arena.pages[p][o..o + 10])
+            .try_into()
+            .expect("10 bytes");
+        let mut n = 0;
+        if new_doc {
+            n = put10(dst, n, dv);
+        }
+        n = put10(dst, n, pv);
+        c.fill += n as u32;
+        c.len += n as u32;
+        return;
+    }
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    if new_doc {
+        n = put(&mut buf, n, dv);
+    }
+    n = put(&mut buf, n, pv);
+    arena.push(c, &buf[..n]);
+}
+
+/// `put` into 10 bytes (two varints of at most 5).
+#[inline]
+fn put10(buf: &mut [u8; 10], mut n: usize, mut v: u32) -> usize {
+    while v >= 0x80 {
+        buf[n] = (v as u8) | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    buf[n] = v as u8;
+    n + 1
 }
 
 #[inline]

@@ -349,13 +349,14 @@ export async function search(query, { lang: name = "zh" } = {}) {
   return {
     results: ranked.map(({ d }) => {
       const url = urls.get(Math.floor(d / L.m.urls))[d % L.m.urls];
-      return { url, data: () => data(name, d, url, terms) };
+      return { url, data: () => data(L, d, url, terms) };
     }),
   };
 }
 
-async function data(name, d, url, terms) {
-  const f = await load(`${name}/f/${d}.gz`, "json");
+// A fragment file holds `m.f` consecutive docs (write.rs).
+async function data(L, d, url, terms) {
+  const g = L.m.f || 1, f = (await load(`${L.name}/f/${Math.floor(d / g)}.gz`, "json"))[d % g];
   return { url, title: f.title, excerpt: excerpt(f, terms), date: f.date, section: f.section };
 }
 

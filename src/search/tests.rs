@@ -344,21 +344,33 @@ fn fragment_has_text_as_written() {
         "/a/",
         "<h1>Ｔitle</h1><p>Ｗｉｄｅ &amp; 工会</p><p> say  \"hi\"\n\\ &#1;x </p>",
     );
-    let mut json = String::new();
-    use std::io::Read;
-    flate2::read::GzDecoder::new(&a.fragment[..])
-        .read_to_string(&mut json)
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let b = page("/b/", "<p>x</p>");
+    let c = page("/c/", "<p>y</p>");
+    // Fragment files hold two docs each, as a JSON array.
+    let files = Files(write_index("zh", &[&a, &b, &c]));
+    assert_eq!(files.meta()["f"], 2);
+    let file = |i: usize| -> serde_json::Value {
+        let mut json = String::new();
+        use std::io::Read;
+        flate2::read::GzDecoder::new(files.get(&format!("zh/f/{i}.gz")))
+            .read_to_string(&mut json)
+            .unwrap();
+        serde_json::from_str(&json).unwrap()
+    };
+    let (f0, f1) = (file(0), file(1));
+    assert_eq!(f0.as_array().unwrap().len(), 2);
+    assert_eq!(f1.as_array().unwrap().len(), 1);
+    let v = &f0[0];
     assert_eq!(v["title"], "Ｔitle");
     assert_eq!(v["h"], 1);
     assert_eq!(
         v["runs"],
         serde_json::json!(["Ｔitle", "Ｗｉｄｅ & 工会", "say \"hi\" \\ \u{1}x"])
     );
-    let b = page("/b/", "<p>x</p>");
-    flate2::read::GzDecoder::new(&b.fragment[..])
-        .read_to_string(&mut json)
-        .ok();
-    assert!(json.contains("\"title\":\"fallback\""));
+    assert_eq!(f0[1]["title"], "fallback");
+    assert_eq!(f1[0]["runs"], serde_json::json!(["y"]));
+    assert_eq!(
+        v,
+        &serde_json::from_str::<serde_json::Value>(&a.fragment).unwrap()
+    );
 }

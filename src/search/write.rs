@@ -1,6 +1,7 @@
 //! The index files of one language (all paths under `<lang>/`):
 //!
-//! - `meta.json`: doc count, average length, URL chunk size, and for the two
+//! - `meta.json`: doc count, average length, URL chunk size, pages per
+//!   fragment file, and for the two
 //!   key spaces `d` (doc-level) and `p` (positional) the first key and byte
 //!   size of every shard. Keys are sorted by code points (UTF-8 bytes; JS
 //!   compares them with `cmp`, not `<`, which orders UTF-16 units), so a
@@ -20,7 +21,8 @@
 //!   on a typical gap of a few hundred.) Short lists: `varint ndocs<<1`, then
 //!   the same numbers as varints.
 //! - `u/<i>.txt`: the URLs of docs `i*URLS ..`, one a line.
-//! - `f/<id>.gz`: the gzip-compressed JSON fragment of one doc for `data()`.
+//! - `f/<i>.gz`: the fragments (`fragment.rs`) of docs `i*f ..` for `data()`,
+//!   a gzip-compressed JSON array.
 //!
 //! Doc-level keys: CJK unigrams and bigrams, words, punctuation, space.
 //! Positional keys: at every CJK position the trigram starting there (cut at
@@ -35,6 +37,7 @@
 use rayon::prelude::*;
 
 use super::encode::{PosList, Shard, Shards, doc_payload, number, tf_byte};
+use super::fragment::GROUP;
 use super::partial::{Partial, SEP};
 use super::varint;
 
@@ -436,7 +439,7 @@ pub(crate) fn write_partials(
         (total as f64 / n_docs as f64).max(1.0)
     };
     let meta = format!(
-        "{{\"v\":1,\"n\":{n_docs},\"avg\":{avg},\"urls\":{URLS},\"d\":{d_index},\"p\":{p_index}}}"
+        "{{\"v\":2,\"n\":{n_docs},\"avg\":{avg},\"urls\":{URLS},\"f\":{GROUP},\"d\":{d_index},\"p\":{p_index}}}"
     );
     files.push((format!("{lang_dir}/meta.json"), meta.into_bytes()));
     let mut docs = Vec::with_capacity(n_docs * 3);
