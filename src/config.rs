@@ -81,10 +81,43 @@ struct RawLanguage {
 pub struct ImageConfig {
     #[serde(default = "default_widths")]
     pub widths: Vec<u32>,
+    /// JPEG quality; the other formats' defaults follow it.
     #[serde(default = "default_quality")]
     pub quality: u8,
+    /// Published formats, best first; the last is the `<img>` fallback
+    /// every reader shows (JPEG, or PNG for a transparent PNG).
+    #[serde(default = "default_formats")]
+    pub formats: Vec<OutputFormat>,
+    /// WebP quality; default: the one that looks like the JPEG at `quality`.
+    #[serde(default)]
+    pub webp_quality: Option<u8>,
+    /// AVIF quality; default: the one that looks like the JPEG at `quality`.
+    #[serde(default)]
+    pub avif_quality: Option<u8>,
+    /// What a photo shows while it loads.
+    #[serde(default)]
+    pub placeholder: Placeholder,
     #[serde(default = "default_max_pixels")]
     pub max_pixels: u64,
+}
+
+/// A format photos are published in (`images.formats`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Avif,
+    Webp,
+    Jpeg,
+}
+
+/// `images.placeholder`: the photo's average colour as its background
+/// while it loads, or nothing.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Placeholder {
+    #[default]
+    Color,
+    None,
 }
 
 fn default_widths() -> Vec<u32> {
@@ -92,6 +125,9 @@ fn default_widths() -> Vec<u32> {
 }
 fn default_quality() -> u8 {
     82
+}
+fn default_formats() -> Vec<OutputFormat> {
+    vec![OutputFormat::Webp, OutputFormat::Jpeg]
 }
 fn default_max_pixels() -> u64 {
     100_000_000
@@ -102,7 +138,62 @@ impl Default for ImageConfig {
         ImageConfig {
             widths: default_widths(),
             quality: default_quality(),
+            formats: default_formats(),
+            webp_quality: None,
+            avif_quality: None,
+            placeholder: Placeholder::default(),
             max_pixels: default_max_pixels(),
+        }
+    }
+}
+
+impl ImageConfig {
+    /// Checks the section; the message names the key.
+    fn validate(&self) -> Result<(), String> {
+        if self.widths.is_empty() || self.widths.contains(&0) {
+            return Err("`images.widths` must list positive widths".into());
+        }
+        for (key, q) in [
+            ("quality", Some(self.quality)),
+            ("webp_quality", self.webp_quality),
+            ("avif_quality", self.avif_quality),
+        ] {
+            if q.is_some_and(|q| !(1..=100).contains(&q)) {
+                return Err(format!("`images.{key}` must be between 1 and 100"));
+            }
+        }
+        if self.formats.last() != Some(&OutputFormat::Jpeg) {
+            return Err(
+                "`images.formats` must end with `jpeg`: it is the fallback every \
+                        reader shows (e.g. `formats: [webp, jpeg]`)"
+                    .into(),
+            );
+        }
+        let mut seen = Vec::new();
+        for f in &self.formats {
+            if seen.contains(f) {
+                return Err(format!("`images.formats` lists `{}` twice", f.name()));
+            }
+            seen.push(*f);
+        }
+        if self.formats.contains(&OutputFormat::Avif) && !cfg!(feature = "avif") {
+            return Err(
+                "`images.formats` lists `avif`, but this unionpress was built \
+                        without AVIF support: build it with `cargo build --release \
+                        --features avif` (needs nasm), or leave `avif` out"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Avif => "avif",
+            OutputFormat::Webp => "webp",
+            OutputFormat::Jpeg => "jpeg",
         }
     }
 }
@@ -235,12 +326,7 @@ impl Config {
             return Err(fail("`paginate` must be at least 1".into()));
         }
         let images = raw.images.unwrap_or_default();
-        if images.widths.is_empty() || images.widths.contains(&0) {
-            return Err(fail("`images.widths` must list positive widths".into()));
-        }
-        if !(1..=100).contains(&images.quality) {
-            return Err(fail("`images.quality` must be between 1 and 100".into()));
-        }
+        images.validate().map_err(fail)?;
         let timezone = match &raw.timezone {
             None => chrono_tz::UTC,
             Some(name) => name.parse().map_err(|_| {

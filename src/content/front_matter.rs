@@ -119,6 +119,9 @@ pub struct Cover {
     pub caption: String,
     #[serde(default)]
     pub credit: String,
+    /// Where the crops centre: `30% 40%` from the left and the top.
+    #[serde(default)]
+    pub focus: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +138,7 @@ fn cover<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cover>, D::Error> {
             alt: String::new(),
             caption: String::new(),
             credit: String::new(),
+            focus: None,
         },
         RawCover::Full(c) => c,
     }))

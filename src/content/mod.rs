@@ -41,6 +41,11 @@ pub struct CoverImage {
     pub url: String,
     /// Every width, for `srcset` ("" for an external image).
     pub srcset: String,
+    /// The modern formats, best first, each a `<source>` of a `<picture>`.
+    pub sources: Vec<PictureSource>,
+    /// The `<img>`'s inline style: the placeholder colour, the focus
+    /// (`object-position`); "" for none.
+    pub style: String,
     /// Of the `src` variant; 0 when unknown.
     pub width: u32,
     pub height: u32,
@@ -49,6 +54,15 @@ pub struct CoverImage {
     pub credit: String,
     #[serde(skip)]
     pub photo: Option<Arc<Photo>>,
+}
+
+/// One `<source>` of a cover's `<picture>`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PictureSource {
+    /// `image/avif`, `image/webp`.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    pub srcset: String,
 }
 
 /// Another language's version of a page.

@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 
 use super::front_matter::{self, FrontMatter, SectionMatter};
 use super::walk::{Kind, SourceFile};
-use super::{CoverImage, SectionIndex};
+use super::{CoverImage, PictureSource, SectionIndex};
 use crate::config::Config;
 use crate::error::{Error, Errors, key_line};
 use crate::files::read_utf8;
-use crate::images::Photo;
+use crate::images::{Focus, Photo};
 use crate::markdown::{self, Rendered, Resolved};
 use crate::metrics::NumberStyle;
 use crate::text::summarize;
@@ -90,8 +90,8 @@ pub(super) fn parse_file(
             let fm_result: Result<FrontMatter, Error> = front_matter::parse(&path, &yaml);
             let mut errors = Errors::new();
             let cover = match fm_result.as_ref().ok().and_then(|fm| fm.cover.as_ref()) {
-                Some(c) => match resolve(&c.src) {
-                    Ok(r) => Some(CoverImage::new(config, c, r)),
+                Some(c) => match resolve(&c.src).and_then(|r| CoverImage::new(config, c, r)) {
+                    Ok(cover) => Some(cover),
                     Err(m) => {
                         errors.push(
                             Error::new(&path, format!("cover: {m}"))
@@ -124,12 +124,29 @@ pub(super) fn parse_file(
 }
 
 impl CoverImage {
-    fn new(config: &Config, cover: &front_matter::Cover, r: Resolved) -> CoverImage {
+    fn new(
+        config: &Config,
+        cover: &front_matter::Cover,
+        mut r: Resolved,
+    ) -> Result<CoverImage, String> {
+        if let Some(focus) = &cover.focus {
+            let focus = Focus::parse(focus)?;
+            r.photo = r.photo.map(|p| Arc::new(p.with_focus(focus)));
+        }
         let photo = r.photo.as_ref();
-        CoverImage {
+        Ok(CoverImage {
             srcset: photo
                 .map(|p| p.srcset(&config.base_path))
                 .unwrap_or_default(),
+            sources: photo
+                .map(|p| {
+                    p.source_sets(&config.base_path)
+                        .into_iter()
+                        .map(|(mime, srcset)| PictureSource { mime, srcset })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            style: photo.and_then(|p| p.style()).unwrap_or_default(),
             width: photo.map_or(0, |p| p.src().width),
             height: photo.map_or(0, |p| p.src().height),
             url: r.url,
@@ -137,7 +154,7 @@ impl CoverImage {
             caption: cover.caption.clone(),
             credit: cover.credit.clone(),
             photo: r.photo,
-        }
+        })
     }
 }
 
