@@ -494,7 +494,9 @@ impl Run {
         assert!(
             !file.contains('/')
                 && file.starts_with(&format!("{stem}."))
-                && file.ends_with(&format!(".{ext}")),
+                && [ext, "webp", "avif"]
+                    .iter()
+                    .any(|e| file.ends_with(&format!(".{e}"))),
             "`{url}` is not made from {name}"
         );
         let target = local_file(base_url, url).expect("a URL of the site");
