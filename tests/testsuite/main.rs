@@ -18,6 +18,7 @@ mod metadata;
 mod metrics;
 mod not_found;
 mod output;
+mod photo_formats;
 mod photos;
 mod scaffold;
 mod search;
