@@ -49,7 +49,7 @@ impl Rng {
 }
 
 /// Smooth value noise at one scale: a lattice of random values, bilinear.
-fn value_noise(rng: &mut Rng, w: u32, h: u32, cell: u32) -> impl Fn(u32, u32) -> f32 {
+fn value_noise(rng: &mut Rng, w: u32, h: u32, cell: u32) -> impl Fn(u32, u32) -> f32 + use<> {
     let (gw, gh) = (w / cell + 2, h / cell + 2);
     let grid: Vec<f32> = (0..gw * gh).map(|_| rng.unit()).collect();
     move |x, y| {
@@ -249,11 +249,7 @@ fn encode(img: &RgbImage, fmt: Fmt, q: f32) -> Vec<u8> {
 fn decode(bytes: &[u8], fmt: Fmt) -> RgbImage {
     match fmt {
         Fmt::Jpeg => image::load_from_memory(bytes).unwrap().into_rgb8(),
-        Fmt::Webp(_) => webp::Decoder::new(bytes)
-            .decode()
-            .unwrap()
-            .to_image()
-            .into_rgb8(),
+        Fmt::Webp(_) => image::load_from_memory(bytes).unwrap().into_rgb8(),
         Fmt::Avif(_) => {
             let dir = tempfile::tempdir().unwrap();
             let (a, p) = (dir.path().join("a.avif"), dir.path().join("a.png"));
@@ -401,7 +397,10 @@ fn main() {
     }
 
     println!("\nat the defaults, per photo (three widths, one thread):");
-    let mut rows = vec![("JPEG q82", Fmt::Jpeg, 82.0), ("WebP q78 m2", Fmt::Webp(2), 78.0)];
+    let mut rows = vec![
+        ("JPEG q82", Fmt::Jpeg, 82.0),
+        ("WebP q78 m2", Fmt::Webp(2), 78.0),
+    ];
     if cfg!(feature = "avif") {
         rows.push(("AVIF q62 s8", Fmt::Avif(8), 62.0));
     }
@@ -446,7 +445,11 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {

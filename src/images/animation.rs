@@ -8,10 +8,14 @@ use image::{AnimationDecoder, codecs::gif::GifDecoder};
 
 use super::codecs;
 
-/// The blocks of a GIF file, walked without decoding: `(start, end, kind)`
-/// of each, where kind is the introducer (`0x21` extension, with its label
-/// in the top byte; `0x2C` image). `None` when the file is cut off.
-fn blocks(bytes: &[u8]) -> Option<(usize, Vec<(usize, usize, u16)>)> {
+/// One block of a GIF file: `(start, end, kind)`, where kind is the
+/// introducer (`0x21` extension, with its label in the top byte; `0x2C`
+/// image).
+type Block = (usize, usize, u16);
+
+/// The end of a GIF's header (with its colour table) and its blocks,
+/// walked without decoding; `None` when the file is cut off.
+fn blocks(bytes: &[u8]) -> Option<(usize, Vec<Block>)> {
     if bytes.len() < 13 || !bytes.starts_with(b"GIF") {
         return None;
     }

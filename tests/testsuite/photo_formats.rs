@@ -131,10 +131,18 @@ fn assert_no_profile_or_exif(name: &str, bytes: &[u8]) {
     } else if bytes.starts_with(b"RIFF") {
         let chunks = webp_chunks(bytes);
         for bad in ["ICCP", "EXIF", "XMP "] {
-            assert!(!chunks.iter().any(|c| c == bad), "{name} has {bad}: {chunks:?}");
+            assert!(
+                !chunks.iter().any(|c| c == bad),
+                "{name} has {bad}: {chunks:?}"
+            );
         }
     }
-    for needle in [&b"Exif\0\0"[..], b"ICC_PROFILE", b"acsp", b"ns.adobe.com/xap"] {
+    for needle in [
+        &b"Exif\0\0"[..],
+        b"ICC_PROFILE",
+        b"acsp",
+        b"ns.adobe.com/xap",
+    ] {
         assert!(
             !bytes.windows(needle.len()).any(|w| w == needle),
             "{name} holds {:?}",
@@ -157,11 +165,17 @@ fn picture_has_a_webp_source_per_width_and_a_jpeg_fallback() {
     let page = built.html("news/a/index.html");
     let pictures = page.select("main figure picture");
     assert_eq!(pictures.len(), 2);
-    for (picture, widths) in pictures.iter().zip([vec!["480w", "960w", "1600w"], vec!["300w"]]) {
+    for (picture, widths) in pictures
+        .iter()
+        .zip([vec!["480w", "960w", "1600w"], vec!["300w"]])
+    {
         let img = select(*picture, "img")[0];
         // The fallback: a JPEG at every width, sized, with alt and loading.
         let fallback = candidates(&attr(img, "srcset"));
-        assert_eq!(fallback.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), widths);
+        assert_eq!(
+            fallback.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
+            widths
+        );
         for (url, w) in &fallback {
             assert!(url.ends_with(".jpg"), "{url}");
             let px = decode(&built.bytes(file_of(url)));
@@ -169,21 +183,36 @@ fn picture_has_a_webp_source_per_width_and_a_jpeg_fallback() {
         }
         assert!(attr(img, "src").ends_with(".jpg"));
         for a in ["width", "height", "alt", "loading", "decoding", "sizes"] {
-            assert!(img.value().attr(a).is_some(), "<img> has {a}: {}", img.html());
+            assert!(
+                img.value().attr(a).is_some(),
+                "<img> has {a}: {}",
+                img.html()
+            );
         }
         // One WebP source with the same widths, decoding to those sizes.
         let s = sources(*picture);
         assert_eq!(s.len(), 1, "{}", picture.html());
         assert_eq!(s[0].0, "image/webp");
         let webp = candidates(&s[0].1);
-        assert_eq!(webp.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), widths);
+        assert_eq!(
+            webp.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(),
+            widths
+        );
         for (url, w) in &webp {
             assert!(url.ends_with(".webp"), "{url}");
             let bytes = built.bytes(file_of(url));
-            assert!(webp_chunks(&bytes).contains(&"VP8 ".to_string()), "lossy WebP");
+            assert!(
+                webp_chunks(&bytes).contains(&"VP8 ".to_string()),
+                "lossy WebP"
+            );
             assert_eq!(format!("{}w", decode(&bytes).width()), *w);
         }
-        assert!(select(*picture, "source")[0].value().attr("sizes").is_some());
+        assert!(
+            select(*picture, "source")[0]
+                .value()
+                .attr("sizes")
+                .is_some()
+        );
     }
     // The social card stays a JPEG.
     let og = page.attr("head meta[property='og:image']", "content");
@@ -216,7 +245,11 @@ fn jpeg_alone_has_no_sources_and_avif_needs_its_feature() {
         assert!(run.stderr.contains("--features avif"), "{}", run.stderr);
     }
     let run = with_images(site, "{ formats: [webp] }").build().fails();
-    assert!(run.stderr.contains("must end with `jpeg`"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("must end with `jpeg`"),
+        "{}",
+        run.stderr
+    );
 }
 
 /// An ICC v2 display profile with Display P3's primaries (adapted to D50,
@@ -320,10 +353,7 @@ fn a_display_p3_red_is_published_as_the_srgb_a_colour_managed_viewer_shows() {
     let img = image::RgbImage::from_pixel(640, 420, image::Rgb(red));
     let icc = display_p3_icc();
     let built = article("![红](p3.jpg)\n")
-        .file(
-            "content/news/a/p3.jpg",
-            encode_jpeg(&img, 100, Some(&icc)),
-        )
+        .file("content/news/a/p3.jpg", encode_jpeg(&img, 100, Some(&icc)))
         .file("content/news/a/plain.jpg", encode_jpeg(&img, 100, None))
         .file(
             "content/news/b/index.zh.md",
@@ -388,15 +418,23 @@ fn a_transparent_png_stays_transparent_in_every_format() {
     let page = built.html("news/a/index.html");
     let fallback = page.attr("main picture img", "src");
     assert!(fallback.ends_with(".png"), "{fallback}");
-    let webp = built.bytes(file_of(&page.attr("main source[type='image/webp']", "srcset")[..]
-        .rsplit_once(' ')
-        .unwrap()
-        .0));
-    assert!(webp_chunks(&webp).iter().any(|c| c == "VP8X"), "extended WebP");
+    let srcset = page.attr("main source[type='image/webp']", "srcset");
+    let webp = built.bytes(file_of(srcset.rsplit_once(' ').unwrap().0));
+    assert!(
+        webp_chunks(&webp).iter().any(|c| c == "VP8X"),
+        "extended WebP"
+    );
     let px = decode(&webp).to_rgba8();
-    assert!(px.get_pixel(2, 2)[3] < 10, "corner transparent: {:?}", px.get_pixel(2, 2));
+    assert!(
+        px.get_pixel(2, 2)[3] < 10,
+        "corner transparent: {:?}",
+        px.get_pixel(2, 2)
+    );
     let centre = px.get_pixel(32, 24);
-    assert!(centre[3] > 245 && centre[0] > 190, "centre opaque red: {centre:?}");
+    assert!(
+        centre[3] > 245 && centre[0] > 190,
+        "centre opaque red: {centre:?}"
+    );
     if cfg!(feature = "avif") {
         let url = page.attr("main source[type='image/avif']", "srcset");
         let avif = built.bytes(file_of(url.rsplit_once(' ').unwrap().0));
@@ -456,7 +494,11 @@ fn an_animated_gif_stays_animated() {
     let webp = built.bytes(file_of(source.rsplit_once(' ').unwrap().0));
     let chunks = webp_chunks(&webp);
     assert!(chunks.contains(&"ANIM".to_string()), "{chunks:?}");
-    assert_eq!(chunks.iter().filter(|c| *c == "ANMF").count(), 4, "{chunks:?}");
+    assert_eq!(
+        chunks.iter().filter(|c| *c == "ANMF").count(),
+        4,
+        "{chunks:?}"
+    );
     assert!(webp.len() < gif.len());
 }
 
@@ -494,7 +536,11 @@ fn the_focal_point_moves_the_social_card_and_list_card_crops() {
     };
     let pages = [
         page("middle", "cover: p.jpg", "正文。\n"),
-        page("top", "cover: { src: p.jpg, focus: \"50% 0%\" }", "正文。\n"),
+        page(
+            "top",
+            "cover: { src: p.jpg, focus: \"50% 0%\" }",
+            "正文。\n",
+        ),
         page("bottom", "", "![底部](p.jpg#focus=50%,100%)\n"),
     ];
     let mut site = Site::new();
@@ -509,7 +555,10 @@ fn the_focal_point_moves_the_social_card_and_list_card_crops() {
     // In the browser's crops: the list card and the figure.
     let list = built.html("news/index.html");
     let styles = list.attrs(".card .thumb img", "style");
-    assert!(styles.iter().any(|s| s.contains("object-position:50% 0%")), "{styles:?}");
+    assert!(
+        styles.iter().any(|s| s.contains("object-position:50% 0%")),
+        "{styles:?}"
+    );
     let figure = built.html("news/bottom/index.html");
     let style = figure.attr("main figure img", "style");
     assert!(style.contains("object-position:50% 100%"), "{style}");
@@ -525,8 +574,8 @@ fn the_focal_point_moves_the_social_card_and_list_card_crops() {
 #[test]
 fn the_placeholder_is_the_photos_average_colour() {
     let img = image::RgbImage::from_pixel(200, 100, image::Rgb([30, 120, 200]));
-    let site = article("![蓝](blue.jpg)\n")
-        .file("content/news/a/blue.jpg", encode_jpeg(&img, 95, None));
+    let site =
+        article("![蓝](blue.jpg)\n").file("content/news/a/blue.jpg", encode_jpeg(&img, 95, None));
     let page = site.build().ok().html("news/a/index.html");
     let style = page.attr("main picture img", "style");
     let hex = style
@@ -555,7 +604,11 @@ fn heic_is_read_with_the_feature_and_named_without_it() {
         let px = decode(&built.bytes(file_of(&src))).to_rgb8();
         assert_eq!(px.dimensions(), (64, 48));
         let (left, right) = (px.get_pixel(8, 24).0, px.get_pixel(56, 24).0);
-        assert_eq!((dominant(left), dominant(right)), (0, 2), "{left:?} {right:?}");
+        assert_eq!(
+            (dominant(left), dominant(right)),
+            (0, 2),
+            "{left:?} {right:?}"
+        );
         assert!(!built.tree().keys().any(|f| f.ends_with(".HEIC")));
     } else {
         let run = site.build().fails();
@@ -587,7 +640,11 @@ fn a_webp_quality_change_reencodes_only_the_webp_files() {
     std::thread::sleep(std::time::Duration::from_millis(20));
     // An unchanged rebuild encodes nothing and touches nothing.
     let again = site.build().ok();
-    assert!(again.stderr.contains("photos: 0 processed"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("photos: 0 processed"),
+        "{}",
+        again.stderr
+    );
     assert_eq!(cache_times(&site), first);
 
     let site = with_images(site, "{ webp_quality: 60 }");
