@@ -46,9 +46,8 @@ measure() {
   local walls=() cpus=() rsss=()
   for _ in $(seq "$runs"); do
     $prepare
-    local line
-    line=$( { /usr/bin/time -f "%e %U %S %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    read -r wall user sys rss <<<"$line"
+    /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+    read -r wall user sys rss <"$work/time"
     walls+=("$wall")
     cpus+=("$(echo "$user + $sys" | bc)")
     rsss+=("$((rss / 1024))")

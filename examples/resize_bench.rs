@@ -377,32 +377,82 @@ fn main() {
         }
     }
 
-    println!("\nequal SSIM at 960w: JPEG quality -> WebP (method 2) quality, AVIF (speed 8)");
-    for q in JPEG_QUALITIES {
-        let (target, jb) = score(&at_960, Fmt::Jpeg, q as f32);
-        let (wq, ws, wb) = equal_quality(&at_960, Fmt::Webp(2), target);
-        print!(
-            "  JPEG q{q}: SSIM {target:.4} {jb:7} B | WebP q{wq}: {ws:.4} {wb:7} B ({:+.0}%)",
-            (wb as f64 / jb as f64 - 1.0) * 100.0
+    // Real photos too: the example site's (public-domain) photos, at their
+    // own size up to 960 pixels wide.
+    let example: Vec<RgbImage> = [
+        "hubble_deep_field.jpg",
+        "rocket.jpg",
+        "astronaut.png",
+        "chelsea.png",
+        "coffee.png",
+    ]
+    .iter()
+    .map(|name| {
+        let path = format!(
+            "{}/content/news/2021-suzhou-review/{name}",
+            env!("CARGO_MANIFEST_DIR")
         );
-        #[cfg(feature = "avif")]
-        {
-            let (aq, a_s, ab) = equal_quality(&at_960, Fmt::Avif(8), target);
-            print!(
-                " | AVIF q{aq}: {a_s:.4} {ab:7} B ({:+.0}%)",
-                (ab as f64 / jb as f64 - 1.0) * 100.0
-            );
+        let img = image::open(&path).unwrap();
+        if img.width() > 960 {
+            fir(&img, 960).to_rgb8()
+        } else {
+            img.to_rgb8()
         }
-        println!();
+    })
+    .collect();
+    for (set, images) in [
+        ("generated photos, 960w", &at_960),
+        ("example site photos", &example),
+    ] {
+        println!("\nequal SSIM, {set}: JPEG quality -> WebP (methods 2 and 4), AVIF (speed 8)");
+        for q in JPEG_QUALITIES {
+            let (target, jb) = score(images, Fmt::Jpeg, q as f32);
+            print!("  JPEG q{q}: SSIM {target:.4} {jb:7} B");
+            for method in [2, 4] {
+                let (wq, ws, wb) = equal_quality(images, Fmt::Webp(method), target);
+                print!(
+                    " | WebP m{method} q{wq}: {ws:.4} {wb:7} B ({:+.0}%)",
+                    (wb as f64 / jb as f64 - 1.0) * 100.0
+                );
+            }
+            #[cfg(feature = "avif")]
+            {
+                let (aq, a_s, ab) = equal_quality(images, Fmt::Avif(8), target);
+                print!(
+                    " | AVIF q{aq}: {a_s:.4} {ab:7} B ({:+.0}%)",
+                    (ab as f64 / jb as f64 - 1.0) * 100.0
+                );
+            }
+            println!();
+        }
     }
 
     println!("\nat the defaults, per photo (three widths, one thread):");
+    use unionpress::config::{ImageConfig, OutputFormat};
+    use unionpress::images::{AVIF_SPEED, WEBP_METHOD, quality_of};
+    let settings = ImageConfig::default();
+    let (wq, aq) = (
+        quality_of(&settings, OutputFormat::Webp),
+        quality_of(&settings, OutputFormat::Avif),
+    );
     let mut rows = vec![
-        ("JPEG q82", Fmt::Jpeg, 82.0),
-        ("WebP q78 m2", Fmt::Webp(2), 78.0),
+        (
+            format!("JPEG q{}", settings.quality),
+            Fmt::Jpeg,
+            settings.quality as f32,
+        ),
+        (
+            format!("WebP q{wq} m{WEBP_METHOD}"),
+            Fmt::Webp(WEBP_METHOD),
+            wq,
+        ),
     ];
     if cfg!(feature = "avif") {
-        rows.push(("AVIF q62 s8", Fmt::Avif(8), 62.0));
+        rows.push((
+            format!("AVIF q{aq} s{AVIF_SPEED}"),
+            Fmt::Avif(AVIF_SPEED),
+            aq,
+        ));
     }
     for (name, fmt, q) in rows {
         let t = ms(|| {

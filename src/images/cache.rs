@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -13,7 +14,7 @@ use super::encode::{decode, flatten_on_white, resize, write_cached};
 use image::DynamicImage;
 
 use super::{Format, Job, Photo, Stats, Variant, animation, codecs, meta};
-use crate::config::Config;
+use crate::config::{Config, ImageConfig};
 use crate::error::{Error, Errors};
 use crate::files::{CACHE_DIR, CONTENT_DIR};
 
@@ -32,15 +33,10 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
     // centring it differently add social cards to the same decoding.
     let mut groups: BTreeMap<&str, Vec<&Job>> = BTreeMap::new();
     for job in jobs {
-        let group = groups
+        groups
             .entry(job.photo.src().cache_name.as_str())
-            .or_default();
-        if !group
-            .iter()
-            .any(|j| j.photo.og.cache_name == job.photo.og.cache_name)
-        {
-            group.push(job);
-        }
+            .or_default()
+            .push(job);
     }
     let unique: Vec<Vec<&Job>> = groups.into_values().collect();
     let bar = progress_bar(unique.len());
@@ -97,13 +93,10 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
     bar
 }
 
-/// Makes one photo's files unless all are cached: one decode, each size
-/// resized once for all formats, each page's social-card crop. Returns how
-/// many files it encoded.
+/// Makes one photo's files unless all are cached. Returns how many files
+/// it encoded (here or while pages were read).
 fn process_one(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, String> {
     let photo = &group[0].photo;
-    let missing = |v: &Variant| !cache.join(&v.cache_name).is_file();
-    let mut written = 0;
     let meta = photo.meta();
     if !meta.cached {
         write_cached(
@@ -115,19 +108,46 @@ fn process_one(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, S
     if photo.format == Format::Gif {
         return process_animation(config, cache, group);
     }
+    let cards: Vec<&Photo> = group.iter().map(|j| &*j.photo).collect();
+    let (written, _) = encode_photo(&config.images, cache, photo, &cards, None)?;
+    // What pages' reading encoded: once per probe of these bytes (the same
+    // photo in two bundles is two probes, one of which did the work).
+    let mut seen = HashSet::new();
+    let early: usize = group
+        .iter()
+        .filter(|j| seen.insert(Arc::as_ptr(&j.photo.meta)))
+        .map(|j| j.photo.meta().encoded)
+        .sum();
+    Ok(written + early)
+}
+
+/// Encodes what the cache lacks of a photo: one decode (unless `image` is
+/// the photo decoded already), each size resized once for all formats,
+/// each of `cards`' social-card crops. Returns how many files it wrote and
+/// the decoded photo when it decoded it.
+pub(super) fn encode_photo(
+    settings: &ImageConfig,
+    cache: &Path,
+    photo: &Photo,
+    cards: &[&Photo],
+    image: Option<DynamicImage>,
+) -> Result<(usize, Option<DynamicImage>), String> {
+    let missing = |v: &Variant| !cache.join(&v.cache_name).is_file();
     let sources: Vec<_> = photo.sources().collect();
     let needs_sizes = photo.variants.iter().any(missing)
         || sources.iter().any(|s| s.variants.iter().any(missing));
-    let cards: Vec<&Photo> = group
-        .iter()
-        .map(|j| &*j.photo)
-        .filter(|p| missing(&p.og))
-        .collect();
+    let mut cards: Vec<&Photo> = cards.iter().copied().filter(|p| missing(&p.og)).collect();
+    cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
+    cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
     if !needs_sizes && cards.is_empty() {
-        return Ok(0);
+        return Ok((0, image));
     }
-    let settings = &config.images;
-    let image = decode(settings, photo)?;
+    let image = match image {
+        Some(image) => image,
+        None => decode(settings, photo)?,
+    };
+    let mut written = 0;
+    let mut largest: Option<DynamicImage> = None;
     if needs_sizes {
         // Largest first, each smaller size from the one above it: resizing
         // from 1600 to 960 costs a third of resizing from 3000.
@@ -146,11 +166,20 @@ fn process_one(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, S
                     written += 1;
                 }
             }
+            if largest.is_none() {
+                largest = Some(resized.clone());
+            }
             previous = Some(resized);
         }
     }
     for card in cards {
-        let mut og = resize(&image, card.og.width, card.og.height, Some(card.focus))?;
+        // From the largest size when it holds the card (a sixth of the
+        // pixels of a phone photo), else from the photo.
+        let from = largest
+            .as_ref()
+            .filter(|l| l.width() >= card.og.width && l.height() >= card.og.height)
+            .unwrap_or(&image);
+        let mut og = resize(from, card.og.width, card.og.height, Some(card.focus))?;
         if og.color().has_alpha() {
             og = flatten_on_white(og);
         }
@@ -158,7 +187,7 @@ fn process_one(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, S
         write_cached(cache, &card.og.cache_name, &bytes)?;
         written += 1;
     }
-    Ok(written)
+    Ok((written, Some(image)))
 }
 
 /// An animated GIF: the GIF without its metadata, the animated WebP when
@@ -195,11 +224,13 @@ fn process_animation(config: &Config, cache: &Path, group: &[&Job]) -> Result<us
         write_cached(cache, &v.cache_name, &animation::strip(&read_gif()?)?)?;
         written += 1;
     }
-    let cards: Vec<&Photo> = group
+    let mut cards: Vec<&Photo> = group
         .iter()
         .map(|j| &*j.photo)
         .filter(|p| missing(&p.og))
         .collect();
+    cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
+    cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
     if !cards.is_empty() {
         let image = decode(&config.images, photo)?;
         for card in cards {

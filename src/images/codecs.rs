@@ -11,11 +11,10 @@ use crate::config::ImageConfig;
 /// libwebp's effort (0 fastest … 6 smallest). 4 is its default; measured on
 /// 3000x2000 photos, 2 makes files about 1% larger than 4 in about two
 /// thirds of the time (`examples/resize_bench.rs`).
-const WEBP_METHOD: i32 = 2;
+pub const WEBP_METHOD: i32 = 2;
 
 /// rav1e's speed (1 slowest … 10 fastest), chosen by measurement.
-#[cfg(feature = "avif")]
-const AVIF_SPEED: u8 = 8;
+pub const AVIF_SPEED: u8 = 8;
 
 /// `(JPEG quality, WebP quality, AVIF quality)` of equal SSIM to the
 /// resized original, measured on generated photos; between rows the
@@ -44,6 +43,19 @@ pub(super) fn equal_quality(jpeg: u8, column: fn(&(u8, f32, f32)) -> f32) -> f32
     (column(&lo) + t * (column(&hi) - column(&lo))).round()
 }
 
+/// The quality each published format is encoded at under `settings`.
+pub fn quality_of(settings: &ImageConfig, format: crate::config::OutputFormat) -> f32 {
+    use crate::config::OutputFormat;
+    quality(
+        settings,
+        match format {
+            OutputFormat::Avif => Format::Avif,
+            OutputFormat::Webp => Format::Webp,
+            OutputFormat::Jpeg => Format::Jpeg,
+        },
+    )
+}
+
 /// The quality a format is encoded at.
 pub(super) fn quality(settings: &ImageConfig, format: Format) -> f32 {
     match format {
@@ -65,10 +77,7 @@ pub(super) fn quality_key(settings: &ImageConfig, format: Format) -> String {
         Format::Png | Format::Gif => "lossless".into(),
         Format::Jpeg => format!("{}", settings.quality),
         Format::Webp => format!("{} m{WEBP_METHOD}", quality(settings, format)),
-        #[cfg(feature = "avif")]
         Format::Avif => format!("{} s{AVIF_SPEED}", quality(settings, format)),
-        #[cfg(not(feature = "avif"))]
-        Format::Avif => format!("{}", quality(settings, format)),
     }
 }
 

@@ -7,8 +7,9 @@
 use std::fs;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::{Format, Meta, Photo, animation, codecs, encode, probe};
+use super::{Format, Meta, Photo, animation, cache, codecs, encode, probe};
 use crate::config::{ImageConfig, Placeholder};
 
 /// What working out needs, shared by a photo's copies.
@@ -35,14 +36,43 @@ pub(super) fn cache_name(photo: &Photo) -> String {
     format!("{}.meta", probe::key(bytes_key, &what))
 }
 
+/// Whether working out may write the cache, and so encodes the photo
+/// there and then from the same decode (a build, dev mode), or only reads
+/// it (`check`, which writes nothing).
+static WRITE: AtomicBool = AtomicBool::new(false);
+
+/// Set by the pipeline for each run: `true` when it builds.
+pub fn encode_while_reading(on: bool) {
+    WRITE.store(on, Ordering::Relaxed);
+}
+
 pub(super) fn work_out(photo: &Photo) -> Meta {
     let setup = &photo.meta_setup;
-    if let Ok(text) = fs::read_to_string(setup.cache.join(cache_name(photo)))
+    let name = cache_name(photo);
+    if let Ok(text) = fs::read_to_string(setup.cache.join(&name))
         && let Some(meta) = parse(&text)
     {
         return meta;
     }
     let mut meta = Meta::default();
+    if WRITE.load(Ordering::Relaxed) && photo.format != Format::Gif {
+        // One decode for the placeholder and every file of the photo. A
+        // photo that fails is reported by the photo stage.
+        if fs::create_dir_all(&setup.cache).is_ok()
+            && let Ok((n, image)) =
+                cache::encode_photo(&setup.images, &setup.cache, photo, &[photo], None)
+        {
+            meta.encoded = n;
+            if setup.images.placeholder == Placeholder::Color {
+                let image = image.or_else(|| encode::decode(&setup.images, photo).ok());
+                meta.color = image.as_ref().map(super::color::average);
+            }
+            if encode::write_cached(&setup.cache, &name, to_text(&meta).as_bytes()).is_ok() {
+                meta.cached = true;
+            }
+            return meta;
+        }
+    }
     if setup.images.placeholder == Placeholder::Color {
         // A photo that cannot be decoded is reported by the photo stage;
         // here it just has no placeholder.
@@ -119,6 +149,7 @@ mod tests {
             animated_webp: Some(true),
             fresh: None,
             cached: true,
+            encoded: 0,
         };
         assert_eq!(parse(&to_text(&meta)), Some(meta));
         assert_eq!(parse("something else\n"), None);

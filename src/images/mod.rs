@@ -25,7 +25,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 pub use cache::{process, prune};
+pub use codecs::{AVIF_SPEED, WEBP_METHOD, quality_of};
 pub use focus::Focus;
+pub use meta::encode_while_reading;
 pub use probe::probe;
 
 /// `sizes` for photos in an article column (40rem wide at most).
@@ -111,6 +113,10 @@ pub(crate) struct Meta {
     pub fresh: Option<Arc<Vec<u8>>>,
     /// Whether the cache holds this (else the photo stage writes it).
     pub cached: bool,
+    /// Files encoded while working this out (a build encodes a photo the
+    /// first time a page shows it: one decode for the placeholder and
+    /// every file), for the photo stage's count.
+    pub encoded: usize,
 }
 
 /// A photo of the site, probed (header only) and planned, not yet encoded.
