@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --release --example resize_bench                     # JPEG, WebP
 //! cargo run --release --features avif --example resize_bench     # and AVIF
+//! QUICK=1 cargo run --release --example resize_bench              # no quality search
 //! ```
 //!
 //! It prints, in order:
@@ -331,7 +332,37 @@ fn main() {
     let encode_je = ms(|| {
         encode(&big.to_rgb8(), Fmt::Jpeg, 82.0);
     });
+    // Colour management: a Display P3 photo converted to sRGB (qcms), the
+    // whole 3000x2000 photo as the pipeline does.
+    let p3 = {
+        use qcms::{CIE_xyY, CIE_xyYTRIPLE};
+        let xy = |x, y| CIE_xyY { x, y, Y: 1.0 };
+        let table: Vec<u16> = (0..1024)
+            .map(|i| {
+                let v = i as f64 / 1023.0;
+                let l = if v <= 0.04045 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                };
+                (l * 65535.0).round() as u16
+            })
+            .collect();
+        let primaries = CIE_xyYTRIPLE {
+            red: xy(0.680, 0.320),
+            green: xy(0.265, 0.690),
+            blue: xy(0.150, 0.060),
+        };
+        qcms::Profile::new_rgb_with_table(xy(0.3127, 0.3290), primaries, &table).unwrap()
+    };
+    let mut srgb = qcms::Profile::new_sRGB();
+    srgb.precache_output_transform();
+    let transform =
+        qcms::Transform::new(&p3, &srgb, qcms::DataType::RGB8, qcms::Intent::Perceptual).unwrap();
+    let mut pixels = src.to_rgb8().into_raw();
+    let icc_ms = ms(|| transform.apply(&mut pixels));
     println!("3000x2000 photo, widths 1600/960/480, Lanczos3, {ROUNDS} rounds, one thread");
+    println!("convert Display P3 to sRGB (qcms)    {icc_ms:8.1} ms");
     println!("decode JPEG                          {decode_ms:8.1} ms");
     println!("resize, image crate, from original   {image_crate:8.1} ms");
     println!("resize, fast_image_resize, original  {fir_each:8.1} ms");
@@ -400,34 +431,39 @@ fn main() {
         }
     })
     .collect();
-    for (set, images) in [
+    let both: Vec<RgbImage> = at_960.iter().chain(&example).cloned().collect();
+    let sets = [
         ("generated photos, 960w", &at_960),
         ("example site photos", &example),
-    ] {
-        println!("\nequal SSIM, {set}: JPEG quality -> WebP (methods 2 and 4), AVIF (speed 8)");
+        ("both (the defaults)", &both),
+    ];
+    let mut formats = vec![("WebP m2", Fmt::Webp(2)), ("WebP m4", Fmt::Webp(4))];
+    if cfg!(feature = "avif") {
+        formats.push(("AVIF s8", Fmt::Avif(8)));
+        formats.push(("AVIF s10", Fmt::Avif(10)));
+    }
+    // QUICK=1 leaves out the quality search (minutes).
+    let sets = if std::env::var_os("QUICK").is_some() {
+        &sets[..0]
+    } else {
+        &sets[..]
+    };
+    for &(set, images) in sets {
+        println!("\nequal SSIM, {set}: JPEG quality -> each format's quality");
         for q in JPEG_QUALITIES {
             let (target, jb) = score(images, Fmt::Jpeg, q as f32);
-            print!("  JPEG q{q}: SSIM {target:.4} {jb:7} B");
-            for method in [2, 4] {
-                let (wq, ws, wb) = equal_quality(images, Fmt::Webp(method), target);
+            print!("  JPEG q{q}: SSIM {target:.4} {jb:6} B");
+            for (name, fmt) in &formats {
+                let (fq, fs, fb) = equal_quality(images, *fmt, target);
                 print!(
-                    " | WebP m{method} q{wq}: {ws:.4} {wb:7} B ({:+.0}%)",
-                    (wb as f64 / jb as f64 - 1.0) * 100.0
-                );
-            }
-            #[cfg(feature = "avif")]
-            {
-                let (aq, a_s, ab) = equal_quality(images, Fmt::Avif(8), target);
-                print!(
-                    " | AVIF q{aq}: {a_s:.4} {ab:7} B ({:+.0}%)",
-                    (ab as f64 / jb as f64 - 1.0) * 100.0
+                    " | {name} q{fq}: {fs:.4} {fb:6} B ({:+.0}%)",
+                    (fb as f64 / jb as f64 - 1.0) * 100.0
                 );
             }
             println!();
         }
     }
 
-    println!("\nat the defaults, per photo (three widths, one thread):");
     use unionpress::config::{ImageConfig, OutputFormat};
     use unionpress::images::{AVIF_SPEED, WEBP_METHOD, quality_of};
     let settings = ImageConfig::default();

@@ -167,9 +167,6 @@ pub fn no_site(root: &Path) -> Error {
 /// together: the photos of the pages that did read are still decoded, so a
 /// damaged one is named in the same run.
 pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inputs, Errors> {
-    // A build encodes each new photo as soon as a page shows it (one
-    // decode for its placeholder and its files); `check` writes nothing.
-    images::encode_while_reading(options.photos);
     let theme = Theme::load(&config);
     let templates = theme
         .as_ref()

@@ -7,7 +7,6 @@
 use std::fs;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::{Format, Meta, Photo, animation, cache, codecs, encode, probe};
 use crate::config::{ImageConfig, Placeholder};
@@ -36,16 +35,6 @@ pub(super) fn cache_name(photo: &Photo) -> String {
     format!("{}.meta", probe::key(bytes_key, &what))
 }
 
-/// Whether working out may write the cache, and so encodes the photo
-/// there and then from the same decode (a build, dev mode), or only reads
-/// it (`check`, which writes nothing).
-static WRITE: AtomicBool = AtomicBool::new(false);
-
-/// Set by the pipeline for each run: `true` when it builds.
-pub fn encode_while_reading(on: bool) {
-    WRITE.store(on, Ordering::Relaxed);
-}
-
 pub(super) fn work_out(photo: &Photo) -> Meta {
     let setup = &photo.meta_setup;
     let name = cache_name(photo);
@@ -55,9 +44,11 @@ pub(super) fn work_out(photo: &Photo) -> Meta {
         return meta;
     }
     let mut meta = Meta::default();
-    if WRITE.load(Ordering::Relaxed) && photo.format != Format::Gif {
-        // One decode for the placeholder and every file of the photo. A
-        // photo that fails is reported by the photo stage.
+    if photo.format != Format::Gif {
+        // Only rendering asks (a build or dev mode; `check` renders
+        // nothing and so writes nothing): one decode for the placeholder
+        // and every file of the photo. A photo that fails is reported by
+        // the photo stage.
         if fs::create_dir_all(&setup.cache).is_ok()
             && let Ok((n, image)) =
                 cache::encode_photo(&setup.images, &setup.cache, photo, &[photo], None)

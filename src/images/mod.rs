@@ -27,7 +27,6 @@ use std::sync::{Arc, OnceLock};
 pub use cache::{process, prune};
 pub use codecs::{AVIF_SPEED, WEBP_METHOD, quality_of};
 pub use focus::Focus;
-pub use meta::encode_while_reading;
 pub use probe::probe;
 
 /// `sizes` for photos in an article column (40rem wide at most).
