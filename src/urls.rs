@@ -105,6 +105,61 @@ pub fn alias_file(alias: &str) -> String {
     }
 }
 
+/// The longest name of one file or folder most file systems allow, in
+/// bytes (ext4, XFS, APFS, NTFS in UTF-16 units: 255).
+pub const MOST_NAME_BYTES: usize = 255;
+/// The longest output path accepted, in bytes, leaving room for the output
+/// folder's own path under the usual limit of 4096.
+pub const MOST_PATH_BYTES: usize = 3072;
+
+/// Why `path` (relative to the output root, decoded, `/`-separated; a
+/// folder written whole ends in `/`) cannot be written as it is, if it
+/// cannot: empty parts (`a//b`), `.` and `..` (even decoded from
+/// `%2e%2e`), a name longer than file systems allow, control characters
+/// (NUL among them) and backslashes (a separator on Windows).
+pub fn path_problem(path: &str) -> Option<String> {
+    if path.is_empty() {
+        return Some("the path is empty".into());
+    }
+    if path.starts_with('/') {
+        return Some("it starts with `/`".into());
+    }
+    if path.len() > MOST_PATH_BYTES {
+        return Some(format!(
+            "the path is {} bytes long; at most {MOST_PATH_BYTES} are allowed",
+            path.len()
+        ));
+    }
+    let parts = path.strip_suffix('/').unwrap_or(path);
+    for part in parts.split('/') {
+        if part.is_empty() {
+            return Some("it has an empty part (`//`)".into());
+        }
+        if part == "." || part == ".." {
+            return Some(format!(
+                "it has a `{part}` part, which would put the file outside its folder"
+            ));
+        }
+        if part.len() > MOST_NAME_BYTES {
+            let shown: String = part.chars().take(12).collect();
+            return Some(format!(
+                "the name `{shown}…` is {} bytes long; file systems allow {MOST_NAME_BYTES}",
+                part.len()
+            ));
+        }
+        if let Some(c) = part.chars().find(|c| c.is_control()) {
+            return Some(format!(
+                "it contains the control character U+{:04X}",
+                c as u32
+            ));
+        }
+        if part.contains('\\') {
+            return Some("it contains a backslash".into());
+        }
+    }
+    None
+}
+
 /// `/news/x/` for a URL path: under the base path, percent-encoded.
 pub fn link(config: &Config, url: &str) -> String {
     encode_path(&format!("{}{url}", config.base_path))
@@ -251,6 +306,35 @@ mod tests {
             "http://127.0.0.1:1111/sub/a.jpg"
         );
         assert_eq!(absolute(&c, "//cdn.net/a.jpg"), "http://cdn.net/a.jpg");
+    }
+
+    #[test]
+    fn output_paths_that_cannot_be_written() {
+        for good in [
+            "index.html",
+            "tags/劳动竞赛/index.html",
+            "search/zh/",
+            "a.b/c",
+        ] {
+            assert_eq!(path_problem(good), None, "{good}");
+        }
+        let long = format!("{}/index.html", "a".repeat(256));
+        for bad in [
+            "",
+            "/etc/x",
+            "a//b",
+            "../index.html",
+            "a/./b",
+            "x/../../b",
+            long.as_str(),
+            "a\0b/index.html",
+            "a\tb",
+            "a\\b",
+        ] {
+            assert!(path_problem(bad).is_some(), "{bad:?}");
+        }
+        assert_eq!(path_problem(&"a".repeat(255)), None);
+        assert_eq!(alias_file("/%2e%2e/"), "../index.html");
     }
 
     #[test]

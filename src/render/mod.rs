@@ -9,6 +9,7 @@ mod data;
 mod feeds;
 mod lists;
 mod memo;
+mod paths;
 mod plan;
 mod search;
 mod templates;

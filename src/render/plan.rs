@@ -202,6 +202,7 @@ impl<'a> Plan<'a> {
                 entries.push(entry(v.path.clone(), source, what));
             }
         }
+        errors.extend(super::paths::unwritable(config, site, &entries));
         let plan = Plan { entries };
         errors.extend(plan.claimed_twice(config, site));
         (plan, errors)

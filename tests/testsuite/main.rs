@@ -18,6 +18,7 @@ mod metadata;
 mod metrics;
 mod not_found;
 mod output;
+mod output_paths;
 mod photos;
 mod scaffold;
 mod search;
