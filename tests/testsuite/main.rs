@@ -13,6 +13,7 @@ mod feeds;
 mod figures;
 mod home;
 mod layout;
+mod linear;
 mod lists;
 mod metadata;
 mod metrics;
