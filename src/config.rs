@@ -173,34 +173,45 @@ impl Config {
 
     pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         let file = Path::new(CONFIG_FILE);
+        // Editors on Windows may save a byte order mark: it is not a key.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: RawConfig =
             serde_yaml::from_str(text).map_err(|e| Error::yaml(file, 1, text, &e))?;
-        let fail = |m: String| Error::new(file, m);
+        // An error at the line of `key` (a path of keys: `images.widths`).
+        let fail = |keys: &[&str], m: String| Error::new(file, m).at(place(text, keys), 1);
 
         if raw.languages.is_empty() {
-            return Err(fail("`languages` must name at least one language".into()));
+            return Err(fail(
+                &["languages"],
+                "`languages` must name at least one language".into(),
+            ));
         }
         let default = match raw.default_language {
             Some(d) => d,
             None if raw.languages.len() == 1 => raw.languages.keys().next().unwrap().clone(),
             None => {
                 return Err(fail(
+                    &["languages"],
                     "`default_language` is required when there are several languages".into(),
                 ));
             }
         };
         if !raw.languages.contains_key(&default) {
-            return Err(fail(format!(
-                "`default_language: {default}` is not one of `languages` ({})",
-                raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
-            )));
+            return Err(fail(
+                &["default_language"],
+                format!(
+                    "`default_language: {default}` is not one of `languages` ({})",
+                    raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
         let mut languages = Vec::new();
         for (code, l) in raw.languages {
             if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(fail(format!(
-                    "language code `{code}` must be letters, digits or `-`"
-                )));
+                return Err(fail(
+                    &["languages", &code],
+                    format!("language code `{code}` must be letters, digits or `-`"),
+                ));
             }
             let prefix = if code == default {
                 String::new()
@@ -219,48 +230,68 @@ impl Config {
         }
         languages.sort_by_key(|l| !l.prefix.is_empty());
         if languages.len() > u8::MAX as usize {
-            return Err(fail(format!(
-                "{} languages are more than unionpress supports ({})",
-                languages.len(),
-                u8::MAX
-            )));
+            return Err(fail(
+                &["languages"],
+                format!(
+                    "{} languages are more than unionpress supports ({})",
+                    languages.len(),
+                    u8::MAX
+                ),
+            ));
         }
         for (i, l) in languages.iter_mut().enumerate() {
             l.id = LangId(i as u8);
         }
 
-        let (base_url, base_path) = split_base_url(&raw.base_url).map_err(fail)?;
+        let (base_url, base_path) =
+            split_base_url(&raw.base_url).map_err(|m| fail(&["base_url"], m))?;
         let paginate = raw.paginate.unwrap_or(20);
         if paginate == 0 {
-            return Err(fail("`paginate` must be at least 1".into()));
+            return Err(fail(&["paginate"], "`paginate` must be at least 1".into()));
         }
         let images = raw.images.unwrap_or_default();
         if images.widths.is_empty() || images.widths.contains(&0) {
-            return Err(fail("`images.widths` must list positive widths".into()));
+            return Err(fail(
+                &["images", "widths"],
+                "`images.widths` must list positive widths".into(),
+            ));
         }
         if !(1..=100).contains(&images.quality) {
-            return Err(fail("`images.quality` must be between 1 and 100".into()));
+            return Err(fail(
+                &["images", "quality"],
+                "`images.quality` must be between 1 and 100".into(),
+            ));
+        }
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if let Some(why) = theme_problem(&theme) {
+            return Err(fail(
+                &["theme"],
+                format!("`theme: {theme}` {why}: name a folder of themes/, such as `default`"),
+            ));
         }
         let timezone = match &raw.timezone {
             None => chrono_tz::UTC,
             Some(name) => name.parse().map_err(|_| {
-                Error::new(
-                    file,
+                fail(
+                    &["timezone"],
                     format!(
                         "`timezone: {name}` is not a time zone: write an IANA name such as Asia/Shanghai"
                     ),
                 )
-                .at(crate::error::key_line(text, "timezone").unwrap_or(1), 1)
             })?,
         };
-        let extra = serde_json::to_value(&raw.extra)
-            .map_err(|e| fail(format!("`extra` cannot be used by templates: {e}")))?;
+        let extra = serde_json::to_value(&raw.extra).map_err(|e| {
+            fail(
+                &["extra"],
+                format!("`extra` cannot be used by templates: {e}"),
+            )
+        })?;
         Ok(Config {
             root: root.to_path_buf(),
             base_url,
             base_path,
             languages,
-            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            theme,
             paginate,
             images,
             compact_numbers: raw.compact_numbers,
@@ -304,11 +335,80 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
             "`base_url` must start with http:// or https://, not `{url}`"
         ));
     };
+    let host = after_scheme.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err(format!("`base_url` has no host: `{url}`"));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| matches!(c, '?' | '#') || c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "`base_url` must be the site's address alone, without {}: `{url}`",
+            match c {
+                '?' => "a query string (`?…`)",
+                '#' => "a fragment (`#…`)",
+                _ => "spaces or control characters",
+            }
+        ));
+    }
     let base_path = match after_scheme.find('/') {
         Some(i) => format!("{}/", &after_scheme[i..]),
         None => "/".to_string(),
     };
     Ok((base_url, base_path))
+}
+
+/// Why a `theme:` value is not the name of a folder of `themes/` (a path
+/// out of the site would be walked whole: `/usr` takes seconds).
+fn theme_problem(theme: &str) -> Option<&'static str> {
+    if theme.is_empty() {
+        Some("is empty")
+    } else if theme.contains(['/', '\\', ':']) || Path::new(theme).is_absolute() {
+        Some("is a path, not a theme's name")
+    } else if theme == "." || theme == ".." {
+        Some("leaves the themes/ folder")
+    } else if theme.chars().any(char::is_control) {
+        Some("has control characters")
+    } else {
+        None
+    }
+}
+
+/// The 1-based line of the setting at `keys` in `text` (`["images",
+/// "widths"]`: the `widths:` under `images:`, on its line or the lines
+/// indented below it); the line of the outermost key found, else 1.
+fn place(text: &str, keys: &[&str]) -> usize {
+    let Some(first) = keys.first().and_then(|k| crate::error::key_line(text, k)) else {
+        return 1;
+    };
+    let mut line = first;
+    let lines: Vec<&str> = text.lines().collect();
+    for key in &keys[1..] {
+        let here = |l: &str| {
+            l.match_indices(key).any(|(i, _)| {
+                let before = l[..i].trim_end();
+                let after = l[i + key.len()..].trim_start();
+                (before.is_empty() || before.ends_with(['{', ',', ' ']) || before.ends_with(':'))
+                    && after.starts_with(':')
+            })
+        };
+        let below = lines[line - 1..]
+            .iter()
+            .enumerate()
+            .take_while(|(k, l)| *k == 0 || l.trim().is_empty() || l.starts_with([' ', '\t', '#']));
+        match below.map(|(k, l)| (k, *l)).find(|(k, l)| {
+            if *k == 0 {
+                l.split_once(':').is_some_and(|(_, rest)| here(rest))
+            } else {
+                here(l)
+            }
+        }) {
+            Some((k, _)) => line += k,
+            None => break,
+        }
+    }
+    line
 }
 
 #[cfg(test)]

@@ -179,7 +179,10 @@ impl Error {
             None => text,
         };
         let message = explain_unknown_key(&message).unwrap_or(message);
-        let (mut line, mut column) = err.location().map_or((1, 0), |l| (l.line(), l.column()));
+        let (mut line, mut column) = err.location().map_or_else(
+            || unplaced(yaml, &message),
+            |l| (l.line(), l.column().max(1)),
+        );
         // Errors raised while checking a value (a bad date) point at the
         // start of the document; the key named in the message, or the line
         // holding the bad value quoted in it, is better.
@@ -197,6 +200,26 @@ impl Error {
         }
         Error::new(path, message).at(first_line + line - 1, column)
     }
+}
+
+/// Where in `yaml` a serde_yaml error without a location is: a second
+/// document at its `---` or `...` line, too many aliases (a "billion
+/// laughs" bomb) at the first line using one, anything else at the top.
+fn unplaced(yaml: &str, message: &str) -> (usize, usize) {
+    let first = |skip: usize, f: &dyn Fn(&str) -> bool| {
+        let found = yaml.lines().enumerate().skip(skip).find(|(_, l)| f(l));
+        (found.map_or(1, |(i, _)| i + 1), 1)
+    };
+    if message.contains("more than one document") {
+        return first(1, &|l| l.starts_with("---") || l.starts_with("..."));
+    }
+    if message.contains("limit exceeded") {
+        return first(0, &|l| {
+            l.match_indices('*')
+                .any(|(i, _)| i == 0 || l[..i].ends_with([' ', '[', ',', '{', '-']))
+        });
+    }
+    (1, 1)
 }
 
 /// The 1-based line of a top-level `key:` in `yaml`.

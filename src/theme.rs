@@ -47,14 +47,18 @@ impl Theme {
             collect_embedded(&DEFAULT_THEME, &mut files);
             files.sort_by(|a, b| a.0.cmp(&b.0));
         } else {
-            return Err(Errors::from(Error::new(
-                CONFIG_FILE,
-                format!(
-                    "theme `{}` not found: no folder {}",
-                    config.theme,
-                    rel.display()
-                ),
-            )));
+            let line = crate::files::line_of(&config.root, Path::new(CONFIG_FILE), "theme:");
+            return Err(Errors::from(
+                Error::new(
+                    CONFIG_FILE,
+                    format!(
+                        "theme `{}` not found: no folder {}",
+                        config.theme,
+                        rel.display()
+                    ),
+                )
+                .at(line, 1),
+            ));
         }
         Theme::from_files(config, rel, files)
     }

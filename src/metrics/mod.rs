@@ -126,6 +126,26 @@ pub fn plain_number(value: f64) -> String {
     value.to_string()
 }
 
+/// The largest figure accepted: beyond it a number is no longer published
+/// digit for digit (1e308 would be 309 digits of data).
+pub const MOST_VALUE: f64 = 1e15;
+
+/// Why a figure's value cannot be published as the editor means it.
+fn value_problem(value: f64) -> Option<String> {
+    if !value.is_finite() {
+        Some("must be a finite number".into())
+    } else if value == 0.0 && value.is_sign_negative() {
+        Some("`-0` is not a figure: write 0".into())
+    } else if value.abs() >= MOST_VALUE {
+        Some(format!(
+            "{} is too large to be a key figure (at most 15 digits; write the scale in the unit, e.g. `万亿元` or `trillion yuan`)",
+            value
+        ))
+    } else {
+        None
+    }
+}
+
 /// Parses the YAML list inside a metrics fence. `info_rest` is what follows
 /// `metrics` on the fence line (the block's title); `fence_line` is the line
 /// of the fence in `path`, so YAML errors point into the Markdown file.
@@ -155,16 +175,13 @@ pub fn parse_block(
     let lines = value_lines(yaml, raw.len());
     let mut items = Vec::with_capacity(raw.len());
     for (i, item) in raw.into_iter().enumerate() {
-        if !item.value.is_finite() {
+        let line = lines.get(i).map_or(fence_line, |l| fence_line + 1 + l);
+        if let Some(why) = value_problem(item.value) {
             return Err(Error::new(
                 path,
-                format!(
-                    "metric {} `{}`: value must be a finite number",
-                    i + 1,
-                    item.label
-                ),
+                format!("metric {} `{}`: value {why}", i + 1, item.label),
             )
-            .at(fence_line, 1));
+            .at(line, 1));
         }
         items.push(Metric {
             data: plain_number(item.value),
@@ -175,7 +192,7 @@ pub fn parse_block(
             unit: item.unit,
             note: item.note,
             change: item.change,
-            line: lines.get(i).map_or(fence_line, |l| fence_line + 1 + l),
+            line,
         });
     }
     Ok(MetricBlock {

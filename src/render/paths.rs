@@ -48,19 +48,22 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
         } else {
             (file, inside)
         };
-        let from = match rank(&other.what) {
-            4 => "the build's own file".to_string(),
-            _ => format!("made from {}", other.source.display()),
+        let own = rank(&other.what) == 4;
+        let from = |path: &str| match own {
+            true => format!("its own {path}"),
+            false => format!("{path} (made from {})", other.source.display()),
         };
         let why = if std::ptr::eq(culprit, inside) {
             format!(
-                "it needs a folder `{}`, where the build writes the file {} ({from})",
-                file.path, file.path
+                "it needs a folder `{}`, where the build writes {}",
+                file.path,
+                from(&file.path)
             )
         } else {
             format!(
-                "the build needs `{}` as a folder, for {} ({from})",
-                file.path, other.path
+                "the build needs `{}` as a folder, for {}",
+                file.path,
+                from(&other.path)
             )
         };
         errors.push(blame(config, site, culprit, &why));

@@ -24,6 +24,7 @@ mod photos;
 mod scaffold;
 mod search;
 mod serve;
+mod site_yaml;
 mod sitemap;
 mod snapshots;
 mod summaries;
