@@ -5,7 +5,7 @@
 
 use crate::content::Page;
 use crate::error::{Error, Errors};
-use crate::metrics::{Metric, NumberStyle};
+use crate::metrics::{Metric, NumberStyle, unit_scale};
 
 /// A figure as a plain number, with how exactly it was written.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,12 +89,14 @@ pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
                 errors.push(here(
                     tm.line,
                     format!(
-                        "figure differs from the original: `{}` is {} (= {}) here, but `{}` is {} (= {}) in {}:{}",
+                        "figure differs from the original: `{}` is {} ({}{}) here, but `{}` is {} ({}{}) in {}:{}",
                         tm.label,
                         as_written(tm),
+                        scale_read(tm),
                         tf.show(),
                         om.label,
                         as_written(om),
+                        scale_read(om),
                         of.show(),
                         original.source.display(),
                         om.line
@@ -104,6 +106,21 @@ pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
         }
     }
     errors
+}
+
+/// How the unit's scale was read: "`万` = 10,000, so ", "no scale: ".
+fn scale_read(m: &Metric) -> String {
+    let (exponent, words) = unit_scale(&m.unit);
+    if exponent == 0 {
+        return "no scale: ".into();
+    }
+    let words: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    let power = if exponent <= 15 {
+        NumberStyle::for_locale("en", false).format(10f64.powi(exponent), "")
+    } else {
+        format!("10^{exponent}")
+    };
+    format!("{} = {power}, so ", words.join(" "))
 }
 
 fn as_written(m: &Metric) -> String {
@@ -163,6 +180,14 @@ mod tests {
             ("ten thousand yuan", 4),
             ("hundred million yuan", 8),
             ("10,000 yuan", 4),
+            ("10k people", 4),
+            ("yuan (10K)", 4),
+            ("k yuan", 3),
+            ("100mn yuan", 8),
+            ("12k people", 0),
+            ("km", 0),
+            ("1 yuan", 0),
+            ("RMB 10,000", 4),
             ("people", 0),
             ("percent", 0),
             ("cases per 100,000 people", 0),

@@ -6,7 +6,7 @@ mod html;
 mod units;
 
 pub use html::html;
-pub use units::unit_exponent;
+pub use units::{unit_exponent, unit_scale};
 
 use std::path::Path;
 

@@ -22,6 +22,7 @@ mod output;
 mod output_paths;
 mod photos;
 mod scaffold;
+mod scales;
 mod search;
 mod serve;
 mod site_yaml;
