@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod reload;
+pub mod server;
 pub mod session;
 
 use std::collections::HashSet;
@@ -39,9 +40,6 @@ const QUIET: Duration = Duration::from_millis(10);
 /// A stream of changes is built at least this often.
 const MOST_WAIT: Duration = Duration::from_millis(300);
 
-/// Threads answering requests (event streams do not hold one).
-const WORKERS: usize = 8;
-
 enum Message {
     Changed(EventKind, Vec<PathBuf>),
     Stop,
@@ -67,7 +65,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         .canonicalize()
         .map_err(|e| Errors::from(Error::io(out.path(), e)))?;
 
-    let server = tiny_http::Server::http((options.bind, options.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind((options.bind, options.port)).map_err(|e| {
         vec![Error::new(
             "--port",
             format!(
@@ -76,10 +74,9 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
             ),
         )]
     })?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| vec![Error::new("--bind", "not an IP address")])?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| vec![Error::new("--bind", e.to_string())])?;
     let host = match address.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
@@ -106,15 +103,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         }
     }
 
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, hub, out_root) = (server.clone(), hub.clone(), out_root.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::answer(&out_root, &hub, request);
-            }
-        });
-    }
+    server::spawn(listener, out_root.clone(), hub.clone(), server::LIMITS);
     {
         let hub = hub.clone();
         std::thread::spawn(move || {

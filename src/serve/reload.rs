@@ -12,6 +12,14 @@ use crate::error::Error;
 
 /// The reserved path of the event stream; no site file is served there.
 pub const EVENTS_PATH: &str = "/_unionpress/events";
+/// The shared worker that holds one event stream for every open page of a
+/// browser (browsers allow about six connections to one host: one stream
+/// per tab would hang the seventh).
+pub const WORKER_PATH: &str = "/_unionpress/live-worker.js";
+pub const WORKER: &str = include_str!("live-worker.js");
+/// Event streams kept at once; past that the oldest is dropped (its page
+/// connects again and gets a fresh one).
+pub const MOST_STREAMS: usize = 64;
 
 /// An error as the overlay shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -44,6 +52,8 @@ impl Hub {
 
     /// Takes a connection that asked for the event stream: answers with the
     /// stream's headers and the current state, then keeps it for events.
+    /// The server gives it non-blocking: a client that stops reading fails
+    /// a write and is dropped, never holding up the others.
     pub fn subscribe(&self, mut stream: Box<dyn Write + Send>) {
         let state = self.state.lock().map(|s| s.clone()).unwrap_or_default();
         let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
@@ -54,6 +64,9 @@ impl Hub {
             && stream.flush().is_ok()
             && let Ok(mut clients) = self.clients.lock()
         {
+            if clients.len() >= MOST_STREAMS {
+                clients.remove(0);
+            }
             clients.push(stream);
         }
     }

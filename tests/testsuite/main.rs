@@ -25,6 +25,7 @@ mod scaffold;
 mod scales;
 mod search;
 mod serve;
+mod serve_limits;
 mod site_yaml;
 mod sitemap;
 mod snapshots;

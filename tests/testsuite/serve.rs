@@ -16,7 +16,7 @@ const ZH: &str = "content/news/a/index.zh.md";
 const EN: &str = "content/news/a/index.en.md";
 
 /// A small bilingual site with a tag, a static file and a photo.
-fn site() -> Site {
+pub(crate) fn site() -> Site {
     Site::new()
         .file(
             ZH,
@@ -41,8 +41,8 @@ fn site() -> Site {
 }
 
 /// A running `unionpress serve --port 0`, stopped with Ctrl-C on drop.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     url: String,
     /// The folder it serves.
     out: PathBuf,
@@ -51,8 +51,11 @@ struct Server {
 }
 
 impl Server {
-    fn start(site: &Site, args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
+    /// `UNIONPRESS_SERVE_BIN` runs another binary (an older build, to
+    /// compare).
+    pub(crate) fn start(site: &Site, args: &[&str]) -> Server {
+        let bin = std::env::var_os("UNIONPRESS_SERVE_BIN").unwrap_or_else(|| BIN.into());
+        let mut child = Command::new(bin)
             .arg("--root")
             .arg(site.root())
             .args(["serve", "--port", "0"])
@@ -111,7 +114,7 @@ impl Server {
 
     /// Waits for the rebuild after an edit, and for quiet after it (an
     /// editor's save may come as several events).
-    fn rebuilt(&mut self) -> String {
+    pub(crate) fn rebuilt(&mut self) -> String {
         let line = self.wait_for(|l| l.starts_with("rebuilt") || l.contains("error"));
         let mut last = line;
         while let Ok(more) = self.stderr.recv_timeout(Duration::from_millis(400)) {
@@ -121,7 +124,7 @@ impl Server {
         last
     }
 
-    fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
@@ -146,12 +149,12 @@ impl Server {
         Answer::parse(&raw)
     }
 
-    fn get(&self, target: &str) -> Answer {
+    pub(crate) fn get(&self, target: &str) -> Answer {
         self.request("GET", target)
     }
 
     /// The live-reload event stream, as a page opens it.
-    fn events(&self) -> Events {
+    pub(crate) fn events(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
         stream
             .write_all(b"GET /_unionpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -163,11 +166,11 @@ impl Server {
     }
 }
 
-struct Events(BufReader<TcpStream>);
+pub(crate) struct Events(BufReader<TcpStream>);
 
 impl Events {
     /// The data of the next event called `name`.
-    fn next(&mut self, name: &str) -> String {
+    pub(crate) fn next(&mut self, name: &str) -> String {
         let mut line = String::new();
         loop {
             line.clear();
@@ -203,10 +206,10 @@ fn interrupt(child: &Child) {
 }
 
 #[derive(Debug)]
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: BTreeMap<String, String>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Answer {
