@@ -793,3 +793,42 @@ fn drafts_are_served_with_drafts_only() {
     let with = Server::start(&site, &["--drafts"]);
     assert_eq!(with.get("/news/draft/").status, 200);
 }
+
+/// A file changed to the same size with its old modification time put
+/// back (`cp -p`, `rsync -t`, `touch -r`) is served with its new bytes:
+/// dev mode compares copied files by content.
+#[test]
+fn a_copied_file_with_its_old_mtime_is_served_new() {
+    let site = site().file("content/news/a/report.txt", "report one\n");
+    copy_theme_in(&site);
+    let mut server = Server::start(&site, &[]);
+    let css = "themes/default/static/style.css";
+    let old = site.read(css);
+    let same_size = old.replacen("color", "COLOR", 1);
+    assert_ne!(old, same_size);
+    for (file, url, new) in [
+        ("static/robots-extra.txt", "/robots-extra.txt", "HELLO\n"),
+        (css, "/style.css", same_size.as_str()),
+        (
+            "content/news/a/report.txt",
+            "/news/a/report.txt",
+            "report two\n",
+        ),
+    ] {
+        let path = site.path(file);
+        let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let before = server.get(url).body;
+        assert_eq!(before.len(), new.len(), "{file}");
+        assert_ne!(before, new, "{file}");
+        // As `cp -p` does: new bytes, then the old time.
+        std::fs::write(&path, new).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        server.rebuilt();
+        assert_eq!(server.get(url).body, new, "{file}");
+    }
+}
