@@ -32,6 +32,8 @@
     }
   };
   const handle = (type, data) => {
+    // For tests and tools: every event this page is told, as a DOM event.
+    dispatchEvent(new CustomEvent("unionpress-live", { detail: { type, data } }));
     if (type === "hello") {
       if (data.errors.length) show(data.errors);
       else if (data.version !== version) location.reload();

@@ -215,20 +215,14 @@ async function run() {
   let navigations = 0;
   page.on("framenavigated", (frame) => frame === page.mainFrame() && navigations++);
   await page.exposeFunction("__e2eEvent", (name, data) => events.push({ name, data }));
+  // The live-reload script tells the page every event it gets (from the
+  // event stream it shares with other tabs) as a `unionpress-live` event.
   await page.addInitScript(() => {
-    const Native = window.EventSource;
     const seen = (window.__e2eStream = { hello: 0 });
-    window.EventSource = class extends Native {
-      constructor(...args) {
-        super(...args);
-        for (const name of ["hello", "reload", "errors"]) {
-          this.addEventListener(name, (e) => {
-            if (name === "hello") seen.hello++;
-            window.__e2eEvent(name, e.data);
-          });
-        }
-      }
-    };
+    addEventListener("unionpress-live", (e) => {
+      if (e.detail.type === "hello") seen.hello++;
+      window.__e2eEvent(e.detail.type, JSON.stringify(e.detail.data));
+    });
   });
   const response = await page.goto(url + ARTICLE_URL, { waitUntil: "load" });
   if (!response || response.status() !== 200) fail(`${ARTICLE_URL}: HTTP ${response?.status()}`);
