@@ -6,8 +6,9 @@
 //! alias `/metrics.json/` under the generated `metrics.json`). Exact
 //! duplicates are the plan's own check ([`super::Plan`]).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::plan::{Entry, What};
 use crate::config::Config;
@@ -18,10 +19,12 @@ use crate::urls::path_problem;
 /// Every entry whose path cannot be written, blamed on what an editor
 /// wrote (an alias, a tag, a slug, a static file's name) where one did.
 pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Errors {
+    let sources = Sources::new(&config.root);
+    let blame = |e: &Entry, why: &str| blame(&sources, site, e, why);
     let mut errors = Errors::new();
     for e in entries {
         if let Some(why) = path_problem(&e.path) {
-            errors.push(blame(config, site, e, &why));
+            errors.push(blame(e, &why));
         }
     }
     // Each folder some output needs, with the first entry inside it.
@@ -66,7 +69,7 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
                 from(&other.path)
             )
         };
-        errors.push(blame(config, site, culprit, &why));
+        errors.push(blame(culprit, &why));
     }
     errors.sort();
     errors.dedup();
@@ -87,10 +90,9 @@ fn rank(what: &What) -> u8 {
 }
 
 /// The error for `e`, at the line of the front matter it comes from.
-fn blame(config: &Config, site: &Site, e: &Entry, why: &str) -> Error {
+fn blame(sources: &Sources, site: &Site, e: &Entry, why: &str) -> Error {
     let at = |source: &Path, key: &str, needle: &str| {
-        let line = line_after(&config.root.join(source), key, needle);
-        (source.to_path_buf(), line)
+        (source.to_path_buf(), sources.line(source, key, needle))
     };
     let (source, line, subject) = match &e.what {
         What::Alias { page, alias } => {
@@ -128,20 +130,63 @@ fn blame(config: &Config, site: &Site, e: &Entry, why: &str) -> Error {
     if line > 0 { error.at(line, 1) } else { error }
 }
 
-/// The 1-based line of `file` where `key` starts a line, or the first line
-/// from there on holding `needle` (a list written one item a line); 1 when
-/// neither is found.
-fn line_after(file: &Path, key: &str, needle: &str) -> usize {
-    let Ok(text) = std::fs::read_to_string(file) else {
-        return 1;
-    };
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(start) = lines.iter().position(|l| l.trim_start().starts_with(key)) else {
-        return 1;
-    };
-    let needle = needle.trim();
-    let found = (!needle.is_empty())
-        .then(|| lines[start..].iter().position(|l| l.contains(needle)))
-        .flatten();
-    start + found.unwrap_or(0) + 1
+/// Where keys and list items are in the site's files: each file read and
+/// each key's list indexed once, however many errors name them (twenty
+/// thousand bad aliases in one article are twenty thousand errors on one
+/// file).
+pub(super) struct Sources<'c> {
+    root: &'c Path,
+    /// By file and key: the key's line, and the line of each item of a
+    /// list written one item a line below it.
+    keys: RefCell<HashMap<(PathBuf, String), Option<Key>>>,
+}
+
+struct Key {
+    line: usize,
+    items: HashMap<String, usize>,
+}
+
+impl<'c> Sources<'c> {
+    pub(super) fn new(root: &'c Path) -> Self {
+        Sources {
+            root,
+            keys: RefCell::default(),
+        }
+    }
+
+    /// The 1-based line in `source` of the item `needle` of the list at
+    /// `key`: its own line in a list written one item a line, else the
+    /// key's line; 1 when the key is not found.
+    pub(super) fn line(&self, source: &Path, key: &str, needle: &str) -> usize {
+        let mut keys = self.keys.borrow_mut();
+        let found = keys
+            .entry((source.to_path_buf(), key.to_string()))
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(self.root.join(source)).ok()?;
+                index_key(&text, key)
+            });
+        match found {
+            None => 1,
+            Some(k) => k.items.get(needle.trim()).copied().unwrap_or(k.line),
+        }
+    }
+}
+
+/// The line of `key` (a line starting with it) in `text`, and the items of
+/// a block list under it (`- item`, quotes taken off).
+fn index_key(text: &str, key: &str) -> Option<Key> {
+    let mut lines = text.lines().enumerate();
+    let (at, _) = lines.find(|(_, l)| l.trim_start().starts_with(key))?;
+    let mut items = HashMap::new();
+    for (i, l) in lines {
+        let Some(item) = l.trim_start().strip_prefix('-') else {
+            break;
+        };
+        let item = item.trim().trim_matches(['"', '\'']).trim().to_string();
+        items.entry(item).or_insert(i + 1);
+    }
+    Some(Key {
+        line: at + 1,
+        items,
+    })
 }

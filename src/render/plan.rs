@@ -12,7 +12,7 @@ use crate::config::{Config, Language};
 use crate::content::Site;
 use crate::error::{Error, Errors};
 use crate::files::Data;
-use crate::files::{CACHE_DIR, CONTENT_DIR, STATIC_DIR, files_under, line_of};
+use crate::files::{CACHE_DIR, CONTENT_DIR, STATIC_DIR, files_under};
 use crate::theme::Theme;
 use crate::urls::{self, index_file};
 
@@ -226,6 +226,7 @@ impl<'a> Plan<'a> {
             by_path.entry(e.path.as_str()).or_default().push(e);
         }
         let mut errors = Errors::new();
+        let sources = super::paths::Sources::new(&config.root);
         // A folder an entry writes whole (a search index) is its own: no
         // other output may be inside it.
         let folders: Vec<&Entry> = self
@@ -268,7 +269,7 @@ impl<'a> Plan<'a> {
                         };
                         let source = &site.pages[page].source;
                         Error::new(source, format!("alias `{alias}` collides: {why}"))
-                            .at(line_of(&config.root, source, alias), 1)
+                            .at(sources.line(source, "aliases:", alias), 1)
                             .code("alias-collision")
                     }
                     None if e.what.is_document() && owner.what.is_document() => Error::new(
