@@ -87,18 +87,25 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// A response body: bytes, or a large file sent in chunks.
+/// A response body: bytes, or a large file sent in chunks (with bytes
+/// inserted at an offset: the live-reload script in a large page).
 #[derive(Debug)]
 pub enum Body {
     Bytes(Vec<u8>),
-    File(std::fs::File, u64),
+    File {
+        file: std::fs::File,
+        len: u64,
+        insert: Option<(u64, Vec<u8>)>,
+    },
 }
 
 impl Body {
     pub fn len(&self) -> u64 {
         match self {
             Body::Bytes(b) => b.len() as u64,
-            Body::File(_, len) => *len,
+            Body::File { len, insert, .. } => {
+                len + insert.as_ref().map_or(0, |(_, b)| b.len() as u64)
+            }
         }
     }
 
@@ -221,11 +228,10 @@ pub fn answer(root: &Path, hub: &Hub, request: &Request) -> Answer {
     let mut reply = match (&file, location) {
         (Some(file), _) => {
             let kind = content_type(file);
-            let body = if kind.starts_with("text/html") {
-                std::fs::read(file).map(|b| Body::Bytes(reload::inject(&b, hub.version())))
-            } else {
-                file_body(file)
-            };
+            let script = kind
+                .starts_with("text/html")
+                .then(|| reload::script(hub.version()));
+            let body = file_body(file, script);
             match body {
                 Ok(body) => Reply::new(status, body).with("Content-Type", kind),
                 // No 404 page (or the file went away between look and read).

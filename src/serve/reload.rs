@@ -144,12 +144,14 @@ fn event(name: &str, data: &impl Serialize) -> String {
 /// The script added to every HTML page in dev mode.
 const SCRIPT: &str = include_str!("live.js");
 
-/// `html` with the live-reload script before `</body>` (or at the end).
-pub fn inject(html: &[u8], version: u64) -> Vec<u8> {
-    let script = format!(
-        "<script data-unionpress-live>window.__unionpressVersion={version};{SCRIPT}</script>"
-    );
-    let at = find_last_ci(html, b"</body>").unwrap_or(html.len());
+/// The live-reload script of a page served at `version`.
+pub fn script(version: u64) -> String {
+    format!("<script data-unionpress-live>window.__unionpressVersion={version};{SCRIPT}</script>")
+}
+
+/// `html` with `script` before `</body>` (or at the end).
+pub fn inject(html: &[u8], script: &str) -> Vec<u8> {
+    let at = closing_body(html).unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + script.len());
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(script.as_bytes());
@@ -157,10 +159,12 @@ pub fn inject(html: &[u8], version: u64) -> Vec<u8> {
     out
 }
 
-fn find_last_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    (0..=haystack.len().checked_sub(needle.len())?)
+/// Where the last `</body>` (any case) starts in `html`.
+pub fn closing_body(html: &[u8]) -> Option<usize> {
+    let needle = b"</body>";
+    (0..=html.len().checked_sub(needle.len())?)
         .rev()
-        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+        .find(|&i| html[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -169,11 +173,12 @@ mod tests {
 
     #[test]
     fn script_goes_before_the_closing_body_tag() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></BODY></html>", 3)).unwrap();
+        let out =
+            String::from_utf8(inject(b"<html><body><p>x</p></BODY></html>", &script(3))).unwrap();
         assert!(out.starts_with("<html><body><p>x</p><script data-unionpress-live>"));
         assert!(out.contains("__unionpressVersion=3;"));
         assert!(out.ends_with("</script></BODY></html>"));
-        let bare = String::from_utf8(inject(b"<p>no body", 1)).unwrap();
+        let bare = String::from_utf8(inject(b"<p>no body", &script(1))).unwrap();
         assert!(bare.starts_with("<p>no body<script"));
     }
 

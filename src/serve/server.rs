@@ -10,7 +10,10 @@
 //! [`Limits::connections`] are open at once: past that the connection
 //! waiting longest for a request is closed to make room. Responses go out
 //! in one write where they fit (head and body together, `TCP_NODELAY`), so
-//! a kept-alive connection does not wait on Nagle's algorithm.
+//! a kept-alive connection does not wait on Nagle's algorithm. A
+//! connection holds at most its head buffer and [`WHOLE`] bytes of a file
+//! (larger files go out in [`CHUNK`]s): with 256 connections, under 80 MiB
+//! whatever the clients do.
 //!
 //! tiny_http, used before, could not be bounded: it accepts connections
 //! itself (no hook to set socket options), buffers a header line without
@@ -26,7 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::http::{self, Answer, Body, Reply};
-use super::reload::Hub;
+use super::reload::{self, Hub};
 
 /// What one client may take of the server.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +64,7 @@ pub const LIMITS: Limits = Limits {
 
 /// Bytes of a file sent per write; files up to [`WHOLE`] are read at once.
 const CHUNK: usize = 64 * 1024;
-const WHOLE: u64 = 1024 * 1024;
+const WHOLE: u64 = 256 * 1024;
 /// Stack of a connection's thread (it parses a head and copies files).
 const STACK: usize = 256 * 1024;
 
@@ -352,22 +355,36 @@ impl Connection {
                 out.extend_from_slice(&bytes);
                 self.send(&out, deadline)
             }
-            Body::File(mut file, len) => {
+            Body::File {
+                mut file,
+                len,
+                mut insert,
+            } => {
                 // The head goes out with the first bytes of the file.
-                let mut left = len;
+                let mut sent = 0;
                 let mut chunk = vec![0; CHUNK];
-                while left > 0 {
-                    let want = chunk.len().min(left as usize);
-                    let n = file.read(&mut chunk[..want])?;
-                    if n == 0 {
-                        // The file shrank while sent: the length said is
-                        // wrong, so the connection cannot go on.
-                        return Err(io::ErrorKind::UnexpectedEof.into());
+                while sent < len {
+                    // Up to the insertion point, then the inserted bytes.
+                    let stop = insert.as_ref().map_or(len, |(at, _)| (*at).max(sent));
+                    let want = (chunk.len() as u64).min(stop - sent) as usize;
+                    if want > 0 {
+                        let n = file.read(&mut chunk[..want])?;
+                        if n == 0 {
+                            // The file shrank while sent: the length said
+                            // is wrong, so the connection cannot go on.
+                            return Err(io::ErrorKind::UnexpectedEof.into());
+                        }
+                        out.extend_from_slice(&chunk[..n]);
+                        sent += n as u64;
                     }
-                    out.extend_from_slice(&chunk[..n]);
+                    if insert.as_ref().is_some_and(|(at, _)| *at <= sent) {
+                        out.extend_from_slice(&insert.take().map(|(_, b)| b).unwrap_or_default());
+                    }
                     self.send(&out, deadline)?;
                     out.clear();
-                    left -= n as u64;
+                }
+                if let Some((_, bytes)) = insert {
+                    self.send(&bytes, deadline)?;
                 }
                 Ok(())
             }
@@ -419,16 +436,33 @@ fn is_timeout(e: &io::Error) -> bool {
     )
 }
 
-/// Reads a file for an answer: whole when small, else opened to be sent in
-/// chunks (a photo never sits in memory whole).
-pub fn file_body(path: &Path) -> io::Result<Body> {
-    let file = std::fs::File::open(path)?;
+/// A file as an answer's body, with `script` before its last `</body>`
+/// (an HTML page in dev mode): read whole when small, else opened to be
+/// sent in chunks, so no connection holds more than [`WHOLE`] bytes of a
+/// file (a large page's `</body>` is looked for in its last 64 KiB).
+pub fn file_body(path: &Path, script: Option<String>) -> io::Result<Body> {
+    use std::io::{Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
     let len = file.metadata()?.len();
     if len <= WHOLE {
         let mut bytes = Vec::with_capacity(len as usize);
-        file.take(len).read_to_end(&mut bytes)?;
-        Ok(Body::Bytes(bytes))
-    } else {
-        Ok(Body::File(file, len))
+        (&mut file).take(len).read_to_end(&mut bytes)?;
+        return Ok(Body::Bytes(match script {
+            Some(s) => reload::inject(&bytes, &s),
+            None => bytes,
+        }));
     }
+    let insert = match script {
+        None => None,
+        Some(s) => {
+            let tail_from = len.saturating_sub(CHUNK as u64);
+            file.seek(SeekFrom::Start(tail_from))?;
+            let mut tail = Vec::with_capacity(CHUNK);
+            (&mut file).take(len - tail_from).read_to_end(&mut tail)?;
+            file.seek(SeekFrom::Start(0))?;
+            let at = reload::closing_body(&tail).map_or(len, |i| tail_from + i as u64);
+            Some((at, s.into_bytes()))
+        }
+    };
+    Ok(Body::File { file, len, insert })
 }

@@ -33,6 +33,12 @@ fn connect(server: &Server) -> TcpStream {
 
 /// One GET over a kept-alive connection: the status and the body's length.
 fn get(reader: &mut BufReader<TcpStream>, target: &str) -> (u16, usize) {
+    let (status, body) = get_body(reader, target);
+    (status, body.len())
+}
+
+/// One GET over a kept-alive connection: the status and the body.
+fn get_body(reader: &mut BufReader<TcpStream>, target: &str) -> (u16, Vec<u8>) {
     reader
         .get_mut()
         .write_all(format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
@@ -55,7 +61,7 @@ fn get(reader: &mut BufReader<TcpStream>, target: &str) -> (u16, usize) {
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
-    (status, length)
+    (status, body)
 }
 
 fn rss_kib(server: &Server) -> u64 {
@@ -139,6 +145,7 @@ fn hostile_clients_never_delay_a_normal_request_nor_grow_memory() {
         }
     }
     stop.store(true, Ordering::Relaxed);
+    eprintln!("under attack: slowest normal GET {slowest} ms, most resident {most_rss} KiB");
     assert!(
         slowest < ANSWER_MS,
         "a normal GET took {slowest} ms under attack"
@@ -230,4 +237,32 @@ fn a_kept_alive_connection_answers_at_once_and_a_bounded_number_of_times() {
     let _ = s.read_to_string(&mut answers);
     assert_eq!(answers.matches("HTTP/1.1 200").count(), 1000);
     assert_eq!(answers.matches("Connection: close").count(), 1);
+}
+
+#[test]
+fn a_large_page_is_sent_in_chunks_with_the_reload_script() {
+    let long = "劳动和技能竞赛正文。".repeat(12_000);
+    let site = site()
+        .file(
+            "content/news/c.zh.md",
+            md("title: 长文\ndate: 2021-10-01", &format!("{long}\n")),
+        )
+        .file("static/big.bin", vec![7u8; 3 << 20]);
+    let server = Server::start(&site, &[]);
+    let mut kept = BufReader::new(connect(&server));
+    let (status, page) = get_body(&mut kept, "/news/c/");
+    assert_eq!(status, 200);
+    assert!(page.len() > 300_000, "{}", page.len());
+    let page = String::from_utf8(page).unwrap();
+    let script = page
+        .find("<script data-unionpress-live>")
+        .expect("the script");
+    let end = page.rfind("</body>").expect("</body>");
+    assert!(script < end && page[script..end].ends_with("</script>"));
+    assert!(page.contains(&long));
+    // The length was right: the connection goes on.
+    let (status, big) = get_body(&mut kept, "/big.bin");
+    assert_eq!((status, big.len()), (200, 3 << 20));
+    assert!(big.iter().all(|&b| b == 7));
+    assert_eq!(get(&mut kept, "/news/c/").0, 200);
 }
