@@ -64,6 +64,8 @@
       worker.port.onmessage = (m) => handle(m.data.type, m.data.data);
       worker.port.start();
       addEventListener("pagehide", () => worker.port.postMessage("bye"));
+      // A page back from the browser's cache said goodbye: load it afresh.
+      addEventListener("pageshow", (e) => e.persisted && location.reload());
       return;
     } catch (e) {
       // Fall through: a browser that refuses workers here.

@@ -2,7 +2,7 @@
 // allow about six connections to a host, so an event stream per tab would
 // leave the seventh hanging), every one is connected to the live reload,
 // and one saved edit reloads all eight. Then a ninth tab still loads at
-// once. Usage: node tabs.mjs PATH/TO/unionpress
+// once. Usage: node tabs.mjs PATH/TO/unionpress [--without-shared-worker]
 import { spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { cp, mkdtemp, readFile, realpath, writeFile } from "node:fs/promises";
@@ -19,7 +19,7 @@ const RUN_MS = 90_000;
 
 const bin = resolve(process.argv[2] ?? "");
 if (!process.argv[2] || !existsSync(bin)) {
-  console.error("usage: node tabs.mjs PATH/TO/unionpress");
+  console.error("usage: node tabs.mjs PATH/TO/unionpress [--without-shared-worker]");
   process.exit(2);
 }
 const { chromium } = await import("playwright-core");
@@ -69,13 +69,15 @@ async function run() {
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
   });
   const context = await browser.newContext();
-  // UNIONPRESS_TABS_NO_SHARING=1: as a browser without SharedWorker and
-  // BroadcastChannel (one stream per tab), to see the seventh tab hang.
+  // --without-shared-worker: as a browser without SharedWorker (a tab
+  // holding a lock shares the stream over a BroadcastChannel).
+  // UNIONPRESS_TABS_NO_SHARING=1: without either (one stream per tab), to
+  // see the seventh tab hang.
+  if (process.argv.includes("--without-shared-worker") || process.env.UNIONPRESS_TABS_NO_SHARING) {
+    await context.addInitScript(() => delete window.SharedWorker);
+  }
   if (process.env.UNIONPRESS_TABS_NO_SHARING) {
-    await context.addInitScript(() => {
-      delete window.SharedWorker;
-      delete window.BroadcastChannel;
-    });
+    await context.addInitScript(() => delete window.BroadcastChannel);
   }
   await context.addInitScript(() => {
     window.__tabs = { hello: 0, loaded: performance.timeOrigin };
@@ -115,7 +117,8 @@ async function run() {
 
 try {
   await run();
-  console.log(`tabs: ${TABS} tabs share one live-reload stream; one edit reloads them all`);
+  const how = process.argv.includes("--without-shared-worker") ? "a BroadcastChannel leader's" : "a SharedWorker's";
+  console.log(`tabs: ${TABS} tabs share ${how} live-reload stream; one edit reloads them all`);
 } catch (e) {
   console.error(`tabs: FAILED: ${e.message}`);
   console.error(`server stderr (last 10 lines):\n  ${log.slice(-10).join("\n  ")}`);
