@@ -25,6 +25,11 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
     for e in entries {
         if let Some(why) = path_problem(&e.path) {
             errors.push(blame(e, &why));
+        } else if named_by_editor(&e.what) && e.path.contains('%') {
+            // Links keep `%` as it is (an address may come encoded), so a
+            // browser would read `%2e` in a slug as an escape.
+            let why = "a `%` in an address is read by browsers as an escape: leave it out";
+            errors.push(blame(e, why));
         }
     }
     // Each folder some output needs, with the first entry inside it.
@@ -74,6 +79,16 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
     errors.sort();
     errors.dedup();
     errors
+}
+
+/// An article's address with its slug, or a tag's list: an address an
+/// editor typed.
+fn named_by_editor(what: &What) -> bool {
+    match what {
+        What::Page(_) => true,
+        What::List(spec, _) => spec.kind == "tag",
+        _ => false,
+    }
 }
 
 /// Who is named for a path that cannot be written: what an editor typed

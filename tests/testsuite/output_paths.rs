@@ -75,6 +75,14 @@ fn control_characters_in_an_output_path_are_refused() {
 }
 
 #[test]
+fn a_percent_sign_in_a_slug_or_tag_is_refused() {
+    // Browsers read `%2e%2e` in an address as `..`.
+    let m = refused("slug: \"%2e%2e\"");
+    assert!(m.contains("slug") && m.contains('%'), "{m}");
+    refused("tags: [\"%\"]");
+}
+
+#[test]
 fn an_empty_or_dotted_tag_is_refused() {
     for tags in ["[\"\"]", "[\" \"]", "[\"..\"]", "[\".\"]", "[\"/\"]"] {
         let m = refused(&format!("tags: {tags}"));
