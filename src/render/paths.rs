@@ -76,6 +76,24 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
         };
         errors.push(blame(culprit, &why));
     }
+    // Paths equal but for case are one file on macOS and Windows.
+    let mut folded: HashMap<String, &Entry> = HashMap::new();
+    for e in entries {
+        let Some(other) = folded.insert(e.path.to_lowercase(), e) else {
+            continue;
+        };
+        if other.path != e.path {
+            let (culprit, other) = match rank(&e.what) <= rank(&other.what) {
+                true => (e, other),
+                false => (other, e),
+            };
+            let why = format!(
+                "it differs from {} only in case, and file systems that ignore case (macOS, Windows) would write one over the other",
+                other.path
+            );
+            errors.push(blame(culprit, &why).warning());
+        }
+    }
     errors.sort();
     errors.dedup();
     errors

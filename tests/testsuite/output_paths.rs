@@ -133,3 +133,23 @@ fn a_static_file_where_a_page_needs_a_folder_is_refused() {
     }
     assert!(!site.exists("public"));
 }
+
+#[test]
+fn addresses_equal_but_for_case_are_a_warning() {
+    let site = Site::new()
+        .file(
+            "content/news/a/index.zh.md",
+            md("title: 甲\ndate: 2021-12-30\naliases: [/Old/]", "正文。\n"),
+        )
+        .file(
+            "content/news/b/index.zh.md",
+            md("title: 乙\ndate: 2021-12-31\naliases: [/old/]", "正文。\n"),
+        );
+    let run = site.run(&["check"]).ok();
+    let warned = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains(": warning: ") && l.contains("only in case"));
+    assert_eq!(warned.count(), 1, "{}", run.stderr);
+    site.build().ok();
+}
