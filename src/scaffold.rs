@@ -52,6 +52,20 @@ The city federation of trade unions held a skills contest for workers today.
 ```
 ";
 
+const SECTION_ZH: &str = "\
+---
+title: 新闻
+description: 工会工作动态
+---
+";
+
+const SECTION_EN: &str = "\
+---
+title: News
+description: News from the trade unions
+---
+";
+
 /// The time zone `init` writes into `site.yaml`.
 const INIT_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
@@ -78,7 +92,10 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
         ));
     }
     let article = dir.join(CONTENT_DIR).join("news").join("first-article");
+    let section = dir.join(CONTENT_DIR).join("news");
     let files = [
+        (section.join("_index.zh.md"), SECTION_ZH.to_string()),
+        (section.join("_index.en.md"), SECTION_EN.to_string()),
         (dir.join(CONFIG_FILE), SITE_YAML.to_string()),
         (
             article.join("index.zh.md"),

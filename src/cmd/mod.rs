@@ -50,8 +50,12 @@ enum Command {
         /// Port to listen on; 0 picks a free one.
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Include drafts and pages dated in the future.
+        /// Drafts and pages dated in the future are shown (with a banner)
+        /// unless this is given.
         #[arg(long)]
+        no_drafts: bool,
+        /// Show drafts (the default in dev mode; kept for scripts).
+        #[arg(long, hide = true, conflicts_with = "no_drafts")]
         drafts: bool,
     },
     /// Check the site without writing anything: everything a build checks,
@@ -88,7 +92,12 @@ pub fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
         } => build::run(&root, out, base_url, drafts),
-        Command::Serve { bind, port, drafts } => serve::run(&root, bind, port, drafts),
+        Command::Serve {
+            bind,
+            port,
+            no_drafts,
+            ..
+        } => serve::run(&root, bind, port, !no_drafts),
         Command::Check { format } => check::run(&root, matches!(format, Format::Json)),
         Command::Init { dir } => init::run(&dir),
         Command::New { page, lang } => new::run(&root, &page, lang.as_deref()),

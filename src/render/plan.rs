@@ -106,7 +106,7 @@ impl<'a> Plan<'a> {
                 home_source,
                 What::Home(lang),
             ));
-            let specs = lists::lists(config, site, lang);
+            let specs = lists::lists(config, site, theme.i18n.get(&lang.code), lang);
             let tags = (specs.iter().filter(|s| s.kind == "tag"))
                 .map(|s| (s.url.clone(), s.key.clone(), s.pages.len()))
                 .collect();
