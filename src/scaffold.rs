@@ -124,6 +124,27 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
     Ok(written)
 }
 
+/// Copies the built-in theme into the site at `root` (`themes/default/`),
+/// to be changed there; nothing else is touched, and the site builds the
+/// same. Refuses when that folder exists.
+pub fn eject_theme(root: &Path) -> Result<PathBuf, Error> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(crate::error::Error::new(
+            root.join(CONFIG_FILE),
+            "no site.yaml here: run unionpress in a site folder or give --root",
+        ));
+    }
+    let dir = root.join(crate::files::THEMES_DIR).join("default");
+    if dir.exists() {
+        return Err(Error::new(
+            &dir,
+            "the theme is already here; nothing was changed (move it away to get a fresh copy)",
+        ));
+    }
+    crate::theme::write_default_theme(&dir)?;
+    Ok(dir)
+}
+
 /// Creates `content/SECTION/SLUG/index.LANG.md` with its front matter.
 pub fn new_page(
     root: &Path,

@@ -67,6 +67,12 @@ enum Command {
     },
     /// Create a new site in DIR: site.yaml, the default theme, one article.
     Init { dir: PathBuf },
+    /// The theme: `theme eject` copies the built-in theme into the site
+    /// (themes/default/) to be changed there.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
     /// Create a page bundle content/SECTION/SLUG/index.LANG.md.
     New {
         /// SECTION/SLUG, e.g. news/2022-job-fair.
@@ -75,6 +81,12 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in theme into themes/default/ (nothing else changes).
+    Eject,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -101,6 +113,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { format } => check::run(&root, matches!(format, Format::Json)),
         Command::Init { dir } => init::run(&dir),
         Command::New { page, lang } => new::run(&root, &page, lang.as_deref()),
+        Command::Theme {
+            action: ThemeAction::Eject,
+        } => init::eject(&root),
     }
 }
 

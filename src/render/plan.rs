@@ -12,7 +12,7 @@ use crate::config::{Config, Language};
 use crate::content::Site;
 use crate::error::{Error, Errors};
 use crate::files::Data;
-use crate::files::{CACHE_DIR, CONTENT_DIR, STATIC_DIR, files_under, line_of};
+use crate::files::{CACHE_DIR, CONFIG_FILE, CONTENT_DIR, STATIC_DIR, files_under, line_of};
 use crate::theme::Theme;
 use crate::urls::{self, index_file};
 
@@ -204,6 +204,20 @@ impl<'a> Plan<'a> {
         }
         let plan = Plan { entries };
         errors.extend(plan.claimed_twice(config, site));
+        if let Some(logo) = &config.logo
+            && !plan.paths().any(|p| p == logo)
+        {
+            let line = line_of(&config.root, Path::new(CONFIG_FILE), "logo:");
+            errors.push(
+                Error::new(
+                    CONFIG_FILE,
+                    format!(
+                        "logo `{logo}` is not a file the site publishes: put it in static/{logo}"
+                    ),
+                )
+                .at(line, 1),
+            );
+        }
         (plan, errors)
     }
 

@@ -38,6 +38,9 @@ pub struct NavItem {
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
+    pub tagline: &'a str,
+    /// The masthead's image (none when `site.yaml` has no `logo`).
+    pub logo: Option<Logo<'a>>,
     pub description: &'a str,
     pub base_url: &'a str,
     pub home: String,
@@ -54,6 +57,12 @@ pub struct SiteView<'a> {
     pub search: Option<SearchLink>,
     pub paginate: usize,
     pub extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize)]
+pub struct Logo<'a> {
+    pub url: String,
+    pub alt: &'a str,
 }
 
 #[derive(Serialize)]
@@ -106,6 +115,11 @@ pub fn site_view<'a>(
         .collect();
     SiteView {
         title: &lang.title,
+        tagline: &lang.tagline,
+        logo: config.logo.as_ref().map(|path| Logo {
+            url: link(config, path),
+            alt: &lang.logo_alt,
+        }),
         description: &lang.description,
         base_url: &config.base_url,
         home: link(config, &lang.prefix),
