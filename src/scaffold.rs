@@ -66,6 +66,10 @@ description: News from the trade unions
 ---
 ";
 
+/// A GitHub Actions workflow that builds the site and publishes it to
+/// GitHub Pages on every push to `main` (`init --github-pages`).
+pub const GITHUB_PAGES_WORKFLOW: &str = include_str!("scaffold/publish.yml");
+
 /// The time zone `init` writes into `site.yaml`.
 const INIT_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
@@ -75,8 +79,9 @@ fn date_in(zone: chrono_tz::Tz, now: DateTime<Utc>) -> String {
 }
 
 /// Creates a new site in `dir`: `site.yaml`, the default theme, one article
-/// dated `now` (in the time zone the site gets).
-pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
+/// dated `now` (in the time zone the site gets), and with `github_pages` a
+/// workflow publishing it to GitHub Pages.
+pub fn init(dir: &Path, now: DateTime<Utc>, github_pages: bool) -> Result<Vec<PathBuf>, Error> {
     let today = date_in(INIT_ZONE, now);
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::new(
@@ -93,7 +98,7 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
     }
     let article = dir.join(CONTENT_DIR).join("news").join("first-article");
     let section = dir.join(CONTENT_DIR).join("news");
-    let files = [
+    let mut files = vec![
         (section.join("_index.zh.md"), SECTION_ZH.to_string()),
         (section.join("_index.en.md"), SECTION_EN.to_string()),
         (dir.join(CONFIG_FILE), SITE_YAML.to_string()),
@@ -103,6 +108,10 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
         ),
         (article.join("index.en.md"), EXAMPLE_EN.to_string()),
     ];
+    if github_pages {
+        let workflow = dir.join(".github/workflows/publish.yml");
+        files.push((workflow, GITHUB_PAGES_WORKFLOW.to_string()));
+    }
     for (path, _) in &files {
         if path.exists() {
             return Err(Error::new(path, "already exists; nothing was changed"));

@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(dir: &Path) -> ExitCode {
-    match unionpress::scaffold::init(dir, chrono::Utc::now()) {
+pub fn run(dir: &Path, github_pages: bool) -> ExitCode {
+    match unionpress::scaffold::init(dir, chrono::Utc::now(), github_pages) {
         Ok(files) => {
             for f in files {
                 eprintln!("created {}", f.display());

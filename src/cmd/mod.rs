@@ -66,7 +66,13 @@ enum Command {
         format: Format,
     },
     /// Create a new site in DIR: site.yaml, the default theme, one article.
-    Init { dir: PathBuf },
+    Init {
+        dir: PathBuf,
+        /// Also write .github/workflows/publish.yml, which publishes the
+        /// site to GitHub Pages on every push.
+        #[arg(long)]
+        github_pages: bool,
+    },
     /// The theme: `theme eject` copies the built-in theme into the site
     /// (themes/default/) to be changed there.
     Theme {
@@ -111,7 +117,7 @@ pub fn run(cli: Cli) -> ExitCode {
             ..
         } => serve::run(&root, bind, port, !no_drafts),
         Command::Check { format } => check::run(&root, matches!(format, Format::Json)),
-        Command::Init { dir } => init::run(&dir),
+        Command::Init { dir, github_pages } => init::run(&dir, github_pages),
         Command::New { page, lang } => new::run(&root, &page, lang.as_deref()),
         Command::Theme {
             action: ThemeAction::Eject,

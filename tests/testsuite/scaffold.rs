@@ -197,3 +197,32 @@ languages:
         run.stderr
     );
 }
+
+/// `init --github-pages` adds a workflow that builds the site and publishes
+/// it to GitHub Pages under the repository's sub-path.
+#[test]
+fn init_can_add_a_github_pages_workflow() {
+    let parent = tempfile::tempdir().unwrap();
+    unionpress(parent.path(), &["init", "site", "--github-pages"]).ok();
+    let text =
+        std::fs::read_to_string(parent.path().join("site/.github/workflows/publish.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).expect("valid YAML");
+    let steps = &workflow["jobs"]["build"]["steps"];
+    let runs: Vec<&str> = steps
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.starts_with("unionpress build --base-url")),
+        "{runs:?}"
+    );
+    assert_eq!(
+        workflow["jobs"]["deploy"]["steps"][0]["uses"].as_str(),
+        Some("actions/deploy-pages@v4")
+    );
+    unionpress(parent.path(), &["init", "plain"]).ok();
+    assert!(!parent.path().join("plain/.github").exists());
+}
