@@ -7,7 +7,13 @@
 //!
 //! Article pages: `<site>/news/*/index.html` (zh) and
 //! `<site>/en/news/*/index.html` (en); the output folder gets
-//! `search/search.js` and `search/<lang>/…`.
+//! `search/search.js` and `search/<lang>/…`. The third argument is the
+//! number of warm repeats per query in Node (default 20).
+//!
+//! Environment: `LONGTAIL=N` indexes a long-tailed synthetic corpus of N
+//! pages per language instead (sentences of `content/` with random names
+//! and numbers); `PROFILE=1` first times each stage single-threaded on
+//! 2,000 pages; `NOWRITE=1` stops after indexing (no files, no Node).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -132,12 +138,22 @@ fn profile(pages: &[Page]) {
         n += text::tokenize(r).len();
     }
     let tt = t.elapsed();
-    let t = Instant::now();
-    let mut gz = 0;
-    for e in &ex {
-        let text: String = e.title.iter().chain(&e.body).map(|s| s.as_str()).collect();
-        gz += gz_len(text.as_bytes());
+    let texts: Vec<String> = ex
+        .iter()
+        .map(|e| e.title.iter().chain(&e.body).map(|s| s.as_str()).collect())
+        .collect();
+    for level in [1, 3, 6] {
+        let c = cpu_secs();
+        let mut gz = 0;
+        for t in &texts {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+            let _ = e.write_all(t.as_bytes());
+            gz += e.finish().map(|v| v.len()).unwrap_or(0);
+        }
+        println!("  gzip level {level}: {:.3} s CPU, {gz} B", cpu_secs() - c);
     }
+    let t = Instant::now();
+    let gz = 0;
     let tg = t.elapsed();
     let c = cpu_secs();
     for p in pages {
@@ -161,6 +177,100 @@ fn profile(pages: &[Page]) {
     );
 }
 
+/// A long-tailed corpus instead of the benchmark's 16 phrases: sentences of
+/// the repository's real articles (`content/`), shuffled into `n` pages per
+/// language, with random names (three random ideographs / letters) and
+/// numbers mixed in. Returns the pages and a name that occurs in one page.
+fn long_tail(n: usize) -> (Vec<Vec<Page>>, [String; 2]) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut zh = Vec::new();
+    let mut en = Vec::new();
+    for e in walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let p = e.path();
+        if p.extension().and_then(|x| x.to_str()) != Some("md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(p).unwrap_or_default();
+        let body = text.splitn(3, "---").nth(2).unwrap_or(&text).to_string();
+        let is_en = p.to_string_lossy().contains(".en.");
+        for line in body
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with(['#', '!', '{', '<', '|']))
+        {
+            if is_en {
+                en.extend(
+                    line.split(". ")
+                        .map(|s| format!("{}.", s.trim_end_matches('.'))),
+                );
+            } else {
+                zh.extend(line.split_inclusive(['。', '！', '？']).map(String::from));
+            }
+        }
+    }
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut rnd = move |m: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % m as u64) as usize
+    };
+    let mut names = [String::new(), String::new()];
+    let mut langs = Vec::new();
+    for (li, (pool, prefix)) in [(&zh, ""), (&en, "/en")].into_iter().enumerate() {
+        let mut pages = Vec::new();
+        for i in 0..n {
+            let mut body = String::new();
+            let mut title = String::new();
+            for s in 0..(8 + rnd(30)) {
+                let mut sentence = pool[rnd(pool.len())].clone();
+                let name: String = if li == 0 {
+                    (0..3)
+                        .map(|_| char::from_u32(0x4E00 + rnd(0x51A5) as u32).unwrap_or('工'))
+                        .collect()
+                } else {
+                    let mut w: String = (0..5 + rnd(4))
+                        .map(|_| (b'a' + rnd(26) as u8) as char)
+                        .collect();
+                    w[..1].make_ascii_uppercase();
+                    w
+                };
+                if i == n / 2 && s == 3 {
+                    names[li] = name.clone();
+                }
+                sentence.push_str(&format!(
+                    "{}{name} {}",
+                    if li == 0 { "" } else { " " },
+                    rnd(100_000)
+                ));
+                if s == 0 {
+                    title = sentence.chars().take(30).collect();
+                }
+                body.push_str(&format!("<p>{sentence}</p>\n"));
+            }
+            let html =
+                format!("<html><body><article><h1>{title}</h1>{body}</article></body></html>");
+            let date = format!(
+                "20{:02}-{:02}-{:02}",
+                30 - i * 10 / n,
+                12 - i % 12,
+                28 - i % 28
+            );
+            pages.push(Page {
+                url: format!("{prefix}/news/t{i:05}/"),
+                html,
+                date,
+                title,
+            });
+        }
+        pages.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+        langs.push(pages);
+    }
+    (langs, names)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let site = PathBuf::from(args.get(1).map_or("/tmp/gs10k/public", |s| s.as_str()));
@@ -168,10 +278,19 @@ fn main() {
     let reps: usize = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(20);
     let t = Instant::now();
     let langs = [("zh", "", "新闻"), ("en", "/en", "News")];
-    let read: Vec<Vec<Page>> = langs
-        .iter()
-        .map(|(_, prefix, _)| pages(&site, prefix))
-        .collect();
+    let long = std::env::var("LONGTAIL")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok());
+    let (read, names) = match long {
+        Some(n) => long_tail(n),
+        None => (
+            langs
+                .iter()
+                .map(|(_, prefix, _)| pages(&site, prefix))
+                .collect(),
+            Default::default(),
+        ),
+    };
     println!(
         "read {} + {} pages in {:.2} s",
         read[0].len(),
@@ -204,6 +323,7 @@ fn main() {
         })
         .collect();
     let t_extract = t0.elapsed();
+    let cpu1 = cpu_secs();
     let t1 = Instant::now();
     let files: Vec<Vec<(String, Vec<u8>)>> = indexed
         .par_iter()
@@ -212,6 +332,11 @@ fn main() {
         .collect();
     let t_write = t1.elapsed();
     let cpu = cpu_secs() - cpu0;
+    println!(
+        "  index_page {:.3} s CPU, write_index {:.3} s CPU",
+        cpu1 - cpu0,
+        cpu_secs() - cpu1
+    );
     println!(
         "index: {:.3} s CPU, {:.3} s wall (extract+tokenise {:.3} s, write {:.3} s); peak RSS {} MB (after reading pages {} MB)",
         cpu,
@@ -222,6 +347,9 @@ fn main() {
         rss0 / 1024
     );
 
+    if std::env::var("NOWRITE").is_ok() {
+        return;
+    }
     let search = out.join("search");
     let _ = std::fs::remove_dir_all(&search);
     std::fs::create_dir_all(&search).expect("output folder");
@@ -271,7 +399,29 @@ fn main() {
     }
 
     let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/bench.mjs");
-    for (lang, queries) in [("zh", ZH), ("en", EN)] {
+    let zh_long = [
+        "工会",
+        "招聘会",
+        "春风行动",
+        "2022年",
+        "困难职工帮扶",
+        &names[0],
+        "没有这个词",
+    ];
+    let en_long = [
+        "union",
+        "recruit",
+        "\"trade union\"",
+        &names[1],
+        "workers rights",
+        "xylophone",
+    ];
+    let lists: [(&str, &[&str]); 2] = if long.is_some() {
+        [("zh", &zh_long), ("en", &en_long)]
+    } else {
+        [("zh", ZH), ("en", EN)]
+    };
+    for (lang, queries) in lists {
         let res = Command::new("node")
             .arg(&bench)
             .arg(&out)

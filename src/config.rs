@@ -31,6 +31,8 @@ struct RawConfig {
     #[serde(default)]
     timezone: Option<String>,
     #[serde(default)]
+    logo: Option<String>,
+    #[serde(default)]
     extra: serde_yaml::Mapping,
 }
 
@@ -73,6 +75,10 @@ struct RawLanguage {
     title: String,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    tagline: Option<String>,
+    #[serde(default)]
+    logo_alt: Option<String>,
 }
 
 /// Settings for the photo pipeline (`images:` in `site.yaml`).
@@ -131,6 +137,10 @@ pub struct Language {
     pub locale: String,
     pub title: String,
     pub description: String,
+    /// A short line under the site's name ("" for none).
+    pub tagline: String,
+    /// The logo's text alternative (the site's title when not given).
+    pub logo_alt: String,
     /// URL prefix: "" for the default language, "en/" for the others
     /// (every URL rule builds on it: see `urls`).
     pub prefix: String,
@@ -152,6 +162,9 @@ pub struct Config {
     pub compact_numbers: bool,
     pub check: CheckConfig,
     pub search: SearchConfig,
+    /// The masthead's image: a file the site publishes (`logo.svg` of
+    /// `static/`), by its path from the output root.
+    pub logo: Option<String>,
     /// Where the site is: a plain date (`2021-12-31`) is the start of that
     /// day here. `timezone: Asia/Shanghai`; UTC when not given.
     pub timezone: chrono_tz::Tz,
@@ -222,6 +235,8 @@ impl Config {
                 id: LangId(0),
                 locale: l.locale.unwrap_or_else(|| code.clone()),
                 description: l.description.unwrap_or_default(),
+                tagline: l.tagline.unwrap_or_default(),
+                logo_alt: l.logo_alt.unwrap_or_else(|| l.title.clone()),
                 code,
                 name: l.name,
                 title: l.title,
@@ -297,6 +312,7 @@ impl Config {
             compact_numbers: raw.compact_numbers,
             check: raw.check,
             search: raw.search,
+            logo: raw.logo.map(|l| l.trim_start_matches('/').to_string()),
             timezone,
             extra,
         })

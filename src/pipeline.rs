@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 
 use crate::check::{self, Report};
 use crate::config::Config;
-use crate::content::{self, Cache, LoadOptions, Site};
+use crate::content::{self, Cache, LeftOut, LoadOptions, Site};
 use crate::error::{Error, Errors};
 use crate::files::CONFIG_FILE;
 use crate::images;
 use crate::output::{self, OutputFile};
-use crate::render::{self, Memo, Plan, Templates};
+use crate::render::{self, Memo, Plan, SearchWork, Templates};
 use crate::theme::Theme;
 
 /// What a run may change from `site.yaml`, and what it does.
@@ -44,6 +44,8 @@ pub struct Output {
     pub unchanged: Vec<String>,
     pub memo: Memo,
     pub photos: images::Stats,
+    /// Dev mode: search indexes to make once the pages are served.
+    pub search_later: Vec<SearchWork>,
 }
 
 /// `unionpress check`: every check of a build and the translation status
@@ -54,6 +56,7 @@ pub fn check(root: &Path) -> Report {
         languages: Vec::new(),
         articles: Vec::new(),
         pages: None,
+        left_out: Vec::new(),
     };
     let options = Options::default();
     let config = match config(root, &options) {
@@ -72,6 +75,7 @@ pub fn check(root: &Path) -> Report {
             report.findings.extend(notes);
             report.articles = articles;
             report.pages = Some(inputs.site.pages.len());
+            report.left_out = inputs.site.left_out.clone();
         }
         Err(errors) => report.findings = errors,
     }
@@ -89,6 +93,8 @@ pub struct Summary {
     pub photos: images::Stats,
     /// Warnings found on the way (the build went on).
     pub warnings: Errors,
+    /// Drafts and pages dated ahead that were not published.
+    pub left_out: Vec<LeftOut>,
     pub out: PathBuf,
     pub elapsed: Duration,
 }
@@ -98,14 +104,19 @@ impl std::fmt::Display for Summary {
         let per_lang: Vec<String> = self.pages.iter().map(|(l, n)| format!("{l} {n}")).collect();
         write!(
             f,
-            "built {} pages ({}), photos: {} processed, {} from cache; {} files in all, in {:.2} s",
+            "built {} pages ({}) into {}, photos: {} processed, {} from cache; {} files in all, in {:.2} s",
             self.pages.iter().map(|(_, n)| n).sum::<usize>(),
             per_lang.join(", "),
+            self.out.display(),
             self.photos.encoded,
             self.photos.cached,
             self.files,
             self.elapsed.as_secs_f64()
-        )
+        )?;
+        if let Some(left) = content::describe_left_out(&self.left_out) {
+            write!(f, "\n{left}; --drafts shows them")?;
+        }
+        Ok(())
     }
 }
 
@@ -135,6 +146,7 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
         files: output.files.len(),
         photos: output.photos,
         warnings,
+        left_out: inputs.site.left_out.clone(),
         out,
         elapsed: started.elapsed(),
     })
@@ -240,6 +252,7 @@ impl Inputs {
                 unchanged: r.unchanged,
                 memo: r.memo,
                 photos: stats,
+                search_later: r.search_later,
             }),
             (r, p) => {
                 let mut errors = r.err().unwrap_or_default();

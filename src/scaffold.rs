@@ -52,6 +52,24 @@ The city federation of trade unions held a skills contest for workers today.
 ```
 ";
 
+const SECTION_ZH: &str = "\
+---
+title: 新闻
+description: 工会工作动态
+---
+";
+
+const SECTION_EN: &str = "\
+---
+title: News
+description: News from the trade unions
+---
+";
+
+/// A GitHub Actions workflow that builds the site and publishes it to
+/// GitHub Pages on every push to `main` (`init --github-pages`).
+pub const GITHUB_PAGES_WORKFLOW: &str = include_str!("scaffold/publish.yml");
+
 /// The time zone `init` writes into `site.yaml`.
 const INIT_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
@@ -61,8 +79,9 @@ fn date_in(zone: chrono_tz::Tz, now: DateTime<Utc>) -> String {
 }
 
 /// Creates a new site in `dir`: `site.yaml`, the default theme, one article
-/// dated `now` (in the time zone the site gets).
-pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
+/// dated `now` (in the time zone the site gets), and with `github_pages` a
+/// workflow publishing it to GitHub Pages.
+pub fn init(dir: &Path, now: DateTime<Utc>, github_pages: bool) -> Result<Vec<PathBuf>, Error> {
     let today = date_in(INIT_ZONE, now);
     if dir.join(CONFIG_FILE).exists() {
         return Err(Error::new(
@@ -78,7 +97,10 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
         ));
     }
     let article = dir.join(CONTENT_DIR).join("news").join("first-article");
-    let files = [
+    let section = dir.join(CONTENT_DIR).join("news");
+    let mut files = vec![
+        (section.join("_index.zh.md"), SECTION_ZH.to_string()),
+        (section.join("_index.en.md"), SECTION_EN.to_string()),
         (dir.join(CONFIG_FILE), SITE_YAML.to_string()),
         (
             article.join("index.zh.md"),
@@ -86,6 +108,10 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
         ),
         (article.join("index.en.md"), EXAMPLE_EN.to_string()),
     ];
+    if github_pages {
+        let workflow = dir.join(".github/workflows/publish.yml");
+        files.push((workflow, GITHUB_PAGES_WORKFLOW.to_string()));
+    }
     for (path, _) in &files {
         if path.exists() {
             return Err(Error::new(path, "already exists; nothing was changed"));
@@ -105,6 +131,27 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
         written.push(gitignore);
     }
     Ok(written)
+}
+
+/// Copies the built-in theme into the site at `root` (`themes/default/`),
+/// to be changed there; nothing else is touched, and the site builds the
+/// same. Refuses when that folder exists.
+pub fn eject_theme(root: &Path) -> Result<PathBuf, Error> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(crate::error::Error::new(
+            root.join(CONFIG_FILE),
+            "no site.yaml here: run unionpress in a site folder or give --root",
+        ));
+    }
+    let dir = root.join(crate::files::THEMES_DIR).join("default");
+    if dir.exists() {
+        return Err(Error::new(
+            &dir,
+            "the theme is already here; nothing was changed (move it away to get a fresh copy)",
+        ));
+    }
+    crate::theme::write_default_theme(&dir)?;
+    Ok(dir)
 }
 
 /// Creates `content/SECTION/SLUG/index.LANG.md` with its front matter.

@@ -102,10 +102,13 @@ impl Theme {
                 }
             }
         }
+        // A language whose file is there but broken has its error already.
+        let broken: Vec<std::path::PathBuf> = errors.iter().map(|e| e.path.clone()).collect();
         for lang in &config.languages {
-            if !theme.i18n.contains_key(&lang.code) {
+            let file = dir.join("i18n").join(format!("{}.yaml", lang.code));
+            if !theme.i18n.contains_key(&lang.code) && !broken.contains(&file) {
                 errors.push(Error::new(
-                    dir.join("i18n").join(format!("{}.yaml", lang.code)),
+                    file,
                     format!(
                         "the theme has no UI strings for language `{}`: add this file",
                         lang.code

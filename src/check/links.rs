@@ -192,13 +192,34 @@ impl<'a> Targets<'a> {
                     .map_or(Target::File, |&p| Target::Page(p)),
                 None => Target::File,
             },
-            None => Target::Missing(format!(
-                "nothing is published at {}{normal}{}",
-                self.base_path,
-                self.in_another_language(&normal)
-            )),
+            None => {
+                let elsewhere = self.in_another_language(&normal);
+                let hint = if elsewhere.is_empty() {
+                    self.nearest_page(&normal)
+                } else {
+                    elsewhere
+                };
+                Target::Missing(format!(
+                    "nothing is published at {}{normal}{hint}",
+                    self.base_path
+                ))
+            }
         };
         (target, fragment)
+    }
+
+    /// "; did you mean /news/first-article/?" for the article whose address
+    /// is nearest a missing one (a typo in a link), if one is near.
+    fn nearest_page(&self, path: &str) -> String {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        let path = path.trim_end_matches('/');
+        self.by_url
+            .keys()
+            .map(|url| (strsim::levenshtein(path, url.trim_end_matches('/')), *url))
+            .filter(|(d, url)| *d > 0 && *d <= 2.max(url.chars().count() / 8))
+            .min()
+            .map(|(_, url)| format!("; did you mean {}{url}?", self.base_path))
+            .unwrap_or_default()
     }
 
     /// "; /news/x/ exists (another language)" when the missing path is

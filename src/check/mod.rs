@@ -14,7 +14,7 @@ use serde::Serialize;
 pub use translations::Article;
 
 use crate::config::Config;
-use crate::content::Site;
+use crate::content::{LeftOut, Site, Why};
 use crate::error::{self, Error, Errors, Severity};
 use crate::render::Plan;
 use crate::theme::Theme;
@@ -31,6 +31,8 @@ pub struct Report {
     /// Pages read (one per article and language); None when the content
     /// could not be read.
     pub pages: Option<usize>,
+    /// Drafts and pages dated ahead, which a build leaves out.
+    pub left_out: Vec<LeftOut>,
 }
 
 /// The translation status table and its notes (errors when `site.yaml`
@@ -123,6 +125,27 @@ impl Report {
         out
     }
 
+    /// The drafts and pages dated ahead a build leaves out, one a line.
+    pub fn left_out_table(&self) -> String {
+        let Some(head) = crate::content::describe_left_out(&self.left_out) else {
+            return String::new();
+        };
+        let width = (self.left_out.iter())
+            .map(|l| l.source.display().to_string().chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut out = format!("{head} (a build publishes them with --drafts):\n");
+        for l in &self.left_out {
+            let why = match l.why {
+                Why::Draft => "draft",
+                Why::Future => "dated in the future",
+            };
+            let path = l.source.display().to_string();
+            out.push_str(&format!("  {path:width$}  {why}\n"));
+        }
+        out
+    }
+
     /// Errors and warnings as lines, the translation table, the summary.
     pub fn eprint(&self) {
         error::eprint_all(&self.findings);
@@ -130,6 +153,7 @@ impl Report {
         if !table.is_empty() {
             eprint!("{table}");
         }
+        eprint!("{}", self.left_out_table());
         eprintln!("{}", self.summary());
     }
 

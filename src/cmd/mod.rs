@@ -50,8 +50,12 @@ enum Command {
         /// Port to listen on; 0 picks a free one.
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Include drafts and pages dated in the future.
+        /// Drafts and pages dated in the future are shown (with a banner)
+        /// unless this is given.
         #[arg(long)]
+        no_drafts: bool,
+        /// Show drafts (the default in dev mode; kept for scripts).
+        #[arg(long, hide = true, conflicts_with = "no_drafts")]
         drafts: bool,
     },
     /// Check the site without writing anything: everything a build checks,
@@ -62,7 +66,19 @@ enum Command {
         format: Format,
     },
     /// Create a new site in DIR: site.yaml, the default theme, one article.
-    Init { dir: PathBuf },
+    Init {
+        dir: PathBuf,
+        /// Also write .github/workflows/publish.yml, which publishes the
+        /// site to GitHub Pages on every push.
+        #[arg(long)]
+        github_pages: bool,
+    },
+    /// The theme: `theme eject` copies the built-in theme into the site
+    /// (themes/default/) to be changed there.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
     /// Create a page bundle content/SECTION/SLUG/index.LANG.md.
     New {
         /// SECTION/SLUG, e.g. news/2022-job-fair.
@@ -71,6 +87,12 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in theme into themes/default/ (nothing else changes).
+    Eject,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -88,10 +110,18 @@ pub fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
         } => build::run(&root, out, base_url, drafts),
-        Command::Serve { bind, port, drafts } => serve::run(&root, bind, port, drafts),
+        Command::Serve {
+            bind,
+            port,
+            no_drafts,
+            ..
+        } => serve::run(&root, bind, port, !no_drafts),
         Command::Check { format } => check::run(&root, matches!(format, Format::Json)),
-        Command::Init { dir } => init::run(&dir),
+        Command::Init { dir, github_pages } => init::run(&dir, github_pages),
         Command::New { page, lang } => new::run(&root, &page, lang.as_deref()),
+        Command::Theme {
+            action: ThemeAction::Eject,
+        } => init::eject(&root),
     }
 }
 

@@ -74,6 +74,9 @@ pub struct Page {
     pub date: Date,
     pub updated: Option<Date>,
     pub summary: String,
+    /// The summary was written for the page (not its first paragraph's
+    /// start), so it is shown above the text as the standfirst.
+    pub standfirst: bool,
     pub author: Vec<String>,
     pub location: String,
     pub tags: Vec<String>,
@@ -85,6 +88,8 @@ pub struct Page {
     pub og_image: Option<String>,
     pub photo_credit: String,
     pub draft: bool,
+    /// Dated after now (published only with `--drafts`, as a preview).
+    pub future: bool,
     pub weight: i64,
     pub featured: bool,
     pub aliases: Vec<String>,
@@ -99,6 +104,47 @@ pub struct Page {
     /// again: equal fingerprints mean equal pages (dev mode re-renders only
     /// what changed).
     pub fingerprint: u64,
+}
+
+/// A page not published, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Why {
+    /// `draft: true`.
+    Draft,
+    /// Dated after now.
+    Future,
+}
+
+/// A file of `content/` that made no page this time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LeftOut {
+    pub source: PathBuf,
+    pub why: Why,
+}
+
+/// "2 drafts and 1 page dated in the future left out", or nothing when none.
+pub fn describe_left_out(left: &[LeftOut]) -> Option<String> {
+    let drafts = left.iter().filter(|l| l.why == Why::Draft).count();
+    let future = left.len() - drafts;
+    let mut parts = Vec::new();
+    if drafts > 0 {
+        parts.push(crate::error::count(drafts, "draft"));
+    }
+    if future > 0 {
+        parts.push(format!(
+            "{} dated in the future",
+            crate::error::count(future, "page")
+        ));
+    }
+    (!parts.is_empty()).then(|| format!("{} left out", parts.join(" and ")))
+}
+
+impl Page {
+    /// A draft or a page dated ahead, shown only as a preview (`--drafts`,
+    /// dev mode): kept out of the sitemap and feeds.
+    pub fn unpublished(&self) -> bool {
+        self.draft || self.future
+    }
 }
 
 /// The title and intro of a list page (`_index.<lang>.md`).
@@ -137,6 +183,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// The photos published pages use, to be processed.
     pub photos: Vec<images::Job>,
+    /// Drafts and pages dated ahead that were left out, by file.
+    pub left_out: Vec<LeftOut>,
     /// Indices into `pages` by language (newest first): lists and feeds
     /// ask for one language's pages many times a build.
     by_lang: Vec<Vec<usize>>,
@@ -184,7 +232,7 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
         errors.sort();
         return Err(errors);
     }
-    let pages = link::link(config, pages, options, cache.linked())?;
+    let (pages, left_out) = link::link(config, pages, options, cache.linked())?;
     // Photos are published as processed variants only (never the original,
     // which may carry GPS data); other files are copied as they are.
     let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &*p.body)));
@@ -199,6 +247,7 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
     }
     Ok(Site {
         by_lang,
+        left_out,
         pages,
         sections,
         assets,

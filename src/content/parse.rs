@@ -193,7 +193,40 @@ pub(super) fn resolve_file(
             url: format!("{}{normal}", config.base_path),
             photo: None,
         }),
-        None => Err(format!("`{src}` not found (looked for content/{normal})")),
+        None => Err(format!(
+            "`{src}` not found (looked for content/{normal}){}",
+            nearest_file(files, &normal)
+        )),
+    }
+}
+
+/// "; did you mean `photo.jpg`?" for the file of the same folder nearest a
+/// missing one: the same name but for case first (file names are
+/// case-sensitive on the web, not on an editor's Mac or PC), else a typo.
+fn nearest_file(files: &Files, missing: &str) -> String {
+    let (dir, name) = missing.rsplit_once('/').unwrap_or(("", missing));
+    let siblings = files.all.iter().filter_map(|f| {
+        let (d, n) = f.rsplit_once('/').unwrap_or(("", f));
+        (d == dir).then_some(n)
+    });
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for sibling in siblings {
+        let distance = if sibling.to_lowercase() == lower {
+            0
+        } else {
+            strsim::levenshtein(name, sibling)
+        };
+        if distance <= 2.max(name.chars().count() / 5) && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, sibling));
+        }
+    }
+    match best {
+        Some((0, found)) => {
+            format!("; did you mean `{found}`? (file names are case-sensitive on the web)")
+        }
+        Some((_, found)) => format!("; did you mean `{found}`?"),
+        None => String::new(),
     }
 }
 

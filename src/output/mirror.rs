@@ -137,6 +137,21 @@ impl Mirror {
         }
     }
 
+    /// Makes `folder` (`search/zh/`) hold exactly `files` (all inside it),
+    /// leaving the rest of the site as it is. Returns the paths written or
+    /// removed, sorted.
+    pub fn replace_folder(
+        &mut self,
+        folder: &str,
+        files: &[OutputFile],
+    ) -> Result<Vec<String>, Error> {
+        let others: Vec<String> = (self.files.keys())
+            .filter(|p| !p.starts_with(folder))
+            .cloned()
+            .collect();
+        self.apply(files, &others)
+    }
+
     fn write(&self, f: &OutputFile) -> Result<(), Error> {
         let target = self.root.join(&f.path);
         if let Some(dir) = target.parent() {

@@ -44,6 +44,11 @@ pub struct Memo {
 }
 
 impl Memo {
+    /// Records a language's search index, made after the render.
+    pub fn search_index_made(&mut self, lang: LangId, key: u64, paths: Vec<String>) {
+        self.search_index.insert(lang, (key, paths));
+    }
+
     /// Drops what belongs to documents and pages no longer in the site,
     /// when there is any (a rename, a deletion, an edit's old fingerprint).
     pub(super) fn forget_stale(&mut self, site: &Site, plan: &Plan) {

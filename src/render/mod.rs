@@ -27,6 +27,7 @@ use rayon::prelude::*;
 
 pub use memo::Memo;
 pub use plan::{Entry, Plan, What};
+pub use search::SearchWork;
 pub use templates::{Templates, format_date};
 
 use crate::config::{Config, LangId, Language};
@@ -85,6 +86,9 @@ pub struct Rendered {
     /// Documents left out of `files` because they are as they were.
     pub unchanged: Vec<String>,
     pub memo: Memo,
+    /// Dev mode: search indexes to make once the pages are served (their
+    /// old files are in `unchanged` meanwhile).
+    pub search_later: Vec<SearchWork>,
 }
 
 /// Renders every entry of `plan`, skipping the documents `previous` shows
@@ -103,7 +107,7 @@ pub fn render(
         .iter()
         .map(|l| {
             let sections = lists::sections_in(site, l.id);
-            let view = views::site_view(config, site, l, &sections);
+            let view = views::site_view(config, site, templates.strings(&l.code), l, &sections);
             let hash = fingerprint(serde_json::to_string(&view).unwrap_or_default());
             (Value::from(Serde(&view)), hash)
         })
@@ -131,6 +135,7 @@ pub fn render(
     let mut later = Vec::new();
     let mut page_fps: HashMap<usize, u64> = HashMap::new();
     let mut fresh_indexes = Vec::new();
+    let mut search_later = Vec::new();
     for (entry, made) in plan.entries.iter().zip(made) {
         let doc = match made {
             Ok(Made::File(file, doc)) => {
@@ -199,13 +204,19 @@ pub fn render(
                 match (key, old.and_then(|m| m.search_index.get(&lang.id))) {
                     (Some(key), Some((was, paths))) if key == *was => {
                         unchanged.extend(paths.iter().cloned());
-                        fresh_indexes.push((lang.id, (key, paths.clone())));
                     }
-                    _ => {
-                        let made = search::index_files(&r, lang, &indexed);
-                        if let Some(key) = key {
+                    // Dev mode: the old index is served until the new one
+                    // is made, after the pages are (see `SearchWork`).
+                    (Some(key), Some((_, paths))) => {
+                        unchanged.extend(paths.iter().cloned());
+                        search_later.push(search::work(&r, lang, &indexed, key));
+                    }
+                    (key, _) => {
+                        let work = search::work(&r, lang, &indexed, key.unwrap_or(0));
+                        let made = work.files();
+                        if key.is_some() {
                             let paths = made.iter().map(|f| f.path.clone()).collect();
-                            fresh_indexes.push((lang.id, (key, paths)));
+                            fresh_indexes.push((lang.id, (work.key, paths)));
                         }
                         files.extend(made);
                     }
@@ -244,6 +255,7 @@ pub fn render(
         files,
         unchanged,
         memo,
+        search_later,
     })
 }
 
@@ -290,7 +302,9 @@ impl<'a> Renderer<'a> {
                 Made::File(file(html), doc)
             }
             What::Feed(lang) => {
-                let pages: Vec<&Page> = self.site.pages_in(lang.id).collect();
+                let pages: Vec<&Page> = (self.site.pages_in(lang.id))
+                    .filter(|p| !p.unpublished())
+                    .collect();
                 let atom = feeds::atom(config, lang, &pages, |url| permalink(config, url));
                 Made::File(file(atom), Document::default())
             }
@@ -526,6 +540,8 @@ impl<'a> Renderer<'a> {
     fn sitemap_entry(&self, what: &What) -> Option<SitemapUrl> {
         let newest = |lang: LangId| self.site.pages_in(lang).next().map(|p| p.date);
         Some(match what {
+            // A draft shown as a preview is not announced to search engines.
+            What::Page(i) if self.site.pages[*i].unpublished() => return None,
             What::Page(i) => {
                 let p = &self.site.pages[*i];
                 let lastmod = Some(p.updated.unwrap_or(p.date));

@@ -12,7 +12,7 @@ use crate::config::{Config, Language};
 use crate::content::Site;
 use crate::error::{Error, Errors};
 use crate::files::Data;
-use crate::files::{CACHE_DIR, CONTENT_DIR, STATIC_DIR, files_under};
+use crate::files::{CACHE_DIR, CONFIG_FILE, CONTENT_DIR, STATIC_DIR, files_under, line_of};
 use crate::theme::Theme;
 use crate::urls::{self, index_file};
 
@@ -106,7 +106,7 @@ impl<'a> Plan<'a> {
                 home_source,
                 What::Home(lang),
             ));
-            let specs = lists::lists(config, site, lang);
+            let specs = lists::lists(config, site, theme.i18n.get(&lang.code), lang);
             let tags = (specs.iter().filter(|s| s.kind == "tag"))
                 .map(|s| (s.url.clone(), s.key.clone(), s.pages.len()))
                 .collect();
@@ -205,6 +205,20 @@ impl<'a> Plan<'a> {
         errors.extend(super::paths::unwritable(config, site, &entries));
         let plan = Plan { entries };
         errors.extend(plan.claimed_twice(config, site));
+        if let Some(logo) = &config.logo
+            && !plan.paths().any(|p| p == logo)
+        {
+            let line = line_of(&config.root, Path::new(CONFIG_FILE), "logo:");
+            errors.push(
+                Error::new(
+                    CONFIG_FILE,
+                    format!(
+                        "logo `{logo}` is not a file the site publishes: put it in static/{logo}"
+                    ),
+                )
+                .at(line, 1),
+            );
+        }
         (plan, errors)
     }
 

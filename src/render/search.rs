@@ -11,8 +11,8 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 
 use super::Renderer;
-use super::views::SearchPage;
-use crate::config::Language;
+use super::views::{self, SearchPage};
+use crate::config::{LangId, Language};
 use crate::content::Page;
 use crate::error::Error;
 use crate::files::OutputFile;
@@ -22,17 +22,15 @@ use crate::urls::{self, link};
 impl Renderer<'_> {
     /// The search index data of article `p`, from its rendered page.
     pub(super) fn index(&self, p: &Page, html: &str) -> Arc<Indexed> {
-        let section = self
-            .site
-            .section_index(&p.section, p.lang)
-            .map_or(p.section.as_str(), |s| s.title.as_str());
+        let strings = self.templates.strings(&self.config.lang(p.lang).code);
+        let section = views::section_title(self.site, strings, &p.section, p.lang);
         let url = link(self.config, &p.url);
         let date = p.date.naive_date().to_string();
         Arc::new(search::index_page(&Doc {
             url: &url,
             title: &p.title,
             date: &date,
-            section,
+            section: &section,
             html,
         }))
     }
@@ -61,18 +59,46 @@ impl Renderer<'_> {
     }
 }
 
-/// A language's index files (in `urls::search_index`), from the index data
-/// of each of its articles in `by_page` (by index into `site.pages`).
-pub(super) fn index_files(
+/// A language's search index to make: its articles' index data, newest
+/// first. Plain data, so dev mode can make it after serving the pages.
+pub struct SearchWork {
+    pub lang: LangId,
+    code: String,
+    /// A fingerprint of the articles it is made from (dev mode).
+    pub key: u64,
+    pages: Vec<Arc<Indexed>>,
+}
+
+impl SearchWork {
+    /// The index files (in `urls::search_index`).
+    pub fn files(&self) -> Vec<OutputFile> {
+        let pages: Vec<&Indexed> = self.pages.iter().map(|x| &**x).collect();
+        search::write_index(&self.code, &pages)
+            .into_iter()
+            .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
+            .collect()
+    }
+
+    /// The folder the files go in.
+    pub fn folder(&self) -> String {
+        format!("{}{}/", urls::SEARCH_DIR, self.code)
+    }
+}
+
+/// The search index of `lang` from the index data of each of its articles
+/// in `by_page` (by index into `site.pages`).
+pub(super) fn work(
     r: &Renderer,
     lang: &Language,
     by_page: &HashMap<usize, Arc<Indexed>>,
-) -> Vec<OutputFile> {
-    let pages: Vec<&Indexed> = (r.site.indices_in(lang.id))
-        .filter_map(|i| by_page.get(&i).map(|x| &**x))
-        .collect();
-    search::write_index(&lang.code, &pages)
-        .into_iter()
-        .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
-        .collect()
+    key: u64,
+) -> SearchWork {
+    SearchWork {
+        lang: lang.id,
+        code: lang.code.clone(),
+        key,
+        pages: (r.site.indices_in(lang.id))
+            .filter_map(|i| by_page.get(&i).cloned())
+            .collect(),
+    }
 }

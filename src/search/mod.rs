@@ -17,7 +17,7 @@ mod write;
 mod tests;
 
 pub use extract::{Extracted, extract};
-pub use write::write_index;
+pub use write::{write_index, write_index_sharded};
 
 use text::{Class, normalize_into, tokenize};
 
@@ -74,50 +74,87 @@ pub(crate) fn pack(chars: &[char]) -> u64 {
     k
 }
 
-pub(crate) fn unpack(k: u64, out: &mut String) {
-    for i in 0..3 {
-        let c = ((k >> (42 - 21 * i)) & 0x1F_FFFF) as u32;
-        if c == 0 {
-            break;
+/// Appends `s` as a JSON string, white space collapsed and trimmed,
+/// characters kept as written (what the excerpt shows). One pass, no
+/// allocation: this runs for every page.
+fn json_str(out: &mut String, s: &str) {
+    out.push('"');
+    let mut space = false;
+    let start = out.len();
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
         }
-        out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
-    }
-}
-
-/// White space collapsed and trimmed, characters kept as written (what the
-/// excerpt shows).
-fn collapse(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split(char::is_whitespace).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
+        if space && out.len() > start {
             out.push(' ');
         }
-        out.push_str(w);
+        space = false;
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
     }
-    out
-}
-
-fn json_str(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    out.push('"');
 }
 
 /// Separates the two tokens of a positional pair key.
 pub(crate) const SEP: char = '\u{1}';
 
+fn fx(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = hash::Fx::default();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Groups sorted `(hash, position, token)` entries into runs of equal
+/// hash; `same` says whether two tokens give the same key. `None` on a
+/// hash collision (then the caller takes the slow, string-sorted way).
+fn groups(v: &[(u64, u32, u32)], same: impl Fn(u32, u32) -> bool) -> Option<Vec<(usize, usize)>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i + 1;
+        while j < v.len() && v[j].0 == v[i].0 {
+            if !same(v[i].2, v[j].2) {
+                return None;
+            }
+            j += 1;
+        }
+        out.push((i, j));
+        i = j;
+    }
+    Some(out)
+}
+
 /// Extracts, normalises and tokenises one page.
 pub fn index_page(doc: &Doc) -> Indexed {
     let ex = extract(doc.html);
-    let mut ix = Indexed {
-        url: doc.url.to_string(),
-        ..Default::default()
-    };
+    let mut ix =
+        index_runs(&ex, true).unwrap_or_else(|| index_runs(&ex, false).unwrap_or_default());
+    ix.url = doc.url.to_string();
+    ix.fragment = fragment(doc, &ex);
+    ix
+}
+
+/// The index data of extracted runs. Keys are grouped by sorting: by a
+/// 64-bit hash when `hashed` (`None` if two different keys collide), else
+/// by the key strings.
+fn index_runs(ex: &Extracted, hashed: bool) -> Option<Indexed> {
+    let mut ix = Indexed::default();
+    let mut text = String::new(); // every normalised run, one after another
     let mut norm = String::new();
-    // Sorting (key, position) pairs groups them by key with positions in
-    // order: cheaper than hash maps at a page's size, and deterministic.
+    // Tokens of the page: byte range in `text`; 0 ends a run.
+    let mut toks: Vec<(u32, u32)> = Vec::new();
     let mut cjk: Vec<(u64, u32)> = Vec::new();
-    let mut words: Vec<(u32, u32)> = Vec::new(); // token range in `keys` (doc-level)
-    let mut pairs: Vec<(u32, u32, u32)> = Vec::new(); // key range, position
+    // (hash of the token / of the pair key, position, token index)
+    let mut words: Vec<(u64, u32, u32)> = Vec::new();
+    let mut pairs: Vec<(u64, u32, u32)> = Vec::new();
     let mut chars: Vec<char> = Vec::new();
+    let mut hashes: Vec<u64> = Vec::new();
     let mut p: u32 = 0;
     let runs = ex
         .title
@@ -129,16 +166,39 @@ pub fn index_page(doc: &Doc) -> Indexed {
         if norm.is_empty() {
             continue;
         }
-        let toks = tokenize(&norm);
+        let base = text.len();
+        text.push_str(&norm);
+        let ts = tokenize(&norm);
         chars.clear();
-        chars.extend(toks.iter().map(|t| {
+        hashes.clear();
+        if hashed {
+            // A CJK token's hash is needed only after a non-CJK token (as
+            // the second half of a pair).
+            let need =
+                |i: usize| ts[i].class != Class::Cjk || (i > 0 && ts[i - 1].class != Class::Cjk);
+            hashes.extend((0..ts.len()).map(|i| {
+                if need(i) {
+                    fx(ts[i].text.as_bytes())
+                } else {
+                    0
+                }
+            }));
+        } else {
+            hashes.resize(ts.len(), 0);
+        }
+        chars.extend(ts.iter().map(|t| {
             if t.class == Class::Cjk {
                 t.text.chars().next().unwrap_or('\0')
             } else {
                 '\0'
             }
         }));
-        for (i, t) in toks.iter().enumerate() {
+        let first = toks.len();
+        for t in &ts {
+            let s = base + (t.text.as_ptr() as usize - norm.as_ptr() as usize);
+            toks.push((s as u32, (s + t.text.len()) as u32));
+        }
+        for (i, t) in ts.iter().enumerate() {
             let at = p + i as u32;
             if t.class == Class::Cjk {
                 let mut e = i + 1;
@@ -148,29 +208,111 @@ pub fn index_page(doc: &Doc) -> Indexed {
                 cjk.push((pack(&chars[i..e]), at));
                 continue;
             }
-            let ks = ix.keys.len() as u32;
-            ix.keys.push_str(t.text);
-            let ke = ix.keys.len() as u32;
-            words.push((ks, ke));
-            if let Some(n) = toks.get(i + 1) {
-                ix.keys.push(SEP);
-                ix.keys.push_str(n.text);
-                pairs.push((ks, ix.keys.len() as u32, at));
-            } else {
-                pairs.push((ks, ke, at));
-            }
+            let ti = (first + i) as u32;
+            // Each token is hashed once: its own key, and the next one's
+            // hash for the pair key.
+            let hw = hashes[i];
+            words.push((hw, at, ti));
+            let hp = match hashes.get(i + 1) {
+                Some(&n) if hashed => hw.rotate_left(23) ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+                _ => hw,
+            };
+            pairs.push((hp, at, ti));
         }
-        p += toks.len() as u32;
-        ix.len += toks.len() as u32;
+        p += ts.len() as u32;
+        toks.push((0, 0));
+        ix.len += ts.len() as u32;
         if in_title {
             ix.title_len = p;
         }
         p += 1; // a gap: nothing matches across runs
     }
     let title_len = ix.title_len;
+    cjk_lists(&mut ix, &mut cjk);
+    // Token text, and the key of the pair starting at a token.
+    let tok = |i: u32| {
+        let (s, e) = toks[i as usize];
+        &text[s as usize..e as usize]
+    };
+    let next = |i: u32| {
+        let (s, e) = toks[i as usize + 1];
+        if e == 0 {
+            None
+        } else {
+            Some(&text[s as usize..e as usize])
+        }
+    };
+    let same_pair = |a: u32, b: u32| tok(a) == tok(b) && next(a) == next(b);
+    let (wg, pg) = if hashed {
+        words.sort_unstable();
+        pairs.sort_unstable();
+        (
+            groups(&words, |a, b| tok(a) == tok(b))?,
+            groups(&pairs, same_pair)?,
+        )
+    } else {
+        words.sort_unstable_by(|a, b| tok(a.2).cmp(tok(b.2)).then(a.1.cmp(&b.1)));
+        pairs.sort_unstable_by(|a, b| {
+            (tok(a.2), next(a.2))
+                .cmp(&(tok(b.2), next(b.2)))
+                .then(a.1.cmp(&b.1))
+        });
+        let mut w = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let j = i + words[i..]
+                .iter()
+                .take_while(|e| tok(e.2) == tok(words[i].2))
+                .count();
+            w.push((i, j));
+            i = j;
+        }
+        let mut pr = Vec::new();
+        let mut i = 0;
+        while i < pairs.len() {
+            let j = i + pairs[i..]
+                .iter()
+                .take_while(|e| same_pair(e.2, pairs[i].2))
+                .count();
+            pr.push((i, j));
+            i = j;
+        }
+        (w, pr)
+    };
+    for (i, j) in wg {
+        let ks = ix.keys.len() as u32;
+        ix.keys.push_str(tok(words[i].2));
+        // Sorted by position within a group: the first is the earliest.
+        ix.words.push((
+            ks,
+            ix.keys.len() as u32,
+            (j - i) as u32,
+            words[i].1 < title_len,
+        ));
+    }
+    for (i, j) in pg {
+        let ks = ix.keys.len() as u32;
+        ix.keys.push_str(tok(pairs[i].2));
+        if let Some(n) = next(pairs[i].2) {
+            ix.keys.push(SEP);
+            ix.keys.push_str(n);
+        }
+        ix.strs.push((
+            ks,
+            ix.keys.len() as u32,
+            ix.pos.len() as u32,
+            (j - i) as u32,
+        ));
+        ix.pos.extend(pairs[i..j].iter().map(|e| e.1));
+    }
+    Some(ix)
+}
+
+/// Positional CJK lists, and from the same sorted keys the doc-level
+/// unigram and bigram counts (a key starts with its uni- and bigram).
+fn cjk_lists(ix: &mut Indexed, cjk: &mut [(u64, u32)]) {
+    let title_len = ix.title_len;
     cjk.sort_unstable();
-    // Positional CJK lists, and from the same sorted keys the doc-level
-    // unigram and bigram counts (a key starts with its uni- and bigram).
     let mut uni: (u64, u32, bool) = (0, 0, false);
     let mut bi: Vec<(u64, u32, bool)> = Vec::new();
     let mut i = 0;
@@ -181,9 +323,9 @@ pub fn index_page(doc: &Doc) -> Indexed {
             j += 1;
         }
         let title = cjk[i].1 < title_len;
-        ix.cjk.push((k, ix.pos.len() as u32, (j - i) as u32));
-        ix.pos.extend(cjk[i..j].iter().map(|e| e.1));
         let n = (j - i) as u32;
+        ix.cjk.push((k, ix.pos.len() as u32, n));
+        ix.pos.extend(cjk[i..j].iter().map(|e| e.1));
         let u = k & !((1 << 42) - 1);
         if uni.0 != u {
             if uni.1 > 0 {
@@ -210,80 +352,29 @@ pub fn index_page(doc: &Doc) -> Indexed {
     }
     ix.grams.extend(bi);
     ix.grams.sort_unstable_by_key(|e| e.0);
-    let keys = &ix.keys;
-    let key = |s: u32, e: u32| &keys[s as usize..e as usize];
-    words.sort_unstable_by(|a, b| key(a.0, a.1).cmp(key(b.0, b.1)));
-    let mut i = 0;
-    while i < words.len() {
-        let k = key(words[i].0, words[i].1);
-        let mut j = i + 1;
-        while j < words.len() && key(words[j].0, words[j].1) == k {
-            j += 1;
-        }
-        // Positions are not kept here: the first occurrence in the title is
-        // found from the pair lists below.
-        ix.words
-            .push((words[i].0, words[i].1, (j - i) as u32, false));
-        i = j;
-    }
-    pairs.sort_unstable_by(|a, b| key(a.0, a.1).cmp(key(b.0, b.1)).then(a.2.cmp(&b.2)));
-    let mut i = 0;
-    while i < pairs.len() {
-        let k = key(pairs[i].0, pairs[i].1);
-        let mut j = i + 1;
-        while j < pairs.len() && key(pairs[j].0, pairs[j].1) == k {
-            j += 1;
-        }
-        ix.strs
-            .push((pairs[i].0, pairs[i].1, ix.pos.len() as u32, (j - i) as u32));
-        ix.pos.extend(pairs[i..j].iter().map(|e| e.2));
-        i = j;
-    }
-    // Title bits of words: a title token is a title pair.
-    if title_len > 0 {
-        for &(ks, ke, at) in pairs.iter().filter(|e| e.2 < title_len) {
-            let tok = key(ks, ke).split(SEP).next().unwrap_or("");
-            if let Ok(w) = ix.words.binary_search_by(|e| key(e.0, e.1).cmp(tok)) {
-                ix.words[w].3 = true;
-            }
-            let _ = at;
-        }
-    }
-    ix.fragment = fragment(doc, &ex);
-    ix
 }
 
 /// The JSON `data()` reads, gzip-compressed: title, date, section, and the
 /// text runs (as written) for the excerpt, title runs first (`h` of them).
 fn fragment(doc: &Doc, ex: &Extracted) -> Vec<u8> {
-    let title: Vec<String> = ex.title.iter().map(|r| collapse(r)).collect();
-    let shown = if title.is_empty() {
-        collapse(doc.title)
-    } else {
-        title.join(" ")
-    };
     let mut j = String::with_capacity(4096);
     j.push_str("{\"title\":");
-    json_str(&mut j, &shown);
+    if ex.title.is_empty() {
+        json_str(&mut j, doc.title);
+    } else {
+        json_str(&mut j, &ex.title.join(" "));
+    }
     j.push_str(",\"date\":");
     json_str(&mut j, doc.date);
     j.push_str(",\"section\":");
     json_str(&mut j, doc.section);
-    j.push_str(&format!(",\"h\":{},\"runs\":[", title.len()));
-    let mut first = true;
-    for r in title
-        .iter()
-        .cloned()
-        .chain(ex.body.iter().map(|r| collapse(r)))
-    {
-        if r.is_empty() {
-            continue;
-        }
-        if !first {
+    // Extraction keeps only runs with text, so none is empty here.
+    j.push_str(&format!(",\"h\":{},\"runs\":[", ex.title.len()));
+    for (i, r) in ex.title.iter().chain(&ex.body).enumerate() {
+        if i > 0 {
             j.push(',');
         }
-        first = false;
-        json_str(&mut j, &r);
+        json_str(&mut j, r);
     }
     j.push_str("]}");
     write::gzip(j.as_bytes())

@@ -129,18 +129,35 @@ function shard(L, kind, i) {
   if (!s) {
     s = load(path, "bin").then((b) => {
       const keys = [], at = new Map(), o = { i: 0 }, dec = new TextDecoder();
+      let prev = new Uint8Array(0);
       while (o.i < b.length) {
-        const kl = varint(b, o), key = dec.decode(b.subarray(o.i, o.i + kl));
-        o.i += kl;
+        // Front coded: the first `shared` bytes are the previous key's.
+        const shared = varint(b, o), rest = varint(b, o), kb = new Uint8Array(shared + rest);
+        kb.set(prev.subarray(0, shared));
+        kb.set(b.subarray(o.i, o.i + rest), shared);
+        o.i += rest;
+        const key = dec.decode((prev = kb));
         const pl = varint(b, o);
         keys.push(key), at.set(key, b.subarray(o.i, o.i + pl));
         o.i += pl;
       }
       return { keys, at };
     });
+    s.catch(() => shards.delete(path));
     shards.set(path, s);
   }
   return s;
+}
+
+// Code point order, as the index sorts keys (UTF-8 bytes); JS `<` compares
+// UTF-16 units, which differs for U+E000–U+FFFF against astral characters.
+function cmp(a, b) {
+  for (let i = 0, j = 0; ; ) {
+    if (i >= a.length || j >= b.length) return (a.length - i) - (b.length - j);
+    const x = a.codePointAt(i), y = b.codePointAt(j);
+    if (x !== y) return x - y;
+    i += x > 0xffff ? 2 : 1, j += y > 0xffff ? 2 : 1;
+  }
 }
 
 // Shard numbers that may hold `key` (exact) or every key starting with it.
@@ -148,7 +165,7 @@ function shard(L, kind, i) {
 // holding one big key only, skipped unless it is that key.
 function shardRange(dir, key, prefix) {
   let lo = 0, hi = dir.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (dir[mid][0] <= key) lo = mid; else hi = mid - 1; }
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (cmp(dir[mid][0], key) <= 0) lo = mid; else hi = mid - 1; }
   const ok = (i) => dir[i][1] > 0 || (prefix ? dir[i][0].startsWith(key) : dir[i][0] === key);
   const out = dir.length && ok(lo) ? [lo] : [];
   if (prefix) for (let i = lo + 1; i < dir.length && dir[i][0].startsWith(key); i++) out.push(i);
@@ -169,8 +186,8 @@ async function lists(L, kind, key, prefix) {
 
 // Doc-level payload -> Map doc -> [tf, inTitle].
 function docList(b, n, into) {
-  const o = { i: 0 }, count = varint(b, o), ids = [];
-  if (b[o.i++] === 1) {
+  const o = { i: 0 }, head = varint(b, o), count = Math.floor(head / 2), ids = [];
+  if (head % 2) {
     for (let d = 0; d < n; d++) if (b[o.i + (d >> 3)] & (1 << (d & 7))) ids.push(d);
     o.i += (n + 7) >> 3;
   } else for (let k = 0, d = -1; k < count; k++) ids.push((d += varint(b, o) + 1));
@@ -181,13 +198,27 @@ function docList(b, n, into) {
   }
 }
 
-// Positional payload -> Map doc -> sorted positions (merged into `into`).
+// Positional payload -> Map doc -> positions (merged into `into`): varints
+// for short lists, else Rice codes (write.rs).
 function posList(b, into) {
-  const o = { i: 0 }, nd = varint(b, o);
+  const o = { i: 0 }, head = varint(b, o), nd = Math.floor(head / 2);
+  let num = () => varint(b, o), kd = 0, kc = 0, kp = 0;
+  if (head % 2) {
+    // Rice codes, LSB first.
+    (kd = b[o.i]), (kc = b[o.i + 1]), (kp = b[o.i + 2]);
+    let bit = (o.i + 3) * 8;
+    num = (k) => {
+      let q = 0, v = 0;
+      while ((b[bit >> 3] >> (bit & 7)) & 1) q++, bit++;
+      bit++;
+      for (let j = 0; j < k; j++, bit++) v |= ((b[bit >> 3] >> (bit & 7)) & 1) << j;
+      return q * (1 << k) + v;
+    };
+  }
   for (let k = 0, d = -1; k < nd; k++) {
-    d += varint(b, o) + 1;
-    const c = varint(b, o), ps = into.get(d) || [];
-    for (let j = 0, p = -1; j < c; j++) ps.push((p += varint(b, o) + 1));
+    d += num(kd) + 1;
+    const c = num(kc) + 1, ps = into.get(d) || [];
+    for (let j = 0, p = -1; j < c; j++) ps.push((p += num(kp) + 1));
     into.set(d, ps);
   }
 }

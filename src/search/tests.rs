@@ -163,12 +163,15 @@ impl Files {
         for (i, _) in meta[kind].as_array().unwrap().iter().enumerate() {
             let b = self.get(&format!("zh/{kind}/{i}.bin"));
             let mut j = 0;
+            let mut k: Vec<u8> = Vec::new();
             while j < b.len() {
-                let kl = varint(b, &mut j) as usize;
-                let k = std::str::from_utf8(&b[j..j + kl]).unwrap();
-                j += kl;
+                let shared = varint(b, &mut j) as usize;
+                let rest = varint(b, &mut j) as usize;
+                k.truncate(shared);
+                k.extend_from_slice(&b[j..j + rest]);
+                j += rest;
                 let pl = varint(b, &mut j) as usize;
-                if k == key {
+                if k == key.as_bytes() {
                     return Some(b[j..j + pl].to_vec());
                 }
                 j += pl;
@@ -183,9 +186,8 @@ impl Files {
             return vec![];
         };
         let mut i = 0;
-        let count = varint(&b, &mut i) as usize;
-        let mode = b[i];
-        i += 1;
+        let head = varint(&b, &mut i) as usize;
+        let (count, mode) = (head >> 1, head & 1);
         let mut ids = vec![];
         if mode == 1 {
             ids = (0..n)
@@ -210,15 +212,39 @@ impl Files {
             return vec![];
         };
         let mut i = 0;
-        let nd = varint(&b, &mut i);
+        let head = varint(&b, &mut i);
+        let nd = head >> 1;
+        let k = |j: usize| b.get(i + j).copied().unwrap_or(0) as u32;
+        let (kd, kc, kp) = (k(0), k(1), k(2));
+        let rice_coded = head & 1 == 1;
+        let mut bit = (i + 3) * 8;
+        let mut vi = i;
+        let mut rice = |k: u32| {
+            if !rice_coded {
+                return varint(&b, &mut vi) as u32;
+            }
+            let get = |bit: usize| (b[bit >> 3] >> (bit & 7)) & 1 == 1;
+            let mut q = 0;
+            while get(bit) {
+                q += 1;
+                bit += 1;
+            }
+            bit += 1;
+            let mut v = 0;
+            for j in 0..k {
+                v |= (get(bit) as u32) << j;
+                bit += 1;
+            }
+            (q << k) | v
+        };
         let mut d: i64 = -1;
         let mut out = vec![];
         for _ in 0..nd {
-            d += varint(&b, &mut i) as i64 + 1;
-            let c = varint(&b, &mut i);
+            d += rice(kd) as i64 + 1;
+            let c = rice(kc) + 1;
             let mut p: i64 = -1;
             let ps = (0..c).map(|_| {
-                p += varint(&b, &mut i) as i64 + 1;
+                p += rice(kp) as i64 + 1;
                 p as u32
             });
             out.push((d as u32, ps.collect()));
@@ -279,8 +305,32 @@ fn index_round_trip() {
 }
 
 #[test]
+fn long_lists_round_trip() {
+    // Enough positions and docs for Rice codes and bitmaps.
+    let text = "工会会员，".repeat(40);
+    let pages: Vec<Indexed> = (0..20)
+        .map(|i| page(&format!("/p{i}/"), &format!("<p>{text}</p>")))
+        .collect();
+    let refs: Vec<&Indexed> = pages.iter().collect();
+    let files = Files(write_index_sharded("zh", &refs, 64));
+    let want: Vec<u32> = (0..40).map(|k| k * 5).collect();
+    let got = files.positions("工会会");
+    assert_eq!(got.len(), 20);
+    assert!(got.iter().all(|(_, ps)| *ps == want));
+    assert_eq!(
+        files.docs("会员"),
+        (0..20).map(|d| (d, 40, false)).collect::<Vec<_>>()
+    );
+    assert_eq!(files.docs("会").len(), 20);
+    assert_eq!(files.positions(",\u{1}工").len(), 20);
+}
+
+#[test]
 fn fragment_has_text_as_written() {
-    let a = page("/a/", "<h1>Ｔitle</h1><p>Ｗｉｄｅ &amp; 工会</p>");
+    let a = page(
+        "/a/",
+        "<h1>Ｔitle</h1><p>Ｗｉｄｅ &amp; 工会</p><p> say  \"hi\"\n\\ &#1;x </p>",
+    );
     let mut json = String::new();
     use std::io::Read;
     flate2::read::GzDecoder::new(&a.fragment[..])
@@ -289,7 +339,10 @@ fn fragment_has_text_as_written() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["title"], "Ｔitle");
     assert_eq!(v["h"], 1);
-    assert_eq!(v["runs"], serde_json::json!(["Ｔitle", "Ｗｉｄｅ & 工会"]));
+    assert_eq!(
+        v["runs"],
+        serde_json::json!(["Ｔitle", "Ｗｉｄｅ & 工会", "say \"hi\" \\ \u{1}x"])
+    );
     let b = page("/b/", "<p>x</p>");
     flate2::read::GzDecoder::new(&b.fragment[..])
         .read_to_string(&mut json)

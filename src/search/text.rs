@@ -36,6 +36,10 @@ pub fn class(c: char) -> Class {
             Class::Other
         };
     }
+    // Ideographs (all assigned, all alphabetic): the bulk of Chinese text.
+    if matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF) {
+        return Class::Cjk;
+    }
     if c.is_alphanumeric() {
         if in_cjk_range(c) {
             Class::Cjk
@@ -166,54 +170,57 @@ pub struct Token<'a> {
 /// Tokens of a normalised run (spec-equivalent token-sequence matching: see
 /// the module docs of `query` in `search.js`).
 pub fn tokenize(run: &str) -> Vec<Token<'_>> {
-    let mut out: Vec<Token> = Vec::new();
-    let mut word_start: Option<usize> = None;
+    let mut out: Vec<Token> = Vec::with_capacity(run.len() / 3 + 1);
+    // Start of the word being read, if any.
+    let mut word: Option<usize> = None;
     // A space waits for its right neighbour: kept only when a neighbour is
     // not a word.
-    let mut pending_space: Option<usize> = None;
-    let mut iter = run.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
+    let mut space: Option<usize> = None;
+    for (i, c) in run.char_indices() {
         let cl = class(c);
         if cl == Class::Word {
-            if word_start.is_none() {
-                if let Some(s) = pending_space.take() {
-                    let prev_word = out.last().is_some_and(|t| t.class == Class::Word);
-                    if !prev_word {
-                        out.push(Token {
-                            text: &run[s..s + 1],
-                            class: Class::Space,
-                        });
-                    }
+            if word.is_none() {
+                // (The pending space is dropped either way.)
+                if let Some(s) = space.take()
+                    && out.last().is_none_or(|t| t.class != Class::Word)
+                {
+                    out.push(Token {
+                        text: &run[s..s + 1],
+                        class: Class::Space,
+                    });
                 }
-                word_start = Some(i);
-            }
-            let end = iter.peek().map_or(run.len(), |&(j, _)| j);
-            let next_is_word = iter.peek().is_some_and(|&(_, n)| is_word_char(n));
-            if !next_is_word {
-                let s = word_start.take().unwrap_or(i);
-                out.push(Token {
-                    text: &run[s..end],
-                    class: Class::Word,
-                });
+                word = Some(i);
             }
             continue;
         }
-        if let Some(s) = pending_space.take() {
+        if let Some(s) = word.take() {
+            out.push(Token {
+                text: &run[s..i],
+                class: Class::Word,
+            });
+        }
+        if let Some(s) = space.take() {
             out.push(Token {
                 text: &run[s..s + 1],
                 class: Class::Space,
             });
         }
         if cl == Class::Space {
-            pending_space = Some(i);
-            continue;
+            space = Some(i);
+        } else {
+            out.push(Token {
+                text: &run[i..i + c.len_utf8()],
+                class: cl,
+            });
         }
+    }
+    if let Some(s) = word {
         out.push(Token {
-            text: &run[i..i + c.len_utf8()],
-            class: cl,
+            text: &run[s..],
+            class: Class::Word,
         });
     }
-    if let Some(s) = pending_space {
+    if let Some(s) = space {
         out.push(Token {
             text: &run[s..s + 1],
             class: Class::Space,

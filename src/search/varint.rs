@@ -8,6 +8,11 @@ pub fn put(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
+/// Bytes that `put` writes for `v`.
+pub fn len(v: u64) -> u64 {
+    (64 - (v | 1).leading_zeros() as u64).div_ceil(7)
+}
+
 #[cfg(test)]
 pub fn get(b: &[u8], i: &mut usize) -> u64 {
     let mut v = 0u64;

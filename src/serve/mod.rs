@@ -181,8 +181,22 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         match session.rebuild(&touched) {
             Ok(r) => {
                 error::eprint_all(&r.warnings);
-                eprintln!("{}", describe(&r));
                 hub.built(&r.changed);
+                // The pages reload first; the search index follows.
+                let started = Instant::now();
+                match session.finish() {
+                    Ok(more) if more.is_empty() => eprintln!("{}", describe(&r)),
+                    Ok(more) => eprintln!(
+                        "{}; search index in {} ms: {} files",
+                        describe(&r),
+                        started.elapsed().as_millis(),
+                        more.len()
+                    ),
+                    Err(errors) => {
+                        report(&errors);
+                        hub.errors(&errors);
+                    }
+                }
             }
             Err(errors) => {
                 report(&errors);

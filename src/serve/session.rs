@@ -14,7 +14,7 @@ use crate::content::Cache;
 use crate::error::Errors;
 use crate::output::Mirror;
 use crate::pipeline::{self, Options};
-use crate::render::Memo;
+use crate::render::{Memo, SearchWork};
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -39,6 +39,8 @@ pub struct Session {
     config_hash: u64,
     theme_hash: u64,
     mirror: Mirror,
+    /// Search indexes the last rebuild left to make (see [`Session::finish`]).
+    pending: Vec<SearchWork>,
 }
 
 impl Session {
@@ -57,6 +59,7 @@ impl Session {
             config_hash: 0,
             theme_hash: 0,
             mirror: Mirror::new(out),
+            pending: Vec::new(),
         }
     }
 
@@ -106,6 +109,7 @@ impl Session {
             .apply(&output.files, &output.unchanged)
             .map_err(Errors::from)?;
         self.memo = output.memo;
+        self.pending = output.search_later;
         Ok(Rebuilt {
             changed,
             pages: inputs.site.pages.len(),
@@ -118,6 +122,22 @@ impl Session {
                 ("write", write_from.elapsed()),
             ],
         })
+    }
+}
+
+impl Session {
+    /// Makes the search indexes the last rebuild left to do: the pages are
+    /// served (and reloaded) first, the index of the edited language
+    /// follows. Returns the files written or removed.
+    pub fn finish(&mut self) -> Result<Vec<String>, Errors> {
+        let mut changed = Vec::new();
+        for work in std::mem::take(&mut self.pending) {
+            let files = work.files();
+            let paths = files.iter().map(|f| f.path.clone()).collect();
+            changed.extend(self.mirror.replace_folder(&work.folder(), &files)?);
+            self.memo.search_index_made(work.lang, work.key, paths);
+        }
+        Ok(changed)
     }
 }
 

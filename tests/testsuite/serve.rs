@@ -781,17 +781,38 @@ fn a_stylesheet_edit_is_announced_as_css_only() {
     assert!(server.get("/style.css").body.contains("h1 { color: red }"));
 }
 
+/// Dev mode shows an editor's drafts (and pages dated ahead) by default,
+/// each under a banner saying it is not published; `--no-drafts` serves
+/// the site as a build publishes it.
 #[test]
-fn drafts_are_served_with_drafts_only() {
-    let site = site().file(
-        "content/news/draft.zh.md",
-        md("title: 草稿\ndate: 2021-12-01\ndraft: true", "未完成。\n"),
+fn drafts_are_served_by_default_with_a_banner() {
+    let site = site()
+        .file(
+            "content/news/draft.zh.md",
+            md("title: 草稿\ndate: 2021-12-01\ndraft: true", "未完成。\n"),
+        )
+        .file(
+            "content/news/later.zh.md",
+            md("title: 明年\ndate: 2999-01-01", "以后发布。\n"),
+        );
+    let server = Server::start(&site, &[]);
+    let draft = server.get("/news/draft/");
+    assert_eq!(draft.status, 200);
+    let page = scraper::Html::parse_document(&draft.body);
+    let banner = scraper::Selector::parse(".preview-banner").unwrap();
+    let text: String = page.select(&banner).flat_map(|e| e.text()).collect();
+    assert!(text.contains("草稿"), "{}", draft.body);
+    let later = server.get("/news/later/").body;
+    assert!(
+        later.contains("preview-banner") && later.contains("2999年1月1日"),
+        "{later}"
     );
-    let plain = Server::start(&site, &[]);
-    assert_eq!(plain.get("/news/draft/").status, 404);
-    drop(plain);
-    let with = Server::start(&site, &["--drafts"]);
-    assert_eq!(with.get("/news/draft/").status, 200);
+    assert!(!server.get("/sitemap.xml").body.contains("/news/draft/"));
+    assert!(!server.get("/atom.xml").body.contains("/news/later/"));
+    drop(server);
+    let published = Server::start(&site, &["--no-drafts"]);
+    assert_eq!(published.get("/news/draft/").status, 404);
+    assert_eq!(published.get("/news/later/").status, 404);
 }
 
 /// A file changed to the same size with its old modification time put
