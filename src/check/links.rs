@@ -208,15 +208,27 @@ impl<'a> Targets<'a> {
         (target, fragment)
     }
 
-    /// "; did you mean /news/first-article/?" for the article whose address
-    /// is nearest a missing one (a typo in a link), if one is near.
+    /// "; did you mean /news/first-article/?" for the article of the same
+    /// folder whose last part is nearest a missing one's (a typo in a
+    /// slug), if one is near; none for short names, where any is near.
     fn nearest_page(&self, path: &str) -> String {
         let path = path.strip_suffix("index.html").unwrap_or(path);
         let path = path.trim_end_matches('/');
+        let (dir, slug) = path.rsplit_once('/').unwrap_or(("", path));
+        let most = slug.chars().count() / 4;
+        if most == 0 {
+            return String::new();
+        }
         self.by_url
             .keys()
-            .map(|url| (strsim::levenshtein(path, url.trim_end_matches('/')), *url))
-            .filter(|(d, url)| *d > 0 && *d <= 2.max(url.chars().count() / 8))
+            .filter_map(|url| {
+                let (d, s) = url
+                    .trim_end_matches('/')
+                    .rsplit_once('/')
+                    .unwrap_or(("", url));
+                (d == dir).then(|| (strsim::levenshtein(slug, s), *url))
+            })
+            .filter(|(d, _)| (1..=most).contains(d))
             .min()
             .map(|(_, url)| format!("; did you mean {}{url}?", self.base_path))
             .unwrap_or_default()
