@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::Error;
+use crate::error::{Error, io_reason};
 pub use crate::files::CONFIG_FILE;
+use crate::messages::Message;
+use crate::msg;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -178,7 +180,7 @@ impl Config {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Error::new(
                 CONFIG_FILE,
-                format!("cannot read the site configuration: {e}"),
+                msg!("config-unreadable", reason = io_reason(&e)),
             )
         })?;
         Config::parse(root, &text)
@@ -191,13 +193,10 @@ impl Config {
         let raw: RawConfig =
             serde_yaml::from_str(text).map_err(|e| Error::yaml(file, 1, text, &e))?;
         // An error at the line of `key` (a path of keys: `images.widths`).
-        let fail = |keys: &[&str], m: String| Error::new(file, m).at(place(text, keys), 1);
+        let fail = |keys: &[&str], m: Message| Error::new(file, m).at(place(text, keys), 1);
 
         if raw.languages.is_empty() {
-            return Err(fail(
-                &["languages"],
-                "`languages` must name at least one language".into(),
-            ));
+            return Err(fail(&["languages"], msg!("config-no-languages")));
         }
         let default = match raw.default_language {
             Some(d) => d,
@@ -205,16 +204,17 @@ impl Config {
             None => {
                 return Err(fail(
                     &["languages"],
-                    "`default_language` is required when there are several languages".into(),
+                    msg!("config-default-language-required"),
                 ));
             }
         };
         if !raw.languages.contains_key(&default) {
             return Err(fail(
                 &["default_language"],
-                format!(
-                    "`default_language: {default}` is not one of `languages` ({})",
-                    raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+                msg!(
+                    "config-default-language-unknown",
+                    default = &default,
+                    languages = raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
                 ),
             ));
         }
@@ -223,7 +223,7 @@ impl Config {
             if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err(fail(
                     &["languages", &code],
-                    format!("language code `{code}` must be letters, digits or `-`"),
+                    msg!("config-language-code", code = &code),
                 ));
             }
             let prefix = if code == default {
@@ -247,10 +247,10 @@ impl Config {
         if languages.len() > u8::MAX as usize {
             return Err(fail(
                 &["languages"],
-                format!(
-                    "{} languages are more than unionpress supports ({})",
-                    languages.len(),
-                    u8::MAX
+                msg!(
+                    "config-too-many-languages",
+                    count = languages.len(),
+                    most = u8::MAX
                 ),
             ));
         }
@@ -262,45 +262,30 @@ impl Config {
             split_base_url(&raw.base_url).map_err(|m| fail(&["base_url"], m))?;
         let paginate = raw.paginate.unwrap_or(20);
         if paginate == 0 {
-            return Err(fail(&["paginate"], "`paginate` must be at least 1".into()));
+            return Err(fail(&["paginate"], msg!("config-paginate")));
         }
         let images = raw.images.unwrap_or_default();
         if images.widths.is_empty() || images.widths.contains(&0) {
-            return Err(fail(
-                &["images", "widths"],
-                "`images.widths` must list positive widths".into(),
-            ));
+            return Err(fail(&["images", "widths"], msg!("config-widths")));
         }
         if !(1..=100).contains(&images.quality) {
-            return Err(fail(
-                &["images", "quality"],
-                "`images.quality` must be between 1 and 100".into(),
-            ));
+            return Err(fail(&["images", "quality"], msg!("config-quality")));
         }
         let theme = raw.theme.unwrap_or_else(|| "default".into());
         if let Some(why) = theme_problem(&theme) {
             return Err(fail(
                 &["theme"],
-                format!("`theme: {theme}` {why}: name a folder of themes/, such as `default`"),
+                msg!("config-theme", theme = &theme, why = why),
             ));
         }
         let timezone = match &raw.timezone {
             None => chrono_tz::UTC,
-            Some(name) => name.parse().map_err(|_| {
-                fail(
-                    &["timezone"],
-                    format!(
-                        "`timezone: {name}` is not a time zone: write an IANA name such as Asia/Shanghai"
-                    ),
-                )
-            })?,
+            Some(name) => name
+                .parse()
+                .map_err(|_| fail(&["timezone"], msg!("config-timezone", name = name)))?,
         };
-        let extra = serde_json::to_value(&raw.extra).map_err(|e| {
-            fail(
-                &["extra"],
-                format!("`extra` cannot be used by templates: {e}"),
-            )
-        })?;
+        let extra = serde_json::to_value(&raw.extra)
+            .map_err(|e| fail(&["extra"], msg!("config-extra", reason = e.to_string())))?;
         Ok(Config {
             root: root.to_path_buf(),
             base_url,
@@ -341,32 +326,28 @@ impl Config {
 }
 
 /// `https://x.org/sub/` → (`https://x.org/sub`, `/sub/`).
-fn split_base_url(url: &str) -> Result<(String, String), String> {
+fn split_base_url(url: &str) -> Result<(String, String), Message> {
     let base_url = url.trim_end_matches('/').to_string();
     let Some(after_scheme) = base_url
         .strip_prefix("https://")
         .or_else(|| base_url.strip_prefix("http://"))
     else {
-        return Err(format!(
-            "`base_url` must start with http:// or https://, not `{url}`"
-        ));
+        return Err(msg!("base-url-scheme", url = url));
     };
     let host = after_scheme.split('/').next().unwrap_or("");
     if host.is_empty() {
-        return Err(format!("`base_url` has no host: `{url}`"));
+        return Err(msg!("base-url-no-host", url = url));
     }
     if let Some(c) = url
         .chars()
         .find(|c| matches!(c, '?' | '#') || c.is_whitespace() || c.is_control())
     {
-        return Err(format!(
-            "`base_url` must be the site's address alone, without {}: `{url}`",
-            match c {
-                '?' => "a query string (`?…`)",
-                '#' => "a fragment (`#…`)",
-                _ => "spaces or control characters",
-            }
-        ));
+        let what = match c {
+            '?' => "query",
+            '#' => "fragment",
+            _ => "space",
+        };
+        return Err(msg!("base-url-alone", url = url, what = what));
     }
     let base_path = match after_scheme.find('/') {
         Some(i) => format!("{}/", &after_scheme[i..]),
@@ -377,15 +358,15 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
 
 /// Why a `theme:` value is not the name of a folder of `themes/` (a path
 /// out of the site would be walked whole: `/usr` takes seconds).
-fn theme_problem(theme: &str) -> Option<&'static str> {
+fn theme_problem(theme: &str) -> Option<Message> {
     if theme.is_empty() {
-        Some("is empty")
+        Some(msg!("theme-empty"))
     } else if theme.contains(['/', '\\', ':']) || Path::new(theme).is_absolute() {
-        Some("is a path, not a theme's name")
+        Some(msg!("theme-path"))
     } else if theme == "." || theme == ".." {
-        Some("leaves the themes/ folder")
+        Some(msg!("theme-leaves"))
     } else if theme.chars().any(char::is_control) {
-        Some("has control characters")
+        Some(msg!("theme-control"))
     } else {
         None
     }
@@ -457,7 +438,7 @@ mod tests {
         let e = Config::parse(Path::new("."), &format!("{SITE}pagnate: 3\n")).unwrap_err();
         assert_eq!(e.line, 6);
         assert!(
-            e.message.contains("did you mean `paginate`"),
+            e.message.to_string().contains("did you mean `paginate`"),
             "{}",
             e.message
         );
@@ -480,7 +461,9 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            e.message.contains("did you mean `require_translations`"),
+            e.message
+                .to_string()
+                .contains("did you mean `require_translations`"),
             "{}",
             e.message
         );
@@ -495,7 +478,11 @@ mod tests {
         assert_eq!(c.timezone, chrono_tz::Asia::Shanghai);
         let e = Config::parse(Path::new("."), &format!("{SITE}timezone: Beijing\n")).unwrap_err();
         assert_eq!(e.line, 6);
-        assert!(e.message.contains("Asia/Shanghai"), "{}", e.message);
+        assert!(
+            e.message.to_string().contains("Asia/Shanghai"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -503,7 +490,9 @@ mod tests {
         let text = SITE.replace("default_language: zh", "default_language: fr");
         let e = Config::parse(Path::new("."), &text).unwrap_err();
         assert!(
-            e.message.contains("not one of `languages` (en, zh)"),
+            e.message
+                .to_string()
+                .contains("not one of `languages` (en, zh)"),
             "{}",
             e.message
         );

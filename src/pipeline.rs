@@ -13,6 +13,8 @@ use crate::content::{self, Cache, LeftOut, LoadOptions, Site};
 use crate::error::{Error, Errors};
 use crate::files::CONFIG_FILE;
 use crate::images;
+use crate::messages::Localizer;
+use crate::msg;
 use crate::output::{self, OutputFile};
 use crate::render::{self, Memo, Plan, SearchWork, Templates};
 use crate::theme::Theme;
@@ -99,24 +101,32 @@ pub struct Summary {
     pub elapsed: Duration,
 }
 
-impl std::fmt::Display for Summary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Summary {
+    /// The summary lines in the localizer's language.
+    pub fn text(&self, loc: Localizer) -> String {
         let per_lang: Vec<String> = self.pages.iter().map(|(l, n)| format!("{l} {n}")).collect();
-        write!(
-            f,
-            "built {} pages ({}) into {}, photos: {} processed, {} from cache; {} files in all, in {:.2} s",
-            self.pages.iter().map(|(_, n)| n).sum::<usize>(),
-            per_lang.join(", "),
-            self.out.display(),
-            self.photos.encoded,
-            self.photos.cached,
-            self.files,
-            self.elapsed.as_secs_f64()
-        )?;
+        let mut out = loc.text(&msg!(
+            "build-summary",
+            pages = self.pages.iter().map(|(_, n)| n).sum::<usize>(),
+            languages = per_lang.join(", "),
+            out = &self.out,
+            encoded = self.photos.encoded,
+            cached = self.photos.cached,
+            files = self.files,
+            seconds = format!("{:.2}", self.elapsed.as_secs_f64())
+        ));
         if let Some(left) = content::describe_left_out(&self.left_out) {
-            write!(f, "\n{left}; --drafts shows them")?;
+            out.push('\n');
+            out.push_str(&loc.text(&msg!("build-left-out", what = left)));
         }
-        Ok(())
+        out
+    }
+}
+
+impl std::fmt::Display for Summary {
+    /// In English.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Localizer::EN))
     }
 }
 
@@ -166,10 +176,7 @@ pub fn config(root: &Path, options: &Options) -> Result<Config, Errors> {
 
 /// The error for a folder that holds no site.
 pub fn no_site(root: &Path) -> Error {
-    Error::new(
-        root.join(CONFIG_FILE),
-        "no site.yaml here: run unionpress in a site folder or give --root",
-    )
+    Error::new(root.join(CONFIG_FILE), msg!("no-site"))
 }
 
 /// The theme, its templates compiled, and the content (through `cache`).

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::error::Error;
 use crate::files::{CONFIG_FILE, CONTENT_DIR};
+use crate::msg;
 
 const SITE_YAML: &str = "\
 # unionpress site configuration. Unknown keys are errors.
@@ -84,17 +85,11 @@ fn date_in(zone: chrono_tz::Tz, now: DateTime<Utc>) -> String {
 pub fn init(dir: &Path, now: DateTime<Utc>, github_pages: bool) -> Result<Vec<PathBuf>, Error> {
     let today = date_in(INIT_ZONE, now);
     if dir.join(CONFIG_FILE).exists() {
-        return Err(Error::new(
-            dir.join(CONFIG_FILE),
-            "a site already exists here; nothing was changed",
-        ));
+        return Err(Error::new(dir.join(CONFIG_FILE), msg!("init-site-exists")));
     }
     let theme_dir = dir.join("themes").join("default");
     if theme_dir.exists() {
-        return Err(Error::new(
-            theme_dir,
-            "a theme folder already exists here; nothing was changed",
-        ));
+        return Err(Error::new(theme_dir, msg!("init-theme-exists")));
     }
     let article = dir.join(CONTENT_DIR).join("news").join("first-article");
     let section = dir.join(CONTENT_DIR).join("news");
@@ -114,7 +109,7 @@ pub fn init(dir: &Path, now: DateTime<Utc>, github_pages: bool) -> Result<Vec<Pa
     }
     for (path, _) in &files {
         if path.exists() {
-            return Err(Error::new(path, "already exists; nothing was changed"));
+            return Err(Error::new(path, msg!("init-file-exists")));
         }
     }
     for (path, text) in &files {
@@ -138,17 +133,11 @@ pub fn init(dir: &Path, now: DateTime<Utc>, github_pages: bool) -> Result<Vec<Pa
 /// same. Refuses when that folder exists.
 pub fn eject_theme(root: &Path) -> Result<PathBuf, Error> {
     if !root.join(CONFIG_FILE).is_file() {
-        return Err(crate::error::Error::new(
-            root.join(CONFIG_FILE),
-            "no site.yaml here: run unionpress in a site folder or give --root",
-        ));
+        return Err(Error::new(root.join(CONFIG_FILE), msg!("no-site")));
     }
     let dir = root.join(crate::files::THEMES_DIR).join("default");
     if dir.exists() {
-        return Err(Error::new(
-            &dir,
-            "the theme is already here; nothing was changed (move it away to get a fresh copy)",
-        ));
+        return Err(Error::new(&dir, msg!("eject-exists")));
     }
     crate::theme::write_default_theme(&dir)?;
     Ok(dir)
@@ -164,12 +153,9 @@ pub fn new_page(
     let config = Config::load(root)?;
     let today = date_in(config.timezone, now);
     let lang = match lang {
-        Some(code) => config.language(code).ok_or_else(|| {
-            Error::new(
-                CONFIG_FILE,
-                format!("language `{code}` is not configured in site.yaml"),
-            )
-        })?,
+        Some(code) => config
+            .language(code)
+            .ok_or_else(|| Error::new(CONFIG_FILE, msg!("new-language-unknown", code = code)))?,
         None => config.default_language(),
     };
     let parts: Vec<&str> = spec.trim_matches('/').split('/').collect();
@@ -181,15 +167,12 @@ pub fn new_page(
             && !p.contains(['\\', ' ', '.'])
     };
     if parts.len() != 2 || !parts.iter().all(|p| valid(p)) {
-        return Err(Error::new(
-            spec,
-            "give the page as SECTION/SLUG, e.g. news/2022-job-fair (no spaces or dots)",
-        ));
+        return Err(Error::new(spec, msg!("new-page-form")));
     }
     let bundle = root.join(CONTENT_DIR).join(parts[0]).join(parts[1]);
     let path = bundle.join(format!("index.{}.md", lang.code));
     if path.exists() {
-        return Err(Error::new(path, "already exists; nothing was changed"));
+        return Err(Error::new(path, msg!("init-file-exists")));
     }
     let is_translation = lang.code != config.default_language().code
         && bundle

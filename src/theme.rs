@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::files::{CONFIG_FILE, THEMES_DIR, files_under, read_utf8};
 use crate::files::{Data, OutputFile};
+use crate::msg;
 
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -51,11 +52,7 @@ impl Theme {
             return Err(Errors::from(
                 Error::new(
                     CONFIG_FILE,
-                    format!(
-                        "theme `{}` not found: no folder {}",
-                        config.theme,
-                        rel.display()
-                    ),
+                    msg!("theme-not-found", theme = &config.theme, folder = &rel),
                 )
                 .at(line, 1),
             ));
@@ -109,10 +106,7 @@ impl Theme {
             if !theme.i18n.contains_key(&lang.code) && !broken.contains(&file) {
                 errors.push(Error::new(
                     file,
-                    format!(
-                        "the theme has no UI strings for language `{}`: add this file",
-                        lang.code
-                    ),
+                    msg!("theme-no-strings", code = &lang.code),
                 ));
             }
         }
@@ -140,10 +134,10 @@ fn text_of(data: &Data, shown: &Path) -> Result<String, Error> {
     match data {
         Data::Copy(p) => read_utf8(p, shown),
         Data::Static(b) => {
-            String::from_utf8(b.to_vec()).map_err(|_| Error::new(shown, "not valid UTF-8"))
+            String::from_utf8(b.to_vec()).map_err(|_| Error::new(shown, msg!("not-utf8")))
         }
         Data::Bytes(b) => {
-            String::from_utf8(b.clone()).map_err(|_| Error::new(shown, "not valid UTF-8"))
+            String::from_utf8(b.clone()).map_err(|_| Error::new(shown, msg!("not-utf8")))
         }
     }
 }

@@ -5,6 +5,8 @@
 //! file [`index_file`]`(u)`.
 
 use crate::config::{Config, Language};
+use crate::messages::Message;
+use crate::msg;
 use crate::text::slugify;
 
 pub const SITEMAP: &str = "sitemap.xml";
@@ -117,44 +119,42 @@ pub const MOST_PATH_BYTES: usize = 3072;
 /// cannot: empty parts (`a//b`), `.` and `..` (even decoded from
 /// `%2e%2e`), a name longer than file systems allow, control characters
 /// (NUL among them) and backslashes (a separator on Windows).
-pub fn path_problem(path: &str) -> Option<String> {
+pub fn path_problem(path: &str) -> Option<Message> {
     if path.is_empty() {
-        return Some("the path is empty".into());
+        return Some(msg!("path-empty"));
     }
     if path.starts_with('/') {
-        return Some("it starts with `/`".into());
+        return Some(msg!("path-slash"));
     }
     if path.len() > MOST_PATH_BYTES {
-        return Some(format!(
-            "the path is {} bytes long; at most {MOST_PATH_BYTES} are allowed",
-            path.len()
+        return Some(msg!(
+            "path-too-long",
+            bytes = path.len(),
+            most = MOST_PATH_BYTES
         ));
     }
     let parts = path.strip_suffix('/').unwrap_or(path);
     for part in parts.split('/') {
         if part.is_empty() {
-            return Some("it has an empty part (`//`)".into());
+            return Some(msg!("path-empty-part"));
         }
         if part == "." || part == ".." {
-            return Some(format!(
-                "it has a `{part}` part, which would put the file outside its folder"
-            ));
+            return Some(msg!("path-dots", part = part));
         }
         if part.len() > MOST_NAME_BYTES {
             let shown: String = part.chars().take(12).collect();
-            return Some(format!(
-                "the name `{shown}…` is {} bytes long; file systems allow {MOST_NAME_BYTES}",
-                part.len()
+            return Some(msg!(
+                "path-name-too-long",
+                name = shown,
+                bytes = part.len(),
+                most = MOST_NAME_BYTES
             ));
         }
         if let Some(c) = part.chars().find(|c| c.is_control()) {
-            return Some(format!(
-                "it contains the control character U+{:04X}",
-                c as u32
-            ));
+            return Some(msg!("path-control", char = format!("U+{:04X}", c as u32)));
         }
         if part.contains('\\') {
-            return Some("it contains a backslash".into());
+            return Some(msg!("path-backslash"));
         }
     }
     None

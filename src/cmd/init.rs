@@ -4,28 +4,28 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(dir: &Path, github_pages: bool) -> ExitCode {
+use unionpress::messages::Localizer;
+use unionpress::msg;
+
+pub fn run(loc: Localizer, dir: &Path, github_pages: bool) -> ExitCode {
     match unionpress::scaffold::init(dir, chrono::Utc::now(), github_pages) {
         Ok(files) => {
             for f in files {
-                eprintln!("created {}", f.display());
+                eprintln!("{}", loc.text(&msg!("created", path = f)));
             }
-            eprintln!("next: cd {} && unionpress build", dir.display());
+            eprintln!("{}", loc.text(&msg!("init-next", dir = dir)));
             ExitCode::SUCCESS
         }
-        Err(e) => super::failed(&[e], ""),
+        Err(e) => super::failed(loc, &[e], super::count),
     }
 }
 
-pub fn eject(root: &Path) -> ExitCode {
+pub fn eject(loc: Localizer, root: &Path) -> ExitCode {
     match unionpress::scaffold::eject_theme(root) {
         Ok(dir) => {
-            eprintln!(
-                "created {} (the built-in theme, to change as you like)",
-                dir.display()
-            );
+            eprintln!("{}", loc.text(&msg!("eject-created", dir = dir)));
             ExitCode::SUCCESS
         }
-        Err(e) => super::failed(&[e], ""),
+        Err(e) => super::failed(loc, &[e], super::count),
     }
 }

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use unionpress::error::{self, Error};
+use unionpress::messages::{Localizer, Message};
+use unionpress::msg;
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +25,10 @@ pub struct Cli {
     /// The site root (the folder holding site.yaml).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
+    /// The language of messages: `zh` or `en` (default: UNIONPRESS_MESSAGES,
+    /// else Chinese when the locale is, else English).
+    #[arg(long, global = true, value_enum)]
+    messages: Option<Language>,
     #[command(subcommand)]
     command: Command,
 }
@@ -96,6 +102,12 @@ enum ThemeAction {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum Language {
+    Zh,
+    En,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Human,
     Json,
@@ -104,32 +116,43 @@ enum Format {
 /// Runs the command and says how it ended.
 pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root;
+    let flag = cli.messages.map(|l| match l {
+        Language::Zh => "zh",
+        Language::En => "en",
+    });
+    let loc = Localizer::from_env(flag);
     match cli.command {
         Command::Build {
             out,
             base_url,
             drafts,
-        } => build::run(&root, out, base_url, drafts),
+        } => build::run(loc, &root, out, base_url, drafts),
         Command::Serve {
             bind,
             port,
             no_drafts,
             ..
-        } => serve::run(&root, bind, port, !no_drafts),
-        Command::Check { format } => check::run(&root, matches!(format, Format::Json)),
-        Command::Init { dir, github_pages } => init::run(&dir, github_pages),
-        Command::New { page, lang } => new::run(&root, &page, lang.as_deref()),
+        } => serve::run(loc, &root, bind, port, !no_drafts),
+        Command::Check { format } => check::run(loc, &root, matches!(format, Format::Json)),
+        Command::Init { dir, github_pages } => init::run(loc, &dir, github_pages),
+        Command::New { page, lang } => new::run(loc, &root, &page, lang.as_deref()),
         Command::Theme {
             action: ThemeAction::Eject,
-        } => init::eject(&root),
+        } => init::eject(loc, &root),
     }
 }
 
 /// Prints every error (and the warnings found with them), then how many
-/// and what that meant (`tail`), and says the run failed.
-fn failed(errors: &[Error], tail: &str) -> ExitCode {
-    error::eprint_all(errors);
+/// and what that meant (`tail`: `run-failed`, `build-failed`, …, given the
+/// count), and says the run failed.
+fn failed(loc: Localizer, errors: &[Error], tail: fn(usize) -> Message) -> ExitCode {
+    error::eprint_all(loc, errors);
     let n = errors.iter().filter(|e| e.is_error()).count();
-    eprintln!("{}{tail}", error::count(n, "error"));
+    eprintln!("{}", loc.text(&tail(n)));
     ExitCode::from(1)
+}
+
+/// "2 errors".
+fn count(n: usize) -> Message {
+    msg!("run-failed", count = n)
 }

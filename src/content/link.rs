@@ -19,6 +19,7 @@ use super::{CoverImage, LeftOut, LoadOptions, Page, Translation, Why};
 use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::markdown::Rendered;
+use crate::msg;
 use crate::text::{is_cjk, summarize};
 use crate::urls;
 
@@ -127,7 +128,7 @@ fn link_group(
             }
         }
         let Some(date) = fm.date else {
-            errors.push(Error::new(&p.file.source, "missing `date` (YYYY-MM-DD)").at(1, 1));
+            errors.push(Error::new(&p.file.source, msg!("page-no-date")).at(1, 1));
             continue;
         };
         let date = date.in_zone(config.timezone);
@@ -208,11 +209,7 @@ fn page_url(config: &Config, file: &SourceFile, slug: Option<&str>) -> Result<St
     let key = match slug {
         None => return Ok(urls::page(lang, &file.key)),
         Some(s) if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." => {
-            return Err(Error::new(
-                &file.source,
-                format!("slug `{s}` must be one path segment without / ? #"),
-            )
-            .at(1, 1));
+            return Err(Error::new(&file.source, msg!("slug-segment", slug = s)).at(1, 1));
         }
         Some(s) => match file.key.rsplit_once('/') {
             Some((dir, _)) => format!("{dir}/{s}"),

@@ -21,6 +21,8 @@ use crate::config::{Config, LangId};
 use crate::error::Errors;
 use crate::images::{self, Photo};
 use crate::markdown::{LinkUse, Rendered};
+use crate::messages::Message;
+use crate::msg;
 use front_matter::{Correction, Date};
 
 /// What to include in a build.
@@ -123,20 +125,20 @@ pub struct LeftOut {
 }
 
 /// "2 drafts and 1 page dated in the future left out", or nothing when none.
-pub fn describe_left_out(left: &[LeftOut]) -> Option<String> {
+pub fn describe_left_out(left: &[LeftOut]) -> Option<Message> {
     let drafts = left.iter().filter(|l| l.why == Why::Draft).count();
     let future = left.len() - drafts;
-    let mut parts = Vec::new();
-    if drafts > 0 {
-        parts.push(crate::error::count(drafts, "draft"));
-    }
-    if future > 0 {
-        parts.push(format!(
-            "{} dated in the future",
-            crate::error::count(future, "page")
-        ));
-    }
-    (!parts.is_empty()).then(|| format!("{} left out", parts.join(" and ")))
+    let what = match (drafts, future) {
+        (0, 0) => return None,
+        (d, 0) => msg!("left-out-drafts", count = d),
+        (0, f) => msg!("left-out-future", count = f),
+        (d, f) => msg!(
+            "left-out-both",
+            first = msg!("left-out-drafts", count = d),
+            second = msg!("left-out-future", count = f)
+        ),
+    };
+    Some(msg!("left-out", what = what))
 }
 
 impl Page {

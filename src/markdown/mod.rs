@@ -31,7 +31,7 @@ pub struct Context<'a> {
     pub numbers: NumberStyle,
     /// Maps an image reference as written to its URL (and the photo behind
     /// it, when it is one of the site's), or says why it can't.
-    pub resolve_image: &'a (dyn Fn(&str) -> Result<Resolved, String> + Sync),
+    pub resolve_image: &'a (dyn Fn(&str) -> Result<Resolved, crate::messages::Message> + Sync),
     /// Where the site lives (`/` or `/sub/`), for `srcset` URLs.
     pub base_path: &'a str,
     /// The URL of the page's cover (its own or its original's). When the
@@ -213,7 +213,9 @@ mod tests {
     fn md(text: &str) -> Rendered {
         let resolve = |src: &str| {
             if src.contains("missing") {
-                Err(format!("image `{src}` not found"))
+                Err(crate::messages::Message::raw(format!(
+                    "image `{src}` not found"
+                )))
             } else {
                 Ok(Resolved {
                     url: format!("/news/a/{src}"),
@@ -375,7 +377,11 @@ mod tests {
 
     #[test]
     fn errors_carry_file_lines_and_all_are_reported() {
-        let resolve = |_: &str| Err("image `missing.jpg` not found".to_string());
+        let resolve = |_: &str| {
+            Err(crate::messages::Message::raw(
+                "image `missing.jpg` not found",
+            ))
+        };
         let cx = Context {
             path: Path::new("p.md"),
             first_line: 4,

@@ -46,7 +46,10 @@ fn put(target: &Path, data: &Data) -> std::io::Result<()> {
 }
 
 fn copy_error(src: &Path, e: std::io::Error) -> Error {
-    Error::new(src, format!("cannot copy to the output: {e}"))
+    Error::new(
+        src,
+        crate::msg!("output-copy", reason = crate::error::io_reason(&e)),
+    )
 }
 
 /// Whether the file at `path` holds exactly `bytes` (sizes first, so a

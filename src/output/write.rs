@@ -11,7 +11,9 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::{Data, OutputFile, copy_error, parents, remove_files, update};
-use crate::error::Error;
+use crate::error::{Error, io_reason};
+use crate::messages::Message;
+use crate::msg;
 
 /// Marks a folder as unionpress output, so it may be updated and cleared.
 pub const MARKER: &str = ".unionpress-output";
@@ -76,10 +78,7 @@ fn check_paths(files: &[OutputFile]) -> Result<BTreeSet<&str>, Error> {
             || f.path.starts_with('/')
             || f.path == MARKER
         {
-            return Err(Error::new(
-                &f.path,
-                "internal error: output path escapes the output folder",
-            ));
+            return Err(Error::new(&f.path, msg!("output-escapes")));
         }
         for dir in parents(&f.path) {
             // Its parents are in already.
@@ -99,7 +98,12 @@ fn existing_files(out: &Path) -> Result<Vec<String>, Error> {
     }
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
-        let entry = entry.map_err(|e| Error::new(out, format!("cannot read the output: {e}")))?;
+        let entry = entry.map_err(|e| {
+            let reason = e
+                .io_error()
+                .map_or_else(|| Message::raw(e.to_string()), io_reason);
+            Error::new(out, msg!("output-unreadable", reason = reason))
+        })?;
         if entry.file_type().is_dir() {
             continue;
         }
@@ -118,10 +122,7 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Error::new(
-            out,
-            "the output path is a file, not a folder; choose another --out",
-        ));
+        return Err(Error::new(out, msg!("output-is-file")));
     }
     if out.join(MARKER).is_file() {
         return Ok(());
@@ -130,13 +131,7 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
     if entries.next().is_none() {
         return Ok(());
     }
-    Err(Error::new(
-        out,
-        format!(
-            "refusing to replace this folder: it holds files unionpress did not write (no {MARKER} marker). \
-             Choose another --out, or empty it yourself"
-        ),
-    ))
+    Err(Error::new(out, msg!("output-foreign", marker = MARKER)))
 }
 
 #[cfg(test)]
@@ -156,7 +151,7 @@ mod tests {
         fs::create_dir(&home).unwrap();
         fs::write(home.join("thesis.doc"), "years of work").unwrap();
         let err = write_site(&home, &[OutputFile::new("x", "y")]).unwrap_err();
-        assert!(err.message.contains("refusing"));
+        assert!(err.message.to_string().contains("refusing"));
         assert_eq!(
             fs::read_to_string(home.join("thesis.doc")).unwrap(),
             "years of work"
@@ -193,7 +188,10 @@ mod tests {
         let out = dir.path().join("public");
         for bad in ["../x", "/etc/x", "a//b", MARKER] {
             let err = write_site(&out, &[OutputFile::new(bad, "x")]).unwrap_err();
-            assert!(err.message.contains("escapes"), "{bad}: {err:?}");
+            assert!(
+                err.message.to_string().contains("escapes"),
+                "{bad}: {err:?}"
+            );
         }
         assert!(!out.exists(), "nothing is written");
         assert_eq!(

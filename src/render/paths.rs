@@ -14,22 +14,23 @@ use super::plan::{Entry, What};
 use crate::config::Config;
 use crate::content::Site;
 use crate::error::{Error, Errors};
+use crate::messages::Message;
+use crate::msg;
 use crate::urls::path_problem;
 
 /// Every entry whose path cannot be written, blamed on what an editor
 /// wrote (an alias, a tag, a slug, a static file's name) where one did.
 pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Errors {
     let sources = Sources::new(&config.root);
-    let blame = |e: &Entry, why: &str| blame(&sources, site, e, why);
+    let blame = |e: &Entry, why: Message| blame(&sources, site, e, why);
     let mut errors = Errors::new();
     for e in entries {
         if let Some(why) = path_problem(&e.path) {
-            errors.push(blame(e, &why));
+            errors.push(blame(e, why));
         } else if named_by_editor(&e.what) && e.path.contains('%') {
             // Links keep `%` as it is (an address may come encoded), so a
             // browser would read `%2e` in a slug as an escape.
-            let why = "a `%` in an address is read by browsers as an escape: leave it out";
-            errors.push(blame(e, why));
+            errors.push(blame(e, msg!("path-percent")));
         }
     }
     // Each folder some output needs, with the first entry inside it.
@@ -58,23 +59,23 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
         };
         let own = rank(&other.what) == 4;
         let from = |path: &str| match own {
-            true => format!("its own {path}"),
-            false => format!("{path} (made from {})", other.source.display()),
+            true => msg!("path-own", path = path),
+            false => msg!("path-made-from", path = path, source = &other.source),
         };
         let why = if std::ptr::eq(culprit, inside) {
-            format!(
-                "it needs a folder `{}`, where the build writes {}",
-                file.path,
-                from(&file.path)
+            msg!(
+                "path-needs-folder",
+                path = &file.path,
+                what = from(&file.path)
             )
         } else {
-            format!(
-                "the build needs `{}` as a folder, for {}",
-                file.path,
-                from(&other.path)
+            msg!(
+                "path-is-folder",
+                path = &file.path,
+                what = from(&other.path)
             )
         };
-        errors.push(blame(culprit, &why));
+        errors.push(blame(culprit, why));
     }
     // Paths equal but for case are one file on macOS and Windows.
     let mut folded: HashMap<String, &Entry> = HashMap::new();
@@ -87,11 +88,8 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
                 true => (e, other),
                 false => (other, e),
             };
-            let why = format!(
-                "it differs from {} only in case, and file systems that ignore case (macOS, Windows) would write one over the other",
-                other.path
-            );
-            errors.push(blame(culprit, &why).warning());
+            let why = msg!("path-case", other = &other.path);
+            errors.push(blame(culprit, why).warning());
         }
     }
     errors.sort();
@@ -123,18 +121,26 @@ fn rank(what: &What) -> u8 {
 }
 
 /// The error for `e`, at the line of the front matter it comes from.
-fn blame(sources: &Sources, site: &Site, e: &Entry, why: &str) -> Error {
+fn blame(sources: &Sources, site: &Site, e: &Entry, why: Message) -> Error {
     let at = |source: &Path, key: &str, needle: &str| {
         (source.to_path_buf(), sources.line(source, key, needle))
     };
     let (source, line, subject) = match &e.what {
         What::Alias { page, alias } => {
             let (s, l) = at(&site.pages[*page].source, "aliases:", alias);
-            (s, l, format!("alias `{}`", alias.escape_debug()))
+            (
+                s,
+                l,
+                msg!("subject-alias", name = alias.escape_debug().to_string()),
+            )
         }
         What::List(spec, _) if spec.kind == "tag" && !spec.pages.is_empty() => {
             let (s, l) = at(&site.pages[spec.pages[0]].source, "tags:", &spec.key);
-            (s, l, format!("tag `{}`", spec.key.escape_debug()))
+            (
+                s,
+                l,
+                msg!("subject-tag", name = spec.key.escape_debug().to_string()),
+            )
         }
         What::Page(i) => {
             let p = &site.pages[*i];
@@ -148,16 +154,22 @@ fn blame(sources: &Sources, site: &Site, e: &Entry, why: &str) -> Error {
             match slug {
                 Some(slug) => {
                     let (s, l) = at(&p.source, "slug:", "");
-                    (s, l, format!("slug `{}`", slug.escape_debug()))
+                    (
+                        s,
+                        l,
+                        msg!("subject-slug", name = slug.escape_debug().to_string()),
+                    )
                 }
-                None => (p.source.clone(), 1, "this page".to_string()),
+                None => (p.source.clone(), 1, msg!("subject-page")),
             }
         }
-        _ => (e.source.clone(), 0, format!("`{}`", e.source.display())),
+        _ => (e.source.clone(), 0, msg!("subject-file", name = &e.source)),
     };
-    let message = format!(
-        "{subject} cannot be published as `{}`: {why}",
-        e.path.escape_debug()
+    let message = msg!(
+        "path-unwritable",
+        subject = subject,
+        path = e.path.escape_debug().to_string(),
+        why = why
     );
     let error = Error::new(source, message);
     if line > 0 { error.at(line, 1) } else { error }

@@ -8,7 +8,11 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 
+use std::collections::BTreeMap;
+
 use crate::error::Error;
+use crate::messages::{Lang, Localizer, Message};
+use crate::msg;
 
 /// The reserved path of the event stream; no site file is served there.
 pub const EVENTS_PATH: &str = "/_unionpress/events";
@@ -21,13 +25,24 @@ pub const WORKER: &str = include_str!("live-worker.js");
 /// connects again and gets a fresh one).
 pub const MOST_STREAMS: usize = 64;
 
-/// An error as the overlay shows it.
+/// An error as the overlay shows it: its message in every language
+/// unionpress speaks (`messages.en`, `messages.zh`; `message` is the
+/// English), so each page shows it in its own language.
 #[derive(Debug, Clone, Serialize)]
 struct Shown {
     path: String,
     line: usize,
     column: usize,
     message: String,
+    messages: BTreeMap<&'static str, String>,
+}
+
+/// The overlay's own words, in every language: its title for one error
+/// and for more (`{count}` stands for how many).
+#[derive(Debug, Clone, Serialize)]
+struct Words {
+    one: BTreeMap<&'static str, String>,
+    many: BTreeMap<&'static str, String>,
 }
 
 /// What the browser should show: the site at `version`, or errors.
@@ -35,6 +50,15 @@ struct Shown {
 struct State {
     version: u64,
     errors: Vec<Shown>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    words: Option<Words>,
+}
+
+/// `message` in every language, by code.
+fn in_every_language(message: &Message) -> BTreeMap<&'static str, String> {
+    (Lang::ALL.iter())
+        .map(|&l| (l.code(), Localizer::new(l).text(message)))
+        .collect()
 }
 
 /// The open event streams and the state new ones are told first.
@@ -88,6 +112,7 @@ impl Hub {
             let css_only = css_only && state.errors.is_empty();
             state.version += 1;
             state.errors.clear();
+            state.words = None;
             #[derive(Serialize)]
             struct Reload {
                 version: u64,
@@ -116,9 +141,14 @@ impl Hub {
                     path: e.path.to_string_lossy().replace('\\', "/"),
                     line: e.line,
                     column: e.column,
-                    message: e.message.clone(),
+                    message: e.message.en(),
+                    messages: in_every_language(&e.message),
                 })
                 .collect();
+            state.words = Some(Words {
+                one: in_every_language(&msg!("overlay-title", count = 1usize)),
+                many: in_every_language(&msg!("overlay-title-many")),
+            });
             event("errors", &*state)
         };
         self.send(&data);
@@ -196,7 +226,7 @@ mod tests {
             }
         }
         let hub = Hub::default();
-        hub.errors(&[Error::new("content/a.md", "bad").at(3, 1)]);
+        hub.errors(&[Error::new("content/a.md", Message::raw("bad")).at(3, 1)]);
         let sink = Sink::default();
         hub.subscribe(Box::new(sink.clone()));
         hub.built(&["style.css".to_string()]);
@@ -217,7 +247,7 @@ mod tests {
     #[test]
     fn fixing_an_error_reloads_even_when_nothing_changed() {
         let hub = Hub::default();
-        hub.errors(&[Error::new("content/a.md", "bad").at(3, 1)]);
+        hub.errors(&[Error::new("content/a.md", Message::raw("bad")).at(3, 1)]);
         hub.built(&[]);
         assert_eq!(hub.version(), 1);
         assert!(hub.state.lock().unwrap().errors.is_empty());

@@ -70,8 +70,13 @@ fn check_json(site: &Site) -> (Run, Vec<Value>) {
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["code", "column", "line", "message", "path", "severity"]
+            [
+                "code", "column", "line", "message", "messages", "path", "severity"
+            ]
         );
+        // `message` is the English; `messages` has every language.
+        assert_eq!(f["messages"]["en"], f["message"]);
+        assert!(f["messages"]["zh"].as_str().is_some_and(|t| !t.is_empty()));
     }
     (run, findings)
 }

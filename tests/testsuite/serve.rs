@@ -60,6 +60,8 @@ impl Server {
             .arg(site.root())
             .args(["serve", "--port", "0"])
             .args(args)
+            // English unless `args` says `--messages zh`.
+            .env("UNIONPRESS_MESSAGES", "en")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
