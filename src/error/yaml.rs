@@ -25,7 +25,7 @@ pub(super) fn explain(yaml: &str, err: &serde_yaml::Error) -> (Message, usize, u
     let (path, rest) = split_path(&base);
     let reason = data(yaml, rest);
     let message = match path {
-        Some(path) => msg!("yaml-at", key = path, reason = reason.clone()),
+        Some(path) => msg!("yaml-at", key = key_path(path), reason = reason.clone()),
         None => reason.clone(),
     };
     let (mut line, mut column) = here.unwrap_or_else(|| unplaced(yaml, &base));
@@ -44,6 +44,26 @@ pub(super) fn explain(yaml: &str, err: &serde_yaml::Error) -> (Message, usize, u
         }
     }
     (message, line, column)
+}
+
+/// serde's path of a value in words: `.[0].value` is item 1's `value`,
+/// `tags` is `tags`.
+fn key_path(path: &str) -> Message {
+    let item = |p: &str| -> Option<usize> {
+        p.strip_prefix(".[")?
+            .strip_suffix(']')?
+            .parse::<usize>()
+            .ok()
+    };
+    if let Some(n) = item(path) {
+        return msg!("path-item", n = n + 1);
+    }
+    if let Some((first, key)) = path.split_once("].")
+        && let Some(n) = item(&format!("{first}]"))
+    {
+        return msg!("path-item-key", n = n + 1, key = key);
+    }
+    Message::raw(path)
 }
 
 /// `scanning a simple key at line 2 column 1` → (2, 1).

@@ -225,8 +225,8 @@ fn value_hint(yaml: &str) -> Option<(Message, usize, usize)> {
                     rest.find(|c: char| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-')));
                 let raw = &rest[..end.unwrap_or(rest.len())];
                 let split_key = (item.as_mapping()?.keys()).any(|k| {
-                    k.as_str()
-                        .is_some_and(|k| k.chars().all(|c| c.is_ascii_digit()))
+                    k.is_number()
+                        || (k.as_str()).is_some_and(|k| k.chars().all(|c| c.is_ascii_digit()))
                 });
                 if !(raw.contains(',') && split_key) {
                     return None;

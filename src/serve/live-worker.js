@@ -13,7 +13,7 @@ events.addEventListener("hello", (e) => {
 });
 events.addEventListener("errors", (e) => {
   const data = JSON.parse(e.data);
-  state = { version: state ? state.version : data.version, errors: data.errors };
+  state = { version: state ? state.version : data.version, errors: data.errors, words: data.words };
   post("errors", data);
 });
 events.addEventListener("reload", (e) => {

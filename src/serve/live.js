@@ -1,7 +1,11 @@
 (() => {
   let version = window.__unionpressVersion;
   let box = null;
-  const show = (errors) => {
+  // The overlay speaks the page's language: the server sends each message,
+  // and the overlay's title, in every language it has.
+  const lang = (document.documentElement.lang || "en").toLowerCase().startsWith("zh") ? "zh" : "en";
+  const say = (texts, fallback) => (texts && (texts[lang] || texts.en)) || fallback;
+  const show = (errors, words) => {
     if (!box) {
       box = document.createElement("div");
       box.id = "unionpress-errors";
@@ -13,14 +17,16 @@
     }
     box.textContent = "";
     const title = document.createElement("strong");
-    title.textContent = errors.length + (errors.length === 1 ? " error" : " errors") +
-      " — the last good version of the site is still served\n\n";
+    const english = errors.length + (errors.length === 1 ? " error" : " errors") +
+      " — the last good version of the site is still served";
+    const heading = words && (errors.length === 1 ? words.one : words.many);
+    title.textContent = say(heading, english).replace("{count}", errors.length) + "\n\n";
     box.appendChild(title);
     for (const e of errors) {
       const row = document.createElement("div");
       row.className = "unionpress-error";
       row.textContent = e.path + (e.line ? ":" + e.line + (e.column ? ":" + e.column : "") : "") +
-        ": " + e.message;
+        ": " + say(e.messages, e.message);
       box.appendChild(row);
     }
   };
@@ -35,10 +41,10 @@
     // For tests and tools: every event this page is told, as a DOM event.
     dispatchEvent(new CustomEvent("unionpress-live", { detail: { type, data } }));
     if (type === "hello") {
-      if (data.errors.length) show(data.errors);
+      if (data.errors.length) show(data.errors, data.words);
       else if (data.version !== version) location.reload();
     } else if (type === "errors") {
-      show(data.errors);
+      show(data.errors, data.words);
     } else if (type === "reload") {
       if (data.css_only && !box) {
         version = data.version;
@@ -87,7 +93,7 @@
       leading = true;
       stream((type, data) => {
         if (type === "hello") state = data;
-        else if (type === "errors") state = { version: state ? state.version : 0, errors: data.errors };
+        else if (type === "errors") state = { version: state ? state.version : 0, errors: data.errors, words: data.words };
         else state = { version: data.version, errors: [] };
         channel.postMessage({ type, data });
         handle(type, data);

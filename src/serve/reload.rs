@@ -245,6 +245,32 @@ mod tests {
     }
 
     #[test]
+    fn the_overlay_gets_each_message_and_its_title_in_both_languages() {
+        let hub = Hub::default();
+        let tab = Error::new("content/a.md", msg!("yaml-tab")).at(3, 1);
+        hub.errors(&[tab]);
+        let state = hub.state.lock().unwrap().clone();
+        let json: serde_json::Value = serde_json::to_value(&state).unwrap();
+        let e = &json["errors"][0];
+        let en = "YAML does not allow tabs for indentation: use spaces";
+        assert_eq!(e["message"], en);
+        assert_eq!(e["messages"]["en"], en);
+        assert_eq!(e["messages"]["zh"], "YAML 不允许用 Tab 键缩进：请改用空格");
+        assert_eq!(
+            json["words"]["one"]["zh"],
+            "1 个错误——网站仍显示上一个正确的版本"
+        );
+        assert_eq!(
+            json["words"]["many"]["en"],
+            "{count} errors — the last good version of the site is still served"
+        );
+        // A good build takes the words away with the errors.
+        hub.built(&[]);
+        let json = serde_json::to_value(&*hub.state.lock().unwrap()).unwrap();
+        assert!(json.get("words").is_none(), "{json}");
+    }
+
+    #[test]
     fn fixing_an_error_reloads_even_when_nothing_changed() {
         let hub = Hub::default();
         hub.errors(&[Error::new("content/a.md", Message::raw("bad")).at(3, 1)]);

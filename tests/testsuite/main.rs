@@ -15,6 +15,7 @@ mod home;
 mod layout;
 mod linear;
 mod lists;
+mod messages;
 mod metadata;
 mod metrics;
 mod not_found;

@@ -92,8 +92,12 @@ impl Server {
             stderr,
             seen: Vec::new(),
         };
-        let out = server.wait_for(|l| l.starts_with("output in "));
-        server.out = PathBuf::from(out.trim_start_matches("output in "));
+        // In English, or in Chinese with `--messages zh`.
+        let out = server.wait_for(|l| l.starts_with("output in ") || l.starts_with("输出在 "));
+        let out = out
+            .trim_start_matches("output in ")
+            .trim_start_matches("输出在 ");
+        server.out = PathBuf::from(out);
         server
     }
 
@@ -117,7 +121,12 @@ impl Server {
     /// Waits for the rebuild after an edit, and for quiet after it (an
     /// editor's save may come as several events).
     pub(crate) fn rebuilt(&mut self) -> String {
-        let line = self.wait_for(|l| l.starts_with("rebuilt") || l.contains("error"));
+        let line = self.wait_for(|l| {
+            l.starts_with("rebuilt")
+                || l.contains("error")
+                || l.starts_with("已重新生成")
+                || l.contains("错误")
+        });
         let mut last = line;
         while let Ok(more) = self.stderr.recv_timeout(Duration::from_millis(400)) {
             self.seen.push(more.clone());
@@ -741,6 +750,43 @@ fn a_build_error_keeps_the_last_good_site_and_is_announced() {
     let reload: serde_json::Value = serde_json::from_str(&read_event("reload")).unwrap();
     assert_eq!(reload["css_only"], false);
     assert_eq!(server.get("/news/a/").html().text("h1"), "修好了");
+}
+
+#[test]
+fn in_chinese_every_line_is_chinese_and_the_overlay_has_both_languages() {
+    let site = site();
+    let mut server = Server::start(&site, &["--messages", "zh"]);
+    let started = server.seen.join("\n");
+    assert!(
+        started.contains("已生成 3 个页面，用时 ") && started.contains("输出在 "),
+        "{started}"
+    );
+    let mut events = server.events();
+    events.next("hello");
+    site.write(ZH, md("title: 劳动竞赛开幕\ndate: 2021-13-45", "正文。\n"));
+    assert_eq!(server.rebuilt(), "1 个错误；网站仍显示上一个正确的版本");
+    let error = format!("{ZH}:3:1: 错误：日期 `2021-13-45` 有误：没有 13 月（月份是 01 到 12）");
+    assert!(server.seen.contains(&error), "{}", server.seen.join("\n"));
+    // The overlay picks by the page's language: both are sent.
+    let errors: serde_json::Value = serde_json::from_str(&events.next("errors")).unwrap();
+    let first = &errors["errors"][0];
+    assert_eq!(
+        first["messages"]["zh"],
+        "日期 `2021-13-45` 有误：没有 13 月（月份是 01 到 12）"
+    );
+    assert_eq!(
+        first["messages"]["en"],
+        "bad date `2021-13-45`: month 13 does not exist (months are 01 to 12)"
+    );
+    assert_eq!(first["message"], first["messages"]["en"]);
+    assert_eq!(
+        errors["words"]["one"]["zh"],
+        "1 个错误——网站仍显示上一个正确的版本"
+    );
+    site.write(ZH, md("title: 修好了\ndate: 2021-12-31", "正文。\n"));
+    let line = server.rebuilt();
+    assert!(line.starts_with("已重新生成，用时 "), "{line}");
+    assert!(line.contains(" 个文件有变化（"), "{line}");
 }
 
 #[test]
