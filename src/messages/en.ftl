@@ -15,30 +15,6 @@ severity-word = { $kind ->
     [note] note
    *[error] error
 }
-count-error = { $count ->
-    [one] 1 error
-   *[other] { $count } errors
-}
-count-warning = { $count ->
-    [one] 1 warning
-   *[other] { $count } warnings
-}
-count-page = { $count ->
-    [one] 1 page
-   *[other] { $count } pages
-}
-count-article = { $count ->
-    [one] 1 article
-   *[other] { $count } articles
-}
-count-draft = { $count ->
-    [one] 1 draft
-   *[other] { $count } drafts
-}
-count-file = { $count ->
-    [one] 1 file
-   *[other] { $count } files
-}
 
 ## Files
 

@@ -58,11 +58,6 @@ impl Message {
         Message::new("raw", vec![("text", Arg::Text(text.into()))])
     }
 
-    /// The argument `name`, if given.
-    pub fn arg(&self, name: &str) -> Option<&Arg> {
-        self.args.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
-    }
-
     /// This message in English (what `Display` shows, and tests read).
     pub fn en(&self) -> String {
         Localizer::EN.text(self)
@@ -245,24 +240,6 @@ impl Localizer {
             .format_pattern(pattern, Some(&args), &mut errors)
             .into_owned()
     }
-
-    /// "1 error", "2 个错误": a count of problems of `severity` ("error",
-    /// "warning").
-    pub fn count(self, n: usize, noun: &'static str) -> String {
-        self.text(&Message::new(noun_id(noun), vec![("count", Arg::from(n))]))
-    }
-}
-
-/// The id of a counted noun (`count-error`, …).
-fn noun_id(noun: &'static str) -> &'static str {
-    match noun {
-        "error" => "count-error",
-        "warning" => "count-warning",
-        "page" => "count-page",
-        "article" => "count-article",
-        "draft" => "count-draft",
-        _ => "count-file",
-    }
 }
 
 fn fallback(loc: Localizer, message: &Message) -> String {
@@ -360,10 +337,16 @@ mod tests {
 
     #[test]
     fn arguments_plurals_and_nested_messages() {
-        let m = msg!("count-error", count = 1usize);
-        assert_eq!(Localizer::EN.text(&m), "1 error");
-        assert_eq!(Localizer::EN.count(3, "error"), "3 errors");
-        assert_eq!(Localizer::ZH.count(3, "error"), "3 个错误");
+        let one = msg!("build-failed", count = 1usize);
+        assert_eq!(Localizer::EN.text(&one), "1 error; nothing was written");
+        let three = msg!("build-failed", count = 3usize);
+        assert_eq!(Localizer::EN.text(&three), "3 errors; nothing was written");
+        assert_eq!(Localizer::ZH.text(&three), "3 个错误；没有写入任何文件");
+        let nested = msg!("yaml-at", key = "tags", reason = msg!("yaml-tab"));
+        assert_eq!(
+            Localizer::ZH.text(&nested),
+            "tags：YAML 不允许用 Tab 键缩进：请改用空格"
+        );
         let raw = Message::raw("No such file");
         assert_eq!(Localizer::ZH.text(&raw), "No such file");
         assert_eq!(raw.to_string(), "No such file");

@@ -14,12 +14,6 @@ severity-word = { $kind ->
     [note] 提示
    *[error] 错误
 }
-count-error = { $count } 个错误
-count-warning = { $count } 个警告
-count-page = { $count } 个页面
-count-article = { $count } 篇文章
-count-draft = { $count } 篇草稿
-count-file = { $count } 个文件
 
 ## 文件
 

@@ -49,7 +49,7 @@ async function run() {
   for (const dir of ["content", "themes", "static"]) {
     if (existsSync(join(REPO, dir))) await cp(join(REPO, dir), join(site, dir), { recursive: true, dereference: true });
   }
-  server = spawn(bin, ["--root", site, "serve", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn(bin, ["--messages", "en", "--root", site, "serve", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
   server.stderr.setEncoding("utf8").on("data", (c) => log.push(...c.split("\n").filter(Boolean)));
   const url = await new Promise((ok, no) => {
     let out = "";
