@@ -249,7 +249,11 @@ fn syntax(
                 key.trim_start_matches("- ").trim(),
                 value.replace('\\', "\\\\").replace('"', "\\\"")
             );
-            let m = msg!("yaml-colon-in-value", key = key.trim(), fixed = quoted);
+            let m = msg!(
+                "yaml-colon-in-value",
+                key = key.trim().trim_start_matches("- "),
+                fixed = quoted
+            );
             return Some((m, line, column));
         }
         return Some((msg!("yaml-indent"), line, 1));
@@ -416,4 +420,66 @@ fn days_in(year: i32, month: u32) -> u32 {
         use chrono::Datelike;
         d.day()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::messages::Localizer;
+
+    fn explained(yaml: &str) -> (String, usize, usize) {
+        let err = serde_yaml::from_str::<serde_yaml::Mapping>(yaml).unwrap_err();
+        let (m, line, column) = explain(yaml, &err);
+        (m.to_string(), line, column)
+    }
+
+    #[test]
+    fn a_date_says_which_part_is_wrong() {
+        let text = |d: &str| date_problem(d).to_string();
+        assert!(text("2021-13-01").contains("month 13 does not exist"));
+        assert!(text("2021-00-10").contains("month 0 does not exist"));
+        assert!(text("2021-01-32").contains("day 32 does not exist: January 2021 has 31 days"));
+        assert!(text("2024-02-30").contains("February 2024 has 29 days"));
+        assert!(text("2021-12-31T24:30:00+08:00").contains("the time is not valid"));
+        assert!(text("2021年12月31日").ends_with("write it as 2021-12-31"));
+        assert!(text("2021.1.5").ends_with("write it as 2021-01-05"));
+        assert!(text("last week").contains("write YYYY-MM-DD"));
+        assert_eq!(
+            Localizer::ZH.text(&date_problem("2021-02-30")),
+            "日期 `2021-02-30` 有误：2021 年 2 月只有 28 天，没有 30 日"
+        );
+    }
+
+    #[test]
+    fn a_colon_in_a_value_is_told_from_an_indented_line() {
+        let (m, line, _) = explained("title: 宿州: 多点发力\n");
+        assert!(
+            m.ends_with("put the value in quotes: title: \"宿州: 多点发力\""),
+            "{m}"
+        );
+        assert_eq!(line, 1);
+        let (m, line, column) = explained("title: x\n  date: y\n");
+        assert!(
+            m.starts_with("this line does not fit the lines above"),
+            "{m}"
+        );
+        assert_eq!((line, column), (2, 1));
+    }
+
+    #[test]
+    fn a_tab_is_found_where_it_is() {
+        let (m, line, column) = explained("title: x\ntags:\n  - a\n \t- b\n");
+        assert_eq!(m, "YAML does not allow tabs for indentation: use spaces");
+        assert_eq!((line, column), (4, 2));
+    }
+
+    #[test]
+    fn quotes_and_brackets_are_placed_where_they_open() {
+        let (m, line, column) = explained("a: 1\ntitle: 'x\nb: 2\n");
+        assert!(m.starts_with("the quote `'` opened here"), "{m}");
+        assert_eq!((line, column), (2, 8));
+        let (m, line, column) = explained("a: 1\ntags: {x: 1\n");
+        assert!(m.starts_with("the `{` opened here"), "{m}");
+        assert_eq!((line, column), (2, 7));
+    }
 }

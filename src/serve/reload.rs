@@ -146,7 +146,7 @@ impl Hub {
                 })
                 .collect();
             state.words = Some(Words {
-                one: in_every_language(&msg!("overlay-title", count = 1usize)),
+                one: in_every_language(&msg!("overlay-title")),
                 many: in_every_language(&msg!("overlay-title-many")),
             });
             event("errors", &*state)

@@ -205,3 +205,113 @@ fn every_message_the_code_uses_is_in_both_files_and_every_one_there_is_used() {
         "in the .ftl files but never used: {unused:?}"
     );
 }
+
+/// Each `msg!("id", a = …, b = …)` of the code: its id and argument names.
+fn calls(text: &str) -> Vec<(String, BTreeSet<String>)> {
+    let mut found = Vec::new();
+    for (i, _) in text.match_indices("msg!(") {
+        let rest = &text[i + 5..];
+        let Some(body) = rest.trim_start().strip_prefix('"') else {
+            continue;
+        };
+        let id = body.split('"').next().unwrap().to_string();
+        // The arguments up to the closing parenthesis, split at commas of
+        // depth 0 (strings and character literals skipped).
+        let mut parts = vec![String::new()];
+        let (mut depth, mut chars) = (0, rest.chars().peekable());
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    while let Some(s) = chars.next() {
+                        match s {
+                            '\\' => {
+                                chars.next();
+                            }
+                            '"' => break,
+                            _ => {}
+                        }
+                    }
+                    continue;
+                }
+                '\'' => {
+                    // 'x' or '\x'
+                    if chars.next() == Some('\\') {
+                        chars.next();
+                    }
+                    chars.next();
+                    continue;
+                }
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth == 0 => break,
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    parts.push(String::new());
+                    continue;
+                }
+                _ => {}
+            }
+            parts.last_mut().unwrap().push(c);
+        }
+        let names = (parts.iter().skip(1))
+            .filter_map(|p| {
+                let (name, value) = p.split_once('=')?;
+                let name = name.trim();
+                let plain = !value.starts_with('=')
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                (plain && !name.is_empty()).then(|| name.to_string())
+            })
+            .collect();
+        found.push((id, names));
+    }
+    found
+}
+
+/// The variables each message of `en.ftl` uses.
+fn ftl_variables() -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let path = Path::new(REPO).join("src/messages/en.ftl");
+    let mut out = std::collections::BTreeMap::new();
+    let mut current = String::new();
+    for line in fs::read_to_string(path).unwrap().lines() {
+        if line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with(|c: char| c.is_ascii_alphabetic())
+            && let Some((id, _)) = line.split_once('=')
+        {
+            current = id.trim().to_string();
+            out.insert(current.clone(), BTreeSet::new());
+        }
+        for (i, _) in line.match_indices('$') {
+            let name: String = line[i + 1..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            out.get_mut(&current).unwrap().insert(name);
+        }
+    }
+    out
+}
+
+#[test]
+fn every_call_gives_exactly_the_variables_its_message_uses() {
+    let mut texts = Vec::new();
+    sources(&Path::new(REPO).join("src"), &mut texts);
+    let variables = ftl_variables();
+    let mut wrong = Vec::new();
+    let mut checked = 0;
+    for text in &texts {
+        for (id, names) in calls(text) {
+            let Some(wanted) = variables.get(&id) else {
+                continue; // the test above names it
+            };
+            checked += 1;
+            if &names != wanted {
+                wrong.push(format!(
+                    "{id}: the code gives {names:?}, the message uses {wanted:?}"
+                ));
+            }
+        }
+    }
+    assert!(checked > 150, "{checked} calls");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
