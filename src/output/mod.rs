@@ -29,10 +29,16 @@ fn update(target: &Path, data: &Data) -> Result<(), Error> {
     if unchanged {
         return Ok(());
     }
-    put(target, data).map_err(|e| match data {
+    put(target, data).map_err(|e| written_error(target, data, e))
+}
+
+/// A failed write of `data` to `target`: named by the copy's source when
+/// there is one (what the editor can act on).
+fn written_error(target: &Path, data: &Data, e: std::io::Error) -> Error {
+    match data {
         Data::Copy(src) => copy_error(src, e),
         _ => Error::io(target, e),
-    })
+    }
 }
 
 /// Writes `data` as the file `target`. A copy is made by the kernel

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Data, OutputFile, copy_error, parents, remove_files, update};
+use super::{Data, OutputFile, copy_error, parents, put, remove_files, update, written_error};
 use crate::error::{Error, io_reason};
 use crate::messages::Message;
 use crate::msg;
@@ -39,13 +39,20 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
     )?;
     // Stale files go first: one may stand where a folder is now needed.
     let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let stale: Vec<&str> = (existing.iter().map(String::as_str))
+    let stale: Vec<&str> = (existing.files.iter().map(String::as_str))
         .filter(|p| !produced.contains(p))
         .collect();
     remove_files(out, &stale)?;
+    // Only what may be there already is compared; a new file is written
+    // (one open, not a failed one first), and a folder that still holds a
+    // file (so the removal above kept it) is not made again.
+    let there: HashSet<&str> = (existing.files.iter().map(String::as_str))
+        .filter(|p| produced.contains(p))
+        .collect();
+    let standing: HashSet<&str> = there.iter().flat_map(|p| parents(p)).collect();
     // Parents before children: sorted, and each level in parallel.
     let mut by_depth: Vec<Vec<&str>> = Vec::new();
-    for dir in dirs {
+    for dir in dirs.into_iter().filter(|d| !standing.contains(d)) {
         let depth = dir.matches('/').count();
         if by_depth.len() <= depth {
             by_depth.resize(depth + 1, Vec::new());
@@ -62,9 +69,13 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
             }
         })?;
     }
-    files
-        .par_iter()
-        .try_for_each(|f| update(&out.join(&f.path), &f.data))?;
+    files.par_iter().try_for_each(|f| {
+        let target = out.join(&f.path);
+        match there.contains(f.path.as_str()) {
+            true => update(&target, &f.data),
+            false => put(&target, &f.data).map_err(|e| written_error(&target, &f.data, e)),
+        }
+    })?;
     Ok(())
 }
 
@@ -90,13 +101,18 @@ fn check_paths(files: &[OutputFile]) -> Result<BTreeSet<&str>, Error> {
     Ok(dirs)
 }
 
-/// Files under `out` (paths relative to it, `/`-separated), the marker
-/// left out. Empty when `out` does not exist yet.
-fn existing_files(out: &Path) -> Result<Vec<String>, Error> {
+/// What `out` holds: its files (the marker left out), paths relative to
+/// it, `/`-separated. Empty when `out` does not exist.
+#[derive(Default)]
+struct Existing {
+    files: Vec<String>,
+}
+
+fn existing_files(out: &Path) -> Result<Existing, Error> {
+    let mut found = Existing::default();
     if !out.exists() {
-        return Ok(Vec::new());
+        return Ok(found);
     }
-    let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
         let entry = entry.map_err(|e| {
             let reason = e
@@ -104,13 +120,10 @@ fn existing_files(out: &Path) -> Result<Vec<String>, Error> {
                 .map_or_else(|| Message::raw(e.to_string()), io_reason);
             Error::new(out, msg!("output-unreadable", reason = reason))
         })?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
         let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel != MARKER {
-            found.push(rel);
+        if !entry.file_type().is_dir() && rel != MARKER {
+            found.files.push(rel);
         }
     }
     Ok(found)
@@ -161,6 +174,19 @@ mod tests {
             2,
             "nothing beside"
         );
+    }
+
+    #[test]
+    fn a_folder_emptied_of_stale_files_is_made_again_for_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("news/a/old.html", "old")]).unwrap();
+        write_site(&out, &[OutputFile::new("news/a/index.html", "new")]).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("news/a/index.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("news/a/old.html").exists());
     }
 
     #[test]
