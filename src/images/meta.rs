@@ -16,6 +16,8 @@ use crate::config::{ImageConfig, Placeholder};
 pub(crate) struct Setup {
     pub cache: PathBuf,
     pub images: ImageConfig,
+    /// Whether working out may write the cache (see [`super::probe`]).
+    pub encode: bool,
 }
 
 /// The cache file holding a photo's [`Meta`].
@@ -44,11 +46,9 @@ pub(super) fn work_out(photo: &Photo) -> Meta {
         return meta;
     }
     let mut meta = Meta::default();
-    if photo.format != Format::Gif {
-        // Only rendering asks (a build or dev mode; `check` renders
-        // nothing and so writes nothing): one decode for the placeholder
-        // and every file of the photo. A photo that fails is reported by
-        // the photo stage.
+    if setup.encode && photo.format != Format::Gif {
+        // One decode for the placeholder and every file of the photo. A
+        // photo that fails is reported by the photo stage.
         if fs::create_dir_all(&setup.cache).is_ok()
             && let Ok((n, image)) =
                 cache::encode_photo(&setup.images, &setup.cache, photo, &[photo], None)

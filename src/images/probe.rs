@@ -62,7 +62,9 @@ pub(super) struct Header {
 
 /// Reads a photo's header and plans its variants. Reads the file once to
 /// hash it (the cache key), decodes nothing.
-pub fn probe(config: &Config, source: &Path, path: &str) -> Result<Photo, String> {
+/// `encode`: whether working out the photo's placeholder may encode its
+/// files into the cache from the same decode (a build; never `check`).
+pub fn probe(config: &Config, source: &Path, path: &str, encode: bool) -> Result<Photo, String> {
     let bytes = fs::read(source).map_err(|e| format!("cannot read image `{path}`: {e}"))?;
     let settings = &config.images;
     let bytes_key = xxhash_rust::xxh3::xxh3_64(&bytes);
@@ -145,6 +147,7 @@ pub fn probe(config: &Config, source: &Path, path: &str) -> Result<Photo, String
         meta_setup: Arc::new(meta::Setup {
             cache: config.root.join(CACHE_DIR),
             images: settings.clone(),
+            encode,
         }),
     };
     photo.og = og_variant(&photo, None);

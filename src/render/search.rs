@@ -11,7 +11,7 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 
 use super::Renderer;
-use super::views::SearchPage;
+use super::views::{self, SearchPage};
 use crate::config::{LangId, Language};
 use crate::content::Page;
 use crate::error::Error;
@@ -22,17 +22,15 @@ use crate::urls::{self, link};
 impl Renderer<'_> {
     /// The search index data of article `p`, from its rendered page.
     pub(super) fn index(&self, p: &Page, html: &str) -> Arc<Indexed> {
-        let section = self
-            .site
-            .section_index(&p.section, p.lang)
-            .map_or(p.section.as_str(), |s| s.title.as_str());
+        let strings = self.templates.strings(&self.config.lang(p.lang).code);
+        let section = views::section_title(self.site, strings, &p.section, p.lang);
         let url = link(self.config, &p.url);
         let date = p.date.naive_date().to_string();
         Arc::new(search::index_page(&Doc {
             url: &url,
             title: &p.title,
             date: &date,
-            section,
+            section: &section,
             html,
         }))
     }

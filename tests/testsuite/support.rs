@@ -209,6 +209,8 @@ impl Site {
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(BIN);
         cmd.arg("--root").arg(self.root()).args(args);
+        // English, whatever the machine's locale, unless the test says.
+        cmd.env("UNIONPRESS_MESSAGES", "en");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -223,6 +225,7 @@ impl Site {
 pub fn unionpress(cwd: &Path, args: &[&str]) -> Run {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(cwd).args(args);
+    cmd.env("UNIONPRESS_MESSAGES", "en");
     let mut run = run_command(cmd);
     run.out = cwd.join("public");
     run
