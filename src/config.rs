@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::Error;
+use crate::error::{Error, io_reason};
 pub use crate::files::CONFIG_FILE;
+use crate::messages::Message;
+use crate::msg;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -30,6 +32,8 @@ struct RawConfig {
     search: SearchConfig,
     #[serde(default)]
     timezone: Option<String>,
+    #[serde(default)]
+    logo: Option<String>,
     #[serde(default)]
     extra: serde_yaml::Mapping,
 }
@@ -73,6 +77,10 @@ struct RawLanguage {
     title: String,
     #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    tagline: Option<String>,
+    #[serde(default)]
+    logo_alt: Option<String>,
 }
 
 /// Settings for the photo pipeline (`images:` in `site.yaml`).
@@ -81,10 +89,43 @@ struct RawLanguage {
 pub struct ImageConfig {
     #[serde(default = "default_widths")]
     pub widths: Vec<u32>,
+    /// JPEG quality; the other formats' defaults follow it.
     #[serde(default = "default_quality")]
     pub quality: u8,
+    /// Published formats, best first; the last is the `<img>` fallback
+    /// every reader shows (JPEG, or PNG for a transparent PNG).
+    #[serde(default = "default_formats")]
+    pub formats: Vec<OutputFormat>,
+    /// WebP quality; default: the one that looks like the JPEG at `quality`.
+    #[serde(default)]
+    pub webp_quality: Option<u8>,
+    /// AVIF quality; default: the one that looks like the JPEG at `quality`.
+    #[serde(default)]
+    pub avif_quality: Option<u8>,
+    /// What a photo shows while it loads.
+    #[serde(default)]
+    pub placeholder: Placeholder,
     #[serde(default = "default_max_pixels")]
     pub max_pixels: u64,
+}
+
+/// A format photos are published in (`images.formats`).
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    Avif,
+    Webp,
+    Jpeg,
+}
+
+/// `images.placeholder`: the photo's average colour as its background
+/// while it loads, or nothing.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Placeholder {
+    #[default]
+    Color,
+    None,
 }
 
 fn default_widths() -> Vec<u32> {
@@ -92,6 +133,9 @@ fn default_widths() -> Vec<u32> {
 }
 fn default_quality() -> u8 {
     82
+}
+fn default_formats() -> Vec<OutputFormat> {
+    vec![OutputFormat::Webp, OutputFormat::Jpeg]
 }
 fn default_max_pixels() -> u64 {
     100_000_000
@@ -102,7 +146,54 @@ impl Default for ImageConfig {
         ImageConfig {
             widths: default_widths(),
             quality: default_quality(),
+            formats: default_formats(),
+            webp_quality: None,
+            avif_quality: None,
+            placeholder: Placeholder::default(),
             max_pixels: default_max_pixels(),
+        }
+    }
+}
+
+impl ImageConfig {
+    /// Checks the section; the message names the key.
+    /// A mistake in `images:`, with the keys that lead to it.
+    fn validate(&self) -> Result<(), (&'static str, Message)> {
+        if self.widths.is_empty() || self.widths.contains(&0) {
+            return Err(("widths", msg!("config-widths")));
+        }
+        for (key, q) in [
+            ("quality", Some(self.quality)),
+            ("webp_quality", self.webp_quality),
+            ("avif_quality", self.avif_quality),
+        ] {
+            if q.is_some_and(|q| !(1..=100).contains(&q)) {
+                return Err((key, msg!("config-quality", key = key)));
+            }
+        }
+        if self.formats.last() != Some(&OutputFormat::Jpeg) {
+            return Err(("formats", msg!("config-formats-jpeg-last")));
+        }
+        let mut seen = Vec::new();
+        for f in &self.formats {
+            if seen.contains(f) {
+                return Err(("formats", msg!("config-formats-twice", format = f.name())));
+            }
+            seen.push(*f);
+        }
+        if self.formats.contains(&OutputFormat::Avif) && !cfg!(feature = "avif") {
+            return Err(("formats", msg!("config-formats-no-avif")));
+        }
+        Ok(())
+    }
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Avif => "avif",
+            OutputFormat::Webp => "webp",
+            OutputFormat::Jpeg => "jpeg",
         }
     }
 }
@@ -131,6 +222,10 @@ pub struct Language {
     pub locale: String,
     pub title: String,
     pub description: String,
+    /// A short line under the site's name ("" for none).
+    pub tagline: String,
+    /// The logo's text alternative (the site's title when not given).
+    pub logo_alt: String,
     /// URL prefix: "" for the default language, "en/" for the others
     /// (every URL rule builds on it: see `urls`).
     pub prefix: String,
@@ -152,6 +247,9 @@ pub struct Config {
     pub compact_numbers: bool,
     pub check: CheckConfig,
     pub search: SearchConfig,
+    /// The masthead's image: a file the site publishes (`logo.svg` of
+    /// `static/`), by its path from the output root.
+    pub logo: Option<String>,
     /// Where the site is: a plain date (`2021-12-31`) is the start of that
     /// day here. `timezone: Asia/Shanghai`; UTC when not given.
     pub timezone: chrono_tz::Tz,
@@ -165,7 +263,7 @@ impl Config {
         let text = std::fs::read_to_string(&path).map_err(|e| {
             Error::new(
                 CONFIG_FILE,
-                format!("cannot read the site configuration: {e}"),
+                msg!("config-unreadable", reason = io_reason(&e)),
             )
         })?;
         Config::parse(root, &text)
@@ -173,34 +271,43 @@ impl Config {
 
     pub fn parse(root: &Path, text: &str) -> Result<Config, Error> {
         let file = Path::new(CONFIG_FILE);
+        // Editors on Windows may save a byte order mark: it is not a key.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let raw: RawConfig =
             serde_yaml::from_str(text).map_err(|e| Error::yaml(file, 1, text, &e))?;
-        let fail = |m: String| Error::new(file, m);
+        // An error at the line of `key` (a path of keys: `images.widths`).
+        let fail = |keys: &[&str], m: Message| Error::new(file, m).at(place(text, keys), 1);
 
         if raw.languages.is_empty() {
-            return Err(fail("`languages` must name at least one language".into()));
+            return Err(fail(&["languages"], msg!("config-no-languages")));
         }
         let default = match raw.default_language {
             Some(d) => d,
             None if raw.languages.len() == 1 => raw.languages.keys().next().unwrap().clone(),
             None => {
                 return Err(fail(
-                    "`default_language` is required when there are several languages".into(),
+                    &["languages"],
+                    msg!("config-default-language-required"),
                 ));
             }
         };
         if !raw.languages.contains_key(&default) {
-            return Err(fail(format!(
-                "`default_language: {default}` is not one of `languages` ({})",
-                raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
-            )));
+            return Err(fail(
+                &["default_language"],
+                msg!(
+                    "config-default-language-unknown",
+                    default = &default,
+                    languages = raw.languages.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
         }
         let mut languages = Vec::new();
         for (code, l) in raw.languages {
             if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(fail(format!(
-                    "language code `{code}` must be letters, digits or `-`"
-                )));
+                return Err(fail(
+                    &["languages", &code],
+                    msg!("config-language-code", code = &code),
+                ));
             }
             let prefix = if code == default {
                 String::new()
@@ -211,6 +318,8 @@ impl Config {
                 id: LangId(0),
                 locale: l.locale.unwrap_or_else(|| code.clone()),
                 description: l.description.unwrap_or_default(),
+                tagline: l.tagline.unwrap_or_default(),
+                logo_alt: l.logo_alt.unwrap_or_else(|| l.title.clone()),
                 code,
                 name: l.name,
                 title: l.title,
@@ -219,53 +328,56 @@ impl Config {
         }
         languages.sort_by_key(|l| !l.prefix.is_empty());
         if languages.len() > u8::MAX as usize {
-            return Err(fail(format!(
-                "{} languages are more than unionpress supports ({})",
-                languages.len(),
-                u8::MAX
-            )));
+            return Err(fail(
+                &["languages"],
+                msg!(
+                    "config-too-many-languages",
+                    count = languages.len(),
+                    most = u8::MAX
+                ),
+            ));
         }
         for (i, l) in languages.iter_mut().enumerate() {
             l.id = LangId(i as u8);
         }
 
-        let (base_url, base_path) = split_base_url(&raw.base_url).map_err(fail)?;
+        let (base_url, base_path) =
+            split_base_url(&raw.base_url).map_err(|m| fail(&["base_url"], m))?;
         let paginate = raw.paginate.unwrap_or(20);
         if paginate == 0 {
-            return Err(fail("`paginate` must be at least 1".into()));
+            return Err(fail(&["paginate"], msg!("config-paginate")));
         }
         let images = raw.images.unwrap_or_default();
-        if images.widths.is_empty() || images.widths.contains(&0) {
-            return Err(fail("`images.widths` must list positive widths".into()));
-        }
-        if !(1..=100).contains(&images.quality) {
-            return Err(fail("`images.quality` must be between 1 and 100".into()));
+        images
+            .validate()
+            .map_err(|(key, m)| fail(&["images", key], m))?;
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        if let Some(why) = theme_problem(&theme) {
+            return Err(fail(
+                &["theme"],
+                msg!("config-theme", theme = &theme, why = why),
+            ));
         }
         let timezone = match &raw.timezone {
             None => chrono_tz::UTC,
-            Some(name) => name.parse().map_err(|_| {
-                Error::new(
-                    file,
-                    format!(
-                        "`timezone: {name}` is not a time zone: write an IANA name such as Asia/Shanghai"
-                    ),
-                )
-                .at(crate::error::key_line(text, "timezone").unwrap_or(1), 1)
-            })?,
+            Some(name) => name
+                .parse()
+                .map_err(|_| fail(&["timezone"], msg!("config-timezone", name = name)))?,
         };
         let extra = serde_json::to_value(&raw.extra)
-            .map_err(|e| fail(format!("`extra` cannot be used by templates: {e}")))?;
+            .map_err(|e| fail(&["extra"], msg!("config-extra", reason = e.to_string())))?;
         Ok(Config {
             root: root.to_path_buf(),
             base_url,
             base_path,
             languages,
-            theme: raw.theme.unwrap_or_else(|| "default".into()),
+            theme,
             paginate,
             images,
             compact_numbers: raw.compact_numbers,
             check: raw.check,
             search: raw.search,
+            logo: raw.logo.map(|l| l.trim_start_matches('/').to_string()),
             timezone,
             extra,
         })
@@ -294,21 +406,86 @@ impl Config {
 }
 
 /// `https://x.org/sub/` → (`https://x.org/sub`, `/sub/`).
-fn split_base_url(url: &str) -> Result<(String, String), String> {
+fn split_base_url(url: &str) -> Result<(String, String), Message> {
     let base_url = url.trim_end_matches('/').to_string();
     let Some(after_scheme) = base_url
         .strip_prefix("https://")
         .or_else(|| base_url.strip_prefix("http://"))
     else {
-        return Err(format!(
-            "`base_url` must start with http:// or https://, not `{url}`"
-        ));
+        return Err(msg!("base-url-scheme", url = url));
     };
+    let host = after_scheme.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err(msg!("base-url-no-host", url = url));
+    }
+    if let Some(c) = url
+        .chars()
+        .find(|c| matches!(c, '?' | '#') || c.is_whitespace() || c.is_control())
+    {
+        let what = match c {
+            '?' => "query",
+            '#' => "fragment",
+            _ => "space",
+        };
+        return Err(msg!("base-url-alone", url = url, what = what));
+    }
     let base_path = match after_scheme.find('/') {
         Some(i) => format!("{}/", &after_scheme[i..]),
         None => "/".to_string(),
     };
     Ok((base_url, base_path))
+}
+
+/// Why a `theme:` value is not the name of a folder of `themes/` (a path
+/// out of the site would be walked whole: `/usr` takes seconds).
+fn theme_problem(theme: &str) -> Option<Message> {
+    if theme.is_empty() {
+        Some(msg!("theme-empty"))
+    } else if theme.contains(['/', '\\', ':']) || Path::new(theme).is_absolute() {
+        Some(msg!("theme-path"))
+    } else if theme == "." || theme == ".." {
+        Some(msg!("theme-leaves"))
+    } else if theme.chars().any(char::is_control) {
+        Some(msg!("theme-control"))
+    } else {
+        None
+    }
+}
+
+/// The 1-based line of the setting at `keys` in `text` (`["images",
+/// "widths"]`: the `widths:` under `images:`, on its line or the lines
+/// indented below it); the line of the outermost key found, else 1.
+fn place(text: &str, keys: &[&str]) -> usize {
+    let Some(first) = keys.first().and_then(|k| crate::error::key_line(text, k)) else {
+        return 1;
+    };
+    let mut line = first;
+    let lines: Vec<&str> = text.lines().collect();
+    for key in &keys[1..] {
+        let here = |l: &str| {
+            l.match_indices(key).any(|(i, _)| {
+                let before = l[..i].trim_end();
+                let after = l[i + key.len()..].trim_start();
+                (before.is_empty() || before.ends_with(['{', ',', ' ']) || before.ends_with(':'))
+                    && after.starts_with(':')
+            })
+        };
+        let below = lines[line - 1..]
+            .iter()
+            .enumerate()
+            .take_while(|(k, l)| *k == 0 || l.trim().is_empty() || l.starts_with([' ', '\t', '#']));
+        match below.map(|(k, l)| (k, *l)).find(|(k, l)| {
+            if *k == 0 {
+                l.split_once(':').is_some_and(|(_, rest)| here(rest))
+            } else {
+                here(l)
+            }
+        }) {
+            Some((k, _)) => line += k,
+            None => break,
+        }
+    }
+    line
 }
 
 #[cfg(test)]
@@ -341,7 +518,7 @@ mod tests {
         let e = Config::parse(Path::new("."), &format!("{SITE}pagnate: 3\n")).unwrap_err();
         assert_eq!(e.line, 6);
         assert!(
-            e.message.contains("did you mean `paginate`"),
+            e.message.to_string().contains("did you mean `paginate`"),
             "{}",
             e.message
         );
@@ -364,7 +541,9 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            e.message.contains("did you mean `require_translations`"),
+            e.message
+                .to_string()
+                .contains("did you mean `require_translations`"),
             "{}",
             e.message
         );
@@ -379,7 +558,11 @@ mod tests {
         assert_eq!(c.timezone, chrono_tz::Asia::Shanghai);
         let e = Config::parse(Path::new("."), &format!("{SITE}timezone: Beijing\n")).unwrap_err();
         assert_eq!(e.line, 6);
-        assert!(e.message.contains("Asia/Shanghai"), "{}", e.message);
+        assert!(
+            e.message.to_string().contains("Asia/Shanghai"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -387,7 +570,9 @@ mod tests {
         let text = SITE.replace("default_language: zh", "default_language: fr");
         let e = Config::parse(Path::new("."), &text).unwrap_err();
         assert!(
-            e.message.contains("not one of `languages` (en, zh)"),
+            e.message
+                .to_string()
+                .contains("not one of `languages` (en, zh)"),
             "{}",
             e.message
         );

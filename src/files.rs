@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, io_reason};
+use crate::msg;
 
 /// The site configuration, in the site root.
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -85,7 +86,11 @@ pub fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
     let path = e
         .path()
         .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-    Error::new(path, e.to_string())
+    let why = match e.io_error() {
+        Some(io) => io_reason(io),
+        None => msg!("walk-loop"),
+    };
+    Error::new(path, why)
 }
 
 /// A relative path with `/` separators on every platform.
@@ -104,11 +109,7 @@ pub fn read_utf8(abs: &Path, shown: &Path) -> Result<String, Error> {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
         let column = valid.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
-        Error::new(
-            shown,
-            "the file is not valid UTF-8: save it as UTF-8 (GBK and GB2312 are not supported)",
-        )
-        .at(line, column)
+        Error::new(shown, msg!("not-utf8")).at(line, column)
     })
 }
 
@@ -133,7 +134,7 @@ mod tests {
         std::fs::write(&f, b"---\ntitle: \xb9\xa4\n").unwrap();
         let e = read_utf8(&f, Path::new("a.md")).unwrap_err();
         assert_eq!((e.line, e.column), (2, 8));
-        assert!(e.message.contains("not valid UTF-8"));
+        assert!(e.message.to_string().contains("not valid UTF-8"));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! The house, from the bottom up (a module uses only those above it in
 //! this list):
+//! - [`messages`] (every message in English and Chinese, Fluent files);
 //! - [`error`], [`files`] (the site's folders, file-system helpers),
 //!   [`text`] (CJK, summaries, reading time);
 //! - [`config`] reads `site.yaml`; [`urls`] holds every URL and path rule;
@@ -24,6 +25,7 @@ pub mod error;
 pub mod files;
 pub mod images;
 pub mod markdown;
+pub mod messages;
 pub mod metrics;
 pub mod output;
 pub mod pipeline;

@@ -9,10 +9,12 @@ use std::time::{Duration, Instant};
 
 use crate::check::{self, Report};
 use crate::config::Config;
-use crate::content::{self, Cache, LoadOptions, Site};
+use crate::content::{self, Cache, LeftOut, LoadOptions, Site};
 use crate::error::{Error, Errors};
 use crate::files::CONFIG_FILE;
 use crate::images;
+use crate::messages::Localizer;
+use crate::msg;
 use crate::output::{self, OutputFile};
 use crate::render::{self, Memo, Plan, SearchWork, Templates};
 use crate::theme::Theme;
@@ -56,6 +58,7 @@ pub fn check(root: &Path) -> Report {
         languages: Vec::new(),
         articles: Vec::new(),
         pages: None,
+        left_out: Vec::new(),
     };
     let options = Options::default();
     let config = match config(root, &options) {
@@ -74,6 +77,7 @@ pub fn check(root: &Path) -> Report {
             report.findings.extend(notes);
             report.articles = articles;
             report.pages = Some(inputs.site.pages.len());
+            report.left_out = inputs.site.left_out.clone();
         }
         Err(errors) => report.findings = errors,
     }
@@ -91,23 +95,38 @@ pub struct Summary {
     pub photos: images::Stats,
     /// Warnings found on the way (the build went on).
     pub warnings: Errors,
+    /// Drafts and pages dated ahead that were not published.
+    pub left_out: Vec<LeftOut>,
     pub out: PathBuf,
     pub elapsed: Duration,
 }
 
-impl std::fmt::Display for Summary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Summary {
+    /// The summary lines in the localizer's language.
+    pub fn text(&self, loc: Localizer) -> String {
         let per_lang: Vec<String> = self.pages.iter().map(|(l, n)| format!("{l} {n}")).collect();
-        write!(
-            f,
-            "built {} pages ({}), photos: {} processed, {} from cache; {} files in all, in {:.2} s",
-            self.pages.iter().map(|(_, n)| n).sum::<usize>(),
-            per_lang.join(", "),
-            self.photos.encoded,
-            self.photos.cached,
-            self.files,
-            self.elapsed.as_secs_f64()
-        )
+        let mut out = loc.text(&msg!(
+            "build-summary",
+            pages = self.pages.iter().map(|(_, n)| n).sum::<usize>(),
+            languages = per_lang.join(", "),
+            out = &self.out,
+            encoded = self.photos.encoded,
+            cached = self.photos.cached,
+            files = self.files,
+            seconds = format!("{:.2}", self.elapsed.as_secs_f64())
+        ));
+        if let Some(left) = content::describe_left_out(&self.left_out) {
+            out.push('\n');
+            out.push_str(&loc.text(&msg!("build-left-out", what = left)));
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Summary {
+    /// In English.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Localizer::EN))
     }
 }
 
@@ -137,6 +156,7 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
         files: output.files.len(),
         photos: output.photos,
         warnings,
+        left_out: inputs.site.left_out.clone(),
         out,
         elapsed: started.elapsed(),
     })
@@ -156,10 +176,7 @@ pub fn config(root: &Path, options: &Options) -> Result<Config, Errors> {
 
 /// The error for a folder that holds no site.
 pub fn no_site(root: &Path) -> Error {
-    Error::new(
-        root.join(CONFIG_FILE),
-        "no site.yaml here: run unionpress in a site folder or give --root",
-    )
+    Error::new(root.join(CONFIG_FILE), msg!("no-site"))
 }
 
 /// The theme, its templates compiled, and the content (through `cache`).
@@ -174,7 +191,7 @@ pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inpu
         .and_then(Templates::compile);
     let load = LoadOptions {
         drafts: options.drafts,
-        photos_on_error: options.photos,
+        photos: options.photos,
     };
     let site = content::load(&config, load, cache);
     match (theme, templates, site) {

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use crate::config::Config;
 use crate::error::Error;
 use crate::files::{CONFIG_FILE, CONTENT_DIR};
+use crate::msg;
 
 const SITE_YAML: &str = "\
 # unionpress site configuration. Unknown keys are errors.
@@ -52,6 +53,24 @@ The city federation of trade unions held a skills contest for workers today.
 ```
 ";
 
+const SECTION_ZH: &str = "\
+---
+title: 新闻
+description: 工会工作动态
+---
+";
+
+const SECTION_EN: &str = "\
+---
+title: News
+description: News from the trade unions
+---
+";
+
+/// A GitHub Actions workflow that builds the site and publishes it to
+/// GitHub Pages on every push to `main` (`init --github-pages`).
+pub const GITHUB_PAGES_WORKFLOW: &str = include_str!("scaffold/publish.yml");
+
 /// The time zone `init` writes into `site.yaml`.
 const INIT_ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 
@@ -61,24 +80,22 @@ fn date_in(zone: chrono_tz::Tz, now: DateTime<Utc>) -> String {
 }
 
 /// Creates a new site in `dir`: `site.yaml`, the default theme, one article
-/// dated `now` (in the time zone the site gets).
-pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
+/// dated `now` (in the time zone the site gets), and with `github_pages` a
+/// workflow publishing it to GitHub Pages.
+pub fn init(dir: &Path, now: DateTime<Utc>, github_pages: bool) -> Result<Vec<PathBuf>, Error> {
     let today = date_in(INIT_ZONE, now);
     if dir.join(CONFIG_FILE).exists() {
-        return Err(Error::new(
-            dir.join(CONFIG_FILE),
-            "a site already exists here; nothing was changed",
-        ));
+        return Err(Error::new(dir.join(CONFIG_FILE), msg!("init-site-exists")));
     }
     let theme_dir = dir.join("themes").join("default");
     if theme_dir.exists() {
-        return Err(Error::new(
-            theme_dir,
-            "a theme folder already exists here; nothing was changed",
-        ));
+        return Err(Error::new(theme_dir, msg!("init-theme-exists")));
     }
     let article = dir.join(CONTENT_DIR).join("news").join("first-article");
-    let files = [
+    let section = dir.join(CONTENT_DIR).join("news");
+    let mut files = vec![
+        (section.join("_index.zh.md"), SECTION_ZH.to_string()),
+        (section.join("_index.en.md"), SECTION_EN.to_string()),
         (dir.join(CONFIG_FILE), SITE_YAML.to_string()),
         (
             article.join("index.zh.md"),
@@ -86,9 +103,13 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
         ),
         (article.join("index.en.md"), EXAMPLE_EN.to_string()),
     ];
+    if github_pages {
+        let workflow = dir.join(".github/workflows/publish.yml");
+        files.push((workflow, GITHUB_PAGES_WORKFLOW.to_string()));
+    }
     for (path, _) in &files {
         if path.exists() {
-            return Err(Error::new(path, "already exists; nothing was changed"));
+            return Err(Error::new(path, msg!("init-file-exists")));
         }
     }
     for (path, text) in &files {
@@ -107,6 +128,21 @@ pub fn init(dir: &Path, now: DateTime<Utc>) -> Result<Vec<PathBuf>, Error> {
     Ok(written)
 }
 
+/// Copies the built-in theme into the site at `root` (`themes/default/`),
+/// to be changed there; nothing else is touched, and the site builds the
+/// same. Refuses when that folder exists.
+pub fn eject_theme(root: &Path) -> Result<PathBuf, Error> {
+    if !root.join(CONFIG_FILE).is_file() {
+        return Err(Error::new(root.join(CONFIG_FILE), msg!("no-site")));
+    }
+    let dir = root.join(crate::files::THEMES_DIR).join("default");
+    if dir.exists() {
+        return Err(Error::new(&dir, msg!("eject-exists")));
+    }
+    crate::theme::write_default_theme(&dir)?;
+    Ok(dir)
+}
+
 /// Creates `content/SECTION/SLUG/index.LANG.md` with its front matter.
 pub fn new_page(
     root: &Path,
@@ -117,12 +153,9 @@ pub fn new_page(
     let config = Config::load(root)?;
     let today = date_in(config.timezone, now);
     let lang = match lang {
-        Some(code) => config.language(code).ok_or_else(|| {
-            Error::new(
-                CONFIG_FILE,
-                format!("language `{code}` is not configured in site.yaml"),
-            )
-        })?,
+        Some(code) => config
+            .language(code)
+            .ok_or_else(|| Error::new(CONFIG_FILE, msg!("new-language-unknown", code = code)))?,
         None => config.default_language(),
     };
     let parts: Vec<&str> = spec.trim_matches('/').split('/').collect();
@@ -134,15 +167,12 @@ pub fn new_page(
             && !p.contains(['\\', ' ', '.'])
     };
     if parts.len() != 2 || !parts.iter().all(|p| valid(p)) {
-        return Err(Error::new(
-            spec,
-            "give the page as SECTION/SLUG, e.g. news/2022-job-fair (no spaces or dots)",
-        ));
+        return Err(Error::new(spec, msg!("new-page-form")));
     }
     let bundle = root.join(CONTENT_DIR).join(parts[0]).join(parts[1]);
     let path = bundle.join(format!("index.{}.md", lang.code));
     if path.exists() {
-        return Err(Error::new(path, "already exists; nothing was changed"));
+        return Err(Error::new(path, msg!("init-file-exists")));
     }
     let is_translation = lang.code != config.default_language().code
         && bundle

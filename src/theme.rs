@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::files::{CONFIG_FILE, THEMES_DIR, files_under, read_utf8};
 use crate::files::{Data, OutputFile};
+use crate::msg;
 
 pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -47,14 +48,14 @@ impl Theme {
             collect_embedded(&DEFAULT_THEME, &mut files);
             files.sort_by(|a, b| a.0.cmp(&b.0));
         } else {
-            return Err(Errors::from(Error::new(
-                CONFIG_FILE,
-                format!(
-                    "theme `{}` not found: no folder {}",
-                    config.theme,
-                    rel.display()
-                ),
-            )));
+            let line = crate::files::line_of(&config.root, Path::new(CONFIG_FILE), "theme:");
+            return Err(Errors::from(
+                Error::new(
+                    CONFIG_FILE,
+                    msg!("theme-not-found", theme = &config.theme, folder = &rel),
+                )
+                .at(line, 1),
+            ));
         }
         Theme::from_files(config, rel, files)
     }
@@ -98,14 +99,14 @@ impl Theme {
                 }
             }
         }
+        // A language whose file is there but broken has its error already.
+        let broken: Vec<std::path::PathBuf> = errors.iter().map(|e| e.path.clone()).collect();
         for lang in &config.languages {
-            if !theme.i18n.contains_key(&lang.code) {
+            let file = dir.join("i18n").join(format!("{}.yaml", lang.code));
+            if !theme.i18n.contains_key(&lang.code) && !broken.contains(&file) {
                 errors.push(Error::new(
-                    dir.join("i18n").join(format!("{}.yaml", lang.code)),
-                    format!(
-                        "the theme has no UI strings for language `{}`: add this file",
-                        lang.code
-                    ),
+                    file,
+                    msg!("theme-no-strings", code = &lang.code),
                 ));
             }
         }
@@ -133,10 +134,10 @@ fn text_of(data: &Data, shown: &Path) -> Result<String, Error> {
     match data {
         Data::Copy(p) => read_utf8(p, shown),
         Data::Static(b) => {
-            String::from_utf8(b.to_vec()).map_err(|_| Error::new(shown, "not valid UTF-8"))
+            String::from_utf8(b.to_vec()).map_err(|_| Error::new(shown, msg!("not-utf8")))
         }
         Data::Bytes(b) => {
-            String::from_utf8(b.clone()).map_err(|_| Error::new(shown, "not valid UTF-8"))
+            String::from_utf8(b.clone()).map_err(|_| Error::new(shown, msg!("not-utf8")))
         }
     }
 }

@@ -5,6 +5,8 @@
 //! file [`index_file`]`(u)`.
 
 use crate::config::{Config, Language};
+use crate::messages::Message;
+use crate::msg;
 use crate::text::slugify;
 
 pub const SITEMAP: &str = "sitemap.xml";
@@ -103,6 +105,59 @@ pub fn alias_file(alias: &str) -> String {
     } else {
         index_file(&format!("{path}/"))
     }
+}
+
+/// The longest name of one file or folder most file systems allow, in
+/// bytes (ext4, XFS, APFS, NTFS in UTF-16 units: 255).
+pub const MOST_NAME_BYTES: usize = 255;
+/// The longest output path accepted, in bytes, leaving room for the output
+/// folder's own path under the usual limit of 4096.
+pub const MOST_PATH_BYTES: usize = 3072;
+
+/// Why `path` (relative to the output root, decoded, `/`-separated; a
+/// folder written whole ends in `/`) cannot be written as it is, if it
+/// cannot: empty parts (`a//b`), `.` and `..` (even decoded from
+/// `%2e%2e`), a name longer than file systems allow, control characters
+/// (NUL among them) and backslashes (a separator on Windows).
+pub fn path_problem(path: &str) -> Option<Message> {
+    if path.is_empty() {
+        return Some(msg!("path-empty"));
+    }
+    if path.starts_with('/') {
+        return Some(msg!("path-slash"));
+    }
+    if path.len() > MOST_PATH_BYTES {
+        return Some(msg!(
+            "path-too-long",
+            bytes = path.len(),
+            most = MOST_PATH_BYTES
+        ));
+    }
+    let parts = path.strip_suffix('/').unwrap_or(path);
+    for part in parts.split('/') {
+        if part.is_empty() {
+            return Some(msg!("path-empty-part"));
+        }
+        if part == "." || part == ".." {
+            return Some(msg!("path-dots", part = part));
+        }
+        if part.len() > MOST_NAME_BYTES {
+            let shown: String = part.chars().take(12).collect();
+            return Some(msg!(
+                "path-name-too-long",
+                name = shown,
+                bytes = part.len(),
+                most = MOST_NAME_BYTES
+            ));
+        }
+        if let Some(c) = part.chars().find(|c| c.is_control()) {
+            return Some(msg!("path-control", char = format!("U+{:04X}", c as u32)));
+        }
+        if part.contains('\\') {
+            return Some(msg!("path-backslash"));
+        }
+    }
+    None
 }
 
 /// `/news/x/` for a URL path: under the base path, percent-encoded.
@@ -251,6 +306,35 @@ mod tests {
             "http://127.0.0.1:1111/sub/a.jpg"
         );
         assert_eq!(absolute(&c, "//cdn.net/a.jpg"), "http://cdn.net/a.jpg");
+    }
+
+    #[test]
+    fn output_paths_that_cannot_be_written() {
+        for good in [
+            "index.html",
+            "tags/劳动竞赛/index.html",
+            "search/zh/",
+            "a.b/c",
+        ] {
+            assert_eq!(path_problem(good), None, "{good}");
+        }
+        let long = format!("{}/index.html", "a".repeat(256));
+        for bad in [
+            "",
+            "/etc/x",
+            "a//b",
+            "../index.html",
+            "a/./b",
+            "x/../../b",
+            long.as_str(),
+            "a\0b/index.html",
+            "a\tb",
+            "a\\b",
+        ] {
+            assert!(path_problem(bad).is_some(), "{bad:?}");
+        }
+        assert_eq!(path_problem(&"a".repeat(255)), None);
+        assert_eq!(alias_file("/%2e%2e/"), "../index.html");
     }
 
     #[test]

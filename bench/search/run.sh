@@ -11,6 +11,7 @@
 #   QUERIES="my.zh.txt" bash bench/search/run.sh   # query files, the language from the name
 #   COLD=20 bash bench/search/run.sh         # cold runs: 20 of the queries, not all
 #   UNIONPRESS=path/to/unionpress bash bench/search/run.sh   # build with that binary
+#   NO_BUILD_COST=1 …   # skip timing builds with and without search (BUILD_RUNS=3 each)
 #
 # The generated site (gen_site) is kept in BENCH_DIR (default
 # /tmp/unionpress-search-bench/siteN) and built into BENCH_DIR/outN every run
@@ -75,6 +76,35 @@ else
   build_figures=$(time_figures "$work/build$n.time")
   echo "unionpress build of $n articles ($unionpress): $(awk '{ printf "%.1f s, peak %.0f MiB", $1, $2 / 1024 }' <<<"$build_figures")" >&2
   tag="$n"
+  # What search adds to a build: the same site with search off, builds
+  # alternating with it (BUILD_RUNS each, default 3) into tmpfs, medians.
+  if [ -z "${NO_BUILD_COST:-}" ]; then
+    off="$work/site$n-nosearch"
+    mkdir -p "$off"
+    ln -sfn "$site/content" "$off/content"
+    { cat "$site/site.yaml"; echo "search: { enabled: false }"; } >"$off/site.yaml"
+    scratch=$(mktemp -d /dev/shm/unionpress-search-cost.XXXXXX)
+    for i in $(seq "${BUILD_RUNS:-3}"); do
+      for v in on off; do
+        root="$site"; [ "$v" = off ] && root="$off"
+        rm -rf "$scratch/$v"
+        /usr/bin/time -f "$v %e %U %S %M" -a -o "$scratch/times" \
+          "$unionpress" --root "$root" build --out "$scratch/$v" >/dev/null 2>&1
+      done
+    done
+    awk '
+      function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+      { k = $1; n[k]++; w[k, n[k]] = $2; c[k, n[k]] = $3 + $4; m[k, n[k]] = $5 / 1024 }
+      END {
+        for (k in n) { for (i = 1; i <= n[k]; i++) { ww[i] = w[k, i]; cc[i] = c[k, i]; mm[i] = m[k, i] }
+          W[k] = median(ww, n[k]); C[k] = median(cc, n[k]); M[k] = median(mm, n[k]) }
+        printf "build with and without search (median of %d, tmpfs):\n", n["on"]
+        printf "| | wall s | CPU s | peak MiB |\n|---|---:|---:|---:|\n"
+        printf "| search off | %.2f | %.2f | %.0f |\n| search on | %.2f | %.2f | %.0f |\n", W["off"], C["off"], M["off"], W["on"], C["on"], M["on"]
+        printf "| added | %+.0f%% | %+.0f%% | %+.0f%% |\n", 100 * (W["on"] / W["off"] - 1), 100 * (C["on"] / C["off"] - 1), 100 * (M["on"] / M["off"] - 1)
+      }' "$scratch/times" >&2
+    rm -rf "$scratch"
+  fi
 fi
 
 measure() { # engine label lang query-file [extra measure.mjs arguments]

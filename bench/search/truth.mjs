@@ -1,5 +1,5 @@
 // The ground truth of the search benchmark: a plain reference matcher for
-// /work/search-spec.md sections 1-5 (which text, normalisation, characters,
+// src/search/spec.md sections 1-5 (which text, normalisation, characters,
 // query parsing, when a page matches). No index, no cleverness: every query
 // is a substring search over every normalised run of every article page.
 //

@@ -5,7 +5,9 @@
 
 use crate::content::Page;
 use crate::error::{Error, Errors};
-use crate::metrics::{Metric, NumberStyle};
+use crate::messages::Message;
+use crate::metrics::{Metric, NumberStyle, unit_scale};
+use crate::msg;
 
 /// A figure as a plain number, with how exactly it was written.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,24 +48,31 @@ impl Figure {
 /// Every way `translation`'s metric blocks differ from `original`'s.
 pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
     let (ob, tb) = (&original.body.metrics, &translation.body.metrics);
-    let here = |line: usize, message: String| {
+    let here = |line: usize, message: Message| {
         Error::new(&translation.source, message)
             .at(line.max(1), 1)
             .code("metric-mismatch")
     };
     if ob.len() != tb.len() {
         let line = tb.get(ob.len()).or(tb.last()).map_or(1, |b| b.line);
-        let first_unmatched = ob
-            .get(tb.len())
-            .map(|b| format!("; its block {} is on line {}", tb.len() + 1, b.line))
-            .unwrap_or_default();
+        let first_unmatched = ob.get(tb.len()).map_or_else(
+            || msg!("hint-none"),
+            |b| {
+                msg!(
+                    "metric-first-unmatched",
+                    block = tb.len() + 1,
+                    line = b.line
+                )
+            },
+        );
         return Errors::from(here(
             line,
-            format!(
-                "{} here, but {} in {}{first_unmatched}: a translation shows the same figures",
-                blocks(tb.len()),
-                blocks(ob.len()),
-                original.source.display()
+            msg!(
+                "metric-blocks-differ",
+                here = tb.len(),
+                there = ob.len(),
+                source = &original.source,
+                first = first_unmatched
             ),
         ));
     }
@@ -72,13 +81,13 @@ pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
         if o.items.len() != t.items.len() {
             errors.push(here(
                 t.line,
-                format!(
-                    "metric block {} has {} here, but {} in {}:{}",
-                    n + 1,
-                    items(t.items.len()),
-                    items(o.items.len()),
-                    original.source.display(),
-                    o.line
+                msg!(
+                    "metric-items-differ",
+                    block = n + 1,
+                    here = t.items.len(),
+                    there = o.items.len(),
+                    source = &original.source,
+                    line = o.line
                 ),
             ));
             continue;
@@ -88,16 +97,18 @@ pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
             if !of.agrees(&tf) {
                 errors.push(here(
                     tm.line,
-                    format!(
-                        "figure differs from the original: `{}` is {} (= {}) here, but `{}` is {} (= {}) in {}:{}",
-                        tm.label,
-                        as_written(tm),
-                        tf.show(),
-                        om.label,
-                        as_written(om),
-                        of.show(),
-                        original.source.display(),
-                        om.line
+                    msg!(
+                        "metric-figure-differs",
+                        label = &tm.label,
+                        written = as_written(tm),
+                        scale = scale_read(tm),
+                        value = tf.show(),
+                        original_label = &om.label,
+                        original_written = as_written(om),
+                        original_scale = scale_read(om),
+                        original_value = of.show(),
+                        source = &original.source,
+                        line = om.line
                     ),
                 ));
             }
@@ -106,19 +117,26 @@ pub(super) fn compare(original: &Page, translation: &Page) -> Errors {
     errors
 }
 
+/// How the unit's scale was read: "`万` = 10,000, so ", "no scale: ".
+fn scale_read(m: &Metric) -> Message {
+    let (exponent, words) = unit_scale(&m.unit);
+    if exponent == 0 {
+        return msg!("scale-none");
+    }
+    let words: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    let power = if exponent <= 15 {
+        NumberStyle::for_locale("en", false).format(10f64.powi(exponent), "")
+    } else {
+        format!("10^{exponent}")
+    };
+    msg!("scale-read", words = words.join(" "), power = power)
+}
+
 fn as_written(m: &Metric) -> String {
     match m.unit.as_str() {
         "" => m.data.clone(),
         unit => format!("{} {unit}", m.data),
     }
-}
-
-fn blocks(n: usize) -> String {
-    crate::error::count(n, "metric block")
-}
-
-fn items(n: usize) -> String {
-    crate::error::count(n, "item")
 }
 
 #[cfg(test)]
@@ -163,6 +181,14 @@ mod tests {
             ("ten thousand yuan", 4),
             ("hundred million yuan", 8),
             ("10,000 yuan", 4),
+            ("10k people", 4),
+            ("yuan (10K)", 4),
+            ("k yuan", 3),
+            ("100mn yuan", 8),
+            ("12k people", 0),
+            ("km", 0),
+            ("1 yuan", 0),
+            ("RMB 10,000", 4),
             ("people", 0),
             ("percent", 0),
             ("cases per 100,000 people", 0),

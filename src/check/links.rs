@@ -14,6 +14,8 @@ use crate::content::Site;
 use crate::error::{Error, Errors};
 use crate::files::line_of;
 use crate::markdown::LinkUse;
+use crate::messages::Message;
+use crate::msg;
 use crate::render::Plan;
 use crate::theme::Theme;
 use crate::urls::{self, index_file, is_external, percent_decode};
@@ -41,7 +43,7 @@ enum Target {
     /// A file or document that is not an article (a list, a feed, a PDF).
     File,
     /// Nothing is published there; why, for the message.
-    Missing(String),
+    Missing(Message),
 }
 
 /// Every broken link, image and anchor of the pages and list intros.
@@ -75,9 +77,12 @@ impl<'a> Targets<'a> {
         for image in page.body.images.iter().filter(|i| i.photo.is_none()) {
             if let (Target::Missing(why), _) = self.resolve(&page.url, &image.url) {
                 errors.push(
-                    Error::new(&page.source, format!("broken image `{}`: {why}", image.src))
-                        .at(image.line, image.column)
-                        .code("broken-image"),
+                    Error::new(
+                        &page.source,
+                        msg!("broken-image", src = &image.src, why = why),
+                    )
+                    .at(image.line, image.column)
+                    .code("broken-image"),
                 );
             }
         }
@@ -86,9 +91,12 @@ impl<'a> Targets<'a> {
         {
             let line = line_of(&config.root, &page.source, "cover:");
             errors.push(
-                Error::new(&page.source, format!("broken cover `{}`: {why}", cover.url))
-                    .at(line, 1)
-                    .code("broken-image"),
+                Error::new(
+                    &page.source,
+                    msg!("broken-cover", src = &cover.url, why = why),
+                )
+                .at(line, 1)
+                .code("broken-image"),
             );
         }
         errors
@@ -100,14 +108,14 @@ impl<'a> Targets<'a> {
         let mut errors = Errors::new();
         for link in links {
             let (target, fragment) = self.resolve(url, &link.href);
-            let at = |message: String, code| {
+            let at = |message: Message, code| {
                 Error::new(source, message)
                     .at(link.line, link.column)
                     .code(code)
             };
             match target {
                 Target::Missing(why) => errors.push(at(
-                    format!("broken link `{}`: {why}", link.href),
+                    msg!("broken-link", href = &link.href, why = why),
                     "broken-link",
                 )),
                 Target::Page(target) => {
@@ -118,20 +126,25 @@ impl<'a> Targets<'a> {
                     if self.has_id(target, &id) {
                         continue;
                     }
-                    let whose = if self.pages[target].url == url {
-                        "no heading or element on this page has".to_string()
+                    let hint = self.did_you_mean(target, &id);
+                    let message = if self.pages[target].url == url {
+                        msg!(
+                            "broken-anchor-here",
+                            href = &link.href,
+                            id = &id,
+                            hint = hint
+                        )
                     } else {
-                        let source = self.pages[target].source.display();
-                        format!("{source} has no heading or element with")
+                        let source = &self.pages[target].source;
+                        msg!(
+                            "broken-anchor",
+                            href = &link.href,
+                            source = source,
+                            id = &id,
+                            hint = hint
+                        )
                     };
-                    errors.push(at(
-                        format!(
-                            "broken anchor `{}`: {whose} the id `{id}`{}",
-                            link.href,
-                            self.did_you_mean(target, &id)
-                        ),
-                        "broken-anchor",
-                    ));
+                    errors.push(at(message, "broken-anchor"));
                 }
                 Target::External | Target::File => {}
             }
@@ -156,10 +169,7 @@ impl<'a> Targets<'a> {
             match path.strip_prefix(self.base_path) {
                 Some(inside) => inside.to_string(),
                 None => {
-                    let why = format!(
-                        "the site is published under {}, so its addresses start with it",
-                        self.base_path
-                    );
+                    let why = msg!("link-outside-base", base = self.base_path);
                     return (Target::Missing(why), fragment);
                 }
             }
@@ -179,7 +189,7 @@ impl<'a> Targets<'a> {
             false => match normalize(&decoded) {
                 Some(n) => Cow::Owned(n),
                 None => {
-                    let why = "it leads above the site's root".to_string();
+                    let why = msg!("link-above-root");
                     return (Target::Missing(why), fragment);
                 }
             },
@@ -192,19 +202,51 @@ impl<'a> Targets<'a> {
                     .map_or(Target::File, |&p| Target::Page(p)),
                 None => Target::File,
             },
-            None => Target::Missing(format!(
-                "nothing is published at {}{normal}{}",
-                self.base_path,
-                self.in_another_language(&normal)
-            )),
+            None => {
+                let hint = (self.in_another_language(&normal))
+                    .or_else(|| self.nearest_page(&normal))
+                    .unwrap_or_else(|| msg!("hint-none"));
+                let address = format!("{}{normal}", self.base_path);
+                Target::Missing(msg!("link-nothing-there", address = address, hint = hint))
+            }
         };
         (target, fragment)
+    }
+
+    /// "; did you mean /news/first-article/?" for the article of the same
+    /// folder whose last part is nearest a missing one's (a typo in a
+    /// slug), if one is near; none for short names, where any is near.
+    fn nearest_page(&self, path: &str) -> Option<Message> {
+        let path = path.strip_suffix("index.html").unwrap_or(path);
+        let path = path.trim_end_matches('/');
+        let (dir, slug) = path.rsplit_once('/').unwrap_or(("", path));
+        let most = slug.chars().count() / 4;
+        if most == 0 {
+            return None;
+        }
+        self.by_url
+            .keys()
+            .filter_map(|url| {
+                let (d, s) = url
+                    .trim_end_matches('/')
+                    .rsplit_once('/')
+                    .unwrap_or(("", url));
+                (d == dir).then(|| (strsim::levenshtein(slug, s), *url))
+            })
+            .filter(|(d, _)| (1..=most).contains(d))
+            .min()
+            .map(|(_, url)| {
+                msg!(
+                    "hint-page-near",
+                    address = format!("{}{url}", self.base_path)
+                )
+            })
     }
 
     /// "; /news/x/ exists (another language)" when the missing path is
     /// published in another language: a translation's relative link to a
     /// page not translated yet.
-    fn in_another_language(&self, path: &str) -> String {
+    fn in_another_language(&self, path: &str) -> Option<Message> {
         let bare = (self.prefixes.iter())
             .filter(|p| !p.is_empty())
             .find_map(|p| path.strip_prefix(p))
@@ -212,8 +254,12 @@ impl<'a> Targets<'a> {
         (self.prefixes.iter())
             .map(|p| format!("{p}{bare}"))
             .find(|other| other != path && self.find(other).is_some())
-            .map(|other| format!("; {}{other} exists, in another language", self.base_path))
-            .unwrap_or_default()
+            .map(|other| {
+                msg!(
+                    "hint-other-language",
+                    address = format!("{}{other}", self.base_path)
+                )
+            })
     }
 
     /// The file a decoded path relative to the site root is served from: a
@@ -241,15 +287,14 @@ impl<'a> Targets<'a> {
     }
 
     /// "; did you mean `x`?" for the nearest id of article `i`, if one is near.
-    fn did_you_mean(&self, i: usize, id: &str) -> String {
+    fn did_you_mean(&self, i: usize, id: &str) -> Message {
         self.template_ids
             .iter()
             .chain(self.text_ids(i))
             .map(|k| (strsim::damerau_levenshtein(id, k), k))
             .filter(|(d, k)| *d <= 2.max(k.chars().count() / 3))
             .min()
-            .map(|(_, k)| format!("; did you mean `{k}`?"))
-            .unwrap_or_default()
+            .map_or_else(|| msg!("hint-none"), |(_, k)| msg!("hint-id-near", id = k))
     }
 }
 

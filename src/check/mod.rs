@@ -14,8 +14,10 @@ use serde::Serialize;
 pub use translations::Article;
 
 use crate::config::Config;
-use crate::content::Site;
+use crate::content::{LeftOut, Site, Why};
 use crate::error::{self, Error, Errors, Severity};
+use crate::messages::{Lang, Localizer};
+use crate::msg;
 use crate::render::Plan;
 use crate::theme::Theme;
 
@@ -31,6 +33,8 @@ pub struct Report {
     /// Pages read (one per article and language); None when the content
     /// could not be read.
     pub pages: Option<usize>,
+    /// Drafts and pages dated ahead, which a build leaves out.
+    pub left_out: Vec<LeftOut>,
 }
 
 /// The translation status table and its notes (errors when `site.yaml`
@@ -60,90 +64,120 @@ impl Report {
     }
 
     /// `2 errors, 1 warning in 14 pages`.
-    pub fn summary(&self) -> String {
-        let mut line = format!(
-            "{}, {}",
-            error::count(self.count(Severity::Error), "error"),
-            error::count(self.count(Severity::Warning), "warning")
-        );
-        if let Some(pages) = self.pages {
-            line.push_str(&format!(" in {}", error::count(pages, "page")));
-        }
-        line
+    pub fn summary(&self, loc: Localizer) -> String {
+        let (errors, warnings) = (self.count(Severity::Error), self.count(Severity::Warning));
+        loc.text(&match self.pages {
+            Some(pages) => msg!(
+                "check-summary",
+                errors = errors,
+                warnings = warnings,
+                pages = pages
+            ),
+            None => msg!("check-summary-unread", errors = errors, warnings = warnings),
+        })
     }
 
     /// The translation status: how many articles are in every language,
     /// then a row for each that is not. Empty for a one-language site.
-    pub fn translation_table(&self) -> String {
+    pub fn translation_table(&self, loc: Localizer) -> String {
         if self.languages.len() < 2 || self.pages.is_none() {
             return String::new();
         }
         let incomplete: Vec<&Article> = self.articles.iter().filter(|a| !a.complete()).collect();
         let total = self.articles.len();
-        let mut out = format!(
-            "translations: {} of {} in every language ({})\n",
-            total - incomplete.len(),
-            error::count(total, "article"),
-            self.languages.join(", ")
-        );
+        let mut out = loc.text(&msg!(
+            "check-translations",
+            complete = total - incomplete.len(),
+            total = total,
+            languages = self.languages.join(", ")
+        ));
+        out.push('\n');
         if incomplete.is_empty() {
             return out;
         }
-        const MISSING: &str = "missing";
+        let missing = loc.text(&msg!("check-missing"));
+        let article = loc.text(&msg!("check-article"));
         let key_width = incomplete
             .iter()
             .map(|a| a.key.chars().count())
             .max()
             .unwrap_or(0)
-            .max("article".len());
+            .max(width(&article));
         let widths: Vec<usize> = self
             .languages
             .iter()
-            .map(|l| l.len().max(MISSING.len()))
+            .map(|l| l.len().max(width(&missing)))
             .collect();
         let row = |first: &str, cells: Vec<&str>| {
-            let mut line = format!("  {first:key_width$}");
+            let mut line = format!("  {}", pad(first, key_width));
             for (cell, width) in cells.iter().zip(&widths) {
-                line.push_str(&format!("  {cell:width$}"));
+                line.push_str(&format!("  {}", pad(cell, *width)));
             }
             line.trim_end().to_string() + "\n"
         };
         out.push_str(&row(
-            "article",
+            &article,
             self.languages.iter().map(String::as_str).collect(),
         ));
         for a in incomplete {
             let cells = a
                 .languages
                 .iter()
-                .map(|&has| if has { "✓" } else { MISSING })
+                .map(|&has| if has { "✓" } else { missing.as_str() })
                 .collect();
             out.push_str(&row(&a.key, cells));
         }
         out
     }
 
+    /// The drafts and pages dated ahead a build leaves out, one a line.
+    pub fn left_out_table(&self, loc: Localizer) -> String {
+        let Some(head) = crate::content::describe_left_out(&self.left_out) else {
+            return String::new();
+        };
+        let width = (self.left_out.iter())
+            .map(|l| width(&l.source.display().to_string()))
+            .max()
+            .unwrap_or(0);
+        let mut out = loc.text(&msg!("check-left-out", what = head));
+        out.push('\n');
+        for l in &self.left_out {
+            let why = loc.text(&match l.why {
+                Why::Draft => msg!("left-out-draft"),
+                Why::Future => msg!("left-out-future-one"),
+            });
+            let path = l.source.display().to_string();
+            out.push_str(&format!("  {}  {why}\n", pad(&path, width)));
+        }
+        out
+    }
+
     /// Errors and warnings as lines, the translation table, the summary.
-    pub fn eprint(&self) {
-        error::eprint_all(&self.findings);
-        let table = self.translation_table();
+    pub fn eprint(&self, loc: Localizer) {
+        error::eprint_all(loc, &self.findings);
+        let table = self.translation_table(loc);
         if !table.is_empty() {
             eprint!("{table}");
         }
-        eprintln!("{}", self.summary());
+        eprint!("{}", self.left_out_table(loc));
+        eprintln!("{}", self.summary(loc));
     }
 
     /// Every finding (notes included) as a JSON array of
-    /// `{severity, path, line, column, code, message}`.
+    /// `{severity, path, line, column, code, message, messages}`: the
+    /// same whatever the editor's language. `message` is the English text
+    /// (what tools match on); `messages` has it in every language
+    /// unionpress speaks (`en`, `zh`), for a tool that shows it to people.
     pub fn json(&self) -> String {
         #[derive(Serialize)]
-        struct Finding<'a> {
+        struct Finding {
             severity: &'static str,
             path: String,
             line: usize,
             column: usize,
             code: &'static str,
-            message: &'a str,
+            message: String,
+            messages: std::collections::BTreeMap<&'static str, String>,
         }
         let findings: Vec<Finding> = self
             .findings
@@ -154,9 +188,26 @@ impl Report {
                 line: f.line,
                 column: f.column,
                 code: f.code,
-                message: &f.message,
+                message: f.message.en(),
+                messages: (Lang::ALL.iter())
+                    .map(|&l| (l.code(), Localizer::new(l).text(&f.message)))
+                    .collect(),
             })
             .collect();
         serde_json::to_string_pretty(&findings).expect("findings serialise")
     }
+}
+
+/// How many columns `text` takes in a terminal (CJK characters two).
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}')
+}
+
+/// `text` padded with spaces to `columns` terminal columns.
+fn pad(text: &str, columns: usize) -> String {
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
 }

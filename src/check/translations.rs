@@ -13,6 +13,7 @@ use super::figures;
 use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::error::{Error, Errors, Severity};
+use crate::msg;
 
 /// One row of the translation status table.
 #[derive(Debug, Clone, Serialize)]
@@ -88,11 +89,12 @@ pub(super) fn status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
             findings.push(
                 Error::new(
                     &original.source,
-                    format!(
-                        "{key} has no {} ({}) translation: add {}",
-                        lang.name,
-                        lang.code,
-                        sibling(original, &config.lang(original.lang).code, &lang.code)
+                    msg!(
+                        "translation-missing",
+                        key = key,
+                        name = &lang.name,
+                        code = &lang.code,
+                        file = sibling(original, &config.lang(original.lang).code, &lang.code)
                     ),
                 )
                 .at(1, 1)
@@ -146,11 +148,11 @@ fn photo_sets(versions: &[&Page]) -> Errors {
                 errors.push(
                     Error::new(
                         &p.source,
-                        format!(
-                            "photo `{}` is in {}:{} but not in this version",
-                            used.src,
-                            q.source.display(),
-                            used.line
+                        msg!(
+                            "translation-photo-missing",
+                            src = &used.src,
+                            source = &q.source,
+                            line = used.line
                         ),
                     )
                     .at(1, 1)

@@ -4,12 +4,14 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(root: &Path, json: bool) -> ExitCode {
+use unionpress::messages::Localizer;
+
+pub fn run(loc: Localizer, root: &Path, json: bool) -> ExitCode {
     let report = unionpress::pipeline::check(root);
     if json {
         println!("{}", report.json());
     } else {
-        report.eprint();
+        report.eprint(loc);
     }
     ExitCode::from(u8::from(report.has_errors()))
 }

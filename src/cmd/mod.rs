@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use unionpress::error::{self, Error};
+use unionpress::messages::{Localizer, Message};
+use unionpress::msg;
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +25,10 @@ pub struct Cli {
     /// The site root (the folder holding site.yaml).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
+    /// The language of messages: `zh` or `en` (default: UNIONPRESS_MESSAGES,
+    /// else Chinese when the locale is, else English).
+    #[arg(long, global = true, value_enum)]
+    messages: Option<Language>,
     #[command(subcommand)]
     command: Command,
 }
@@ -50,8 +56,12 @@ enum Command {
         /// Port to listen on; 0 picks a free one.
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Include drafts and pages dated in the future.
+        /// Drafts and pages dated in the future are shown (with a banner)
+        /// unless this is given.
         #[arg(long)]
+        no_drafts: bool,
+        /// Show drafts (the default in dev mode; kept for scripts).
+        #[arg(long, hide = true, conflicts_with = "no_drafts")]
         drafts: bool,
     },
     /// Check the site without writing anything: everything a build checks,
@@ -62,7 +72,19 @@ enum Command {
         format: Format,
     },
     /// Create a new site in DIR: site.yaml, the default theme, one article.
-    Init { dir: PathBuf },
+    Init {
+        dir: PathBuf,
+        /// Also write .github/workflows/publish.yml, which publishes the
+        /// site to GitHub Pages on every push.
+        #[arg(long)]
+        github_pages: bool,
+    },
+    /// The theme: `theme eject` copies the built-in theme into the site
+    /// (themes/default/) to be changed there.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
     /// Create a page bundle content/SECTION/SLUG/index.LANG.md.
     New {
         /// SECTION/SLUG, e.g. news/2022-job-fair.
@@ -71,6 +93,18 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Copy the built-in theme into themes/default/ (nothing else changes).
+    Eject,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Language {
+    Zh,
+    En,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,24 +116,43 @@ enum Format {
 /// Runs the command and says how it ended.
 pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root;
+    let flag = cli.messages.map(|l| match l {
+        Language::Zh => "zh",
+        Language::En => "en",
+    });
+    let loc = Localizer::from_env(flag);
     match cli.command {
         Command::Build {
             out,
             base_url,
             drafts,
-        } => build::run(&root, out, base_url, drafts),
-        Command::Serve { bind, port, drafts } => serve::run(&root, bind, port, drafts),
-        Command::Check { format } => check::run(&root, matches!(format, Format::Json)),
-        Command::Init { dir } => init::run(&dir),
-        Command::New { page, lang } => new::run(&root, &page, lang.as_deref()),
+        } => build::run(loc, &root, out, base_url, drafts),
+        Command::Serve {
+            bind,
+            port,
+            no_drafts,
+            ..
+        } => serve::run(loc, &root, bind, port, !no_drafts),
+        Command::Check { format } => check::run(loc, &root, matches!(format, Format::Json)),
+        Command::Init { dir, github_pages } => init::run(loc, &dir, github_pages),
+        Command::New { page, lang } => new::run(loc, &root, &page, lang.as_deref()),
+        Command::Theme {
+            action: ThemeAction::Eject,
+        } => init::eject(loc, &root),
     }
 }
 
 /// Prints every error (and the warnings found with them), then how many
-/// and what that meant (`tail`), and says the run failed.
-fn failed(errors: &[Error], tail: &str) -> ExitCode {
-    error::eprint_all(errors);
+/// and what that meant (`tail`: `run-failed`, `build-failed`, …, given the
+/// count), and says the run failed.
+fn failed(loc: Localizer, errors: &[Error], tail: fn(usize) -> Message) -> ExitCode {
+    error::eprint_all(loc, errors);
     let n = errors.iter().filter(|e| e.is_error()).count();
-    eprintln!("{}{tail}", error::count(n, "error"));
+    eprintln!("{}", loc.text(&tail(n)));
     ExitCode::from(1)
+}
+
+/// "2 errors".
+fn count(n: usize) -> Message {
+    msg!("run-failed", count = n)
 }

@@ -3,12 +3,15 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(root: &Path, page: &str, lang: Option<&str>) -> ExitCode {
+use unionpress::messages::Localizer;
+use unionpress::msg;
+
+pub fn run(loc: Localizer, root: &Path, page: &str, lang: Option<&str>) -> ExitCode {
     match unionpress::scaffold::new_page(root, page, lang, chrono::Utc::now()) {
         Ok(path) => {
-            eprintln!("created {}", path.display());
+            eprintln!("{}", loc.text(&msg!("created", path = path)));
             ExitCode::SUCCESS
         }
-        Err(e) => super::failed(&[e], ""),
+        Err(e) => super::failed(loc, &[e], super::count),
     }
 }

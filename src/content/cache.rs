@@ -165,8 +165,9 @@ impl Cache {
         config: &Config,
         sources: &[SourceFile],
         assets: &[Asset],
+        encode: bool,
     ) -> Vec<Result<Parsed, Errors>> {
-        let probed = self.probe(config, assets);
+        let probed = self.probe(config, assets, encode);
         let files = Files {
             all: assets.iter().map(|a| a.path.as_str()).collect(),
             photos: probed
@@ -227,6 +228,7 @@ impl Cache {
         &self,
         config: &Config,
         assets: &'a [Asset],
+        encode: bool,
     ) -> Vec<(&'a str, Option<Stamp>, Probe)> {
         assets
             .par_iter()
@@ -240,8 +242,9 @@ impl Cache {
                 let reused = cached
                     .filter(|(s, _)| Some(*s) == stamp)
                     .map(|(_, r)| r.clone());
-                let result = reused
-                    .unwrap_or_else(|| images::probe(config, &a.source, &a.path).map(Arc::new));
+                let result = reused.unwrap_or_else(|| {
+                    images::probe(config, &a.source, &a.path, encode).map(Arc::new)
+                });
                 (a.path.as_str(), stamp, result)
             })
             .collect()

@@ -9,6 +9,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::Error;
+use crate::msg;
 
 /// A publication date: `2021-12-31` or RFC 3339 (`2021-12-31T08:00:00+08:00`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -79,9 +80,8 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         Date::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "bad date `{text}`: write YYYY-MM-DD (2021-12-31) or RFC 3339 (2021-12-31T08:00:00+08:00)"
-            ))
+            // Read by `Error::yaml`, which says what is wrong with it.
+            serde::de::Error::custom(format!("bad date `{text}`"))
         })
     }
 }
@@ -119,6 +119,9 @@ pub struct Cover {
     pub caption: String,
     #[serde(default)]
     pub credit: String,
+    /// Where the crops centre: `30% 40%` from the left and the top.
+    #[serde(default)]
+    pub focus: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -135,6 +138,7 @@ fn cover<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cover>, D::Error> {
             alt: String::new(),
             caption: String::new(),
             credit: String::new(),
+            focus: None,
         },
         RawCover::Full(c) => c,
     }))
@@ -194,7 +198,7 @@ pub fn split(path: &Path, text: &str) -> Result<(String, String, usize), Error> 
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Error::new(path, "front matter missing: the file must start with a `---` line, then YAML (title, date), then `---`").at(1, 1));
+        return Err(Error::new(path, msg!("front-matter-missing")).at(1, 1));
     }
     let mut yaml = String::new();
     let mut consumed = first.len();
@@ -205,21 +209,13 @@ pub fn split(path: &Path, text: &str) -> Result<(String, String, usize), Error> 
         }
         yaml.push_str(line);
     }
-    Err(Error::new(
-        path,
-        "front matter is not closed: add a `---` line after the YAML",
-    )
-    .at(1, 1))
+    Err(Error::new(path, msg!("front-matter-unclosed")).at(1, 1))
 }
 
 /// Parses front matter YAML that starts on line 2 of `path`.
 pub fn parse<T: for<'de> Deserialize<'de>>(path: &Path, yaml: &str) -> Result<T, Error> {
     if yaml.trim().is_empty() {
-        return Err(Error::new(
-            path,
-            "front matter is empty: `title` and `date` are required",
-        )
-        .at(1, 1));
+        return Err(Error::new(path, msg!("front-matter-empty")).at(1, 1));
     }
     serde_yaml::from_str(yaml).map_err(|e| Error::yaml(path, 2, yaml, &e))
 }
@@ -272,17 +268,29 @@ mod tests {
     fn bad_date_names_line_in_markdown_file() {
         let e = fm("---\ntitle: x\ndate: 2021-02-30\n---\n").unwrap_err();
         assert_eq!(e.line, 3, "{e:?}");
-        assert!(e.message.contains("bad date `2021-02-30`"), "{}", e.message);
+        assert!(
+            e.message.to_string().contains("bad date `2021-02-30`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn typo_gets_suggestion_and_wrong_type_is_named() {
         let e = fm("---\ntitel: x\ndate: 2021-01-01\n---\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 1));
-        assert!(e.message.contains("did you mean `title`"), "{}", e.message);
+        assert!(
+            e.message.to_string().contains("did you mean `title`"),
+            "{}",
+            e.message
+        );
         let e = fm("---\ntitle: x\ntags: 3\n---\n").unwrap_err();
         assert_eq!(e.line, 3, "{e:?}");
-        assert!(e.message.contains("tags: invalid type"), "{}", e.message);
+        assert!(
+            e.message.to_string().contains("tags: invalid type"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -302,12 +310,14 @@ mod tests {
             split(Path::new("a.md"), "# no front matter")
                 .unwrap_err()
                 .message
+                .to_string()
                 .contains("missing")
         );
         assert!(
             split(Path::new("a.md"), "---\ntitle: x\n")
                 .unwrap_err()
                 .message
+                .to_string()
                 .contains("not closed")
         );
         let e = fm("---\ntitle: [unclosed\n---\n").unwrap_err();

@@ -15,32 +15,33 @@ use super::cache::Linked;
 use super::front_matter::{Date, FrontMatter};
 use super::parse::ParsedPage;
 use super::walk::SourceFile;
-use super::{CoverImage, LoadOptions, Page, Translation};
+use super::{CoverImage, LeftOut, LoadOptions, Page, Translation, Why};
 use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::markdown::Rendered;
+use crate::msg;
 use crate::text::{is_cjk, summarize};
 use crate::urls;
 
 /// The pages of one article in its languages.
 type Group = Arc<[Arc<Page>]>;
 
-/// Links translations, applies inheritance, drops drafts and future pages
-/// and gives URLs. With `linked` (dev mode), a group whose files are
-/// unchanged is taken from it as it was made last time.
+/// Links translations, applies inheritance, leaves out drafts and future
+/// pages (saying which) and gives URLs. With `linked` (dev mode), a group
+/// whose files are unchanged is taken from it as it was made last time.
 pub(super) fn link(
     config: &Config,
     parsed: Vec<Arc<ParsedPage>>,
     options: LoadOptions,
     linked: Option<&mut Linked>,
-) -> Result<Vec<Arc<Page>>, Errors> {
+) -> Result<(Vec<Arc<Page>>, Vec<LeftOut>), Errors> {
     let mut groups: BTreeMap<&str, Vec<Arc<ParsedPage>>> = BTreeMap::new();
     for p in &parsed {
         groups.entry(&p.file.key).or_default().push(p.clone());
     }
     let previous = linked.as_deref();
     // Each group: its fingerprint, whether to keep it, its pages.
-    let made: Vec<(u64, bool, Result<Group, Errors>)> = groups
+    let made: Vec<(u64, Vec<LeftOut>, Result<Group, Errors>)> = groups
         .into_par_iter()
         .map(|(_, mut group)| {
             group.sort_by_key(|p| p.file.lang);
@@ -51,33 +52,36 @@ pub(super) fn link(
             }
             let fingerprint = hasher.finish();
             if let Some(pages) = previous.and_then(|l| l.get(&fingerprint)) {
-                return (fingerprint, true, Ok(pages.clone()));
+                return (fingerprint, Vec::new(), Ok(pages.clone()));
             }
             match link_group(config, group, fingerprint, options) {
-                // Kept only when nothing was left out: a page dated
-                // tomorrow is looked at again on the next rebuild.
-                Ok((pages, complete)) => (
+                Ok((pages, left)) => (
                     fingerprint,
-                    complete,
+                    left,
                     Ok(pages.into_iter().map(Arc::new).collect()),
                 ),
-                Err(e) => (fingerprint, false, Err(e)),
+                Err(e) => (fingerprint, Vec::new(), Err(e)),
             }
         })
         .collect();
     let mut errors = Errors::new();
     let mut pages = Vec::new();
     let mut kept = HashMap::new();
-    for (fingerprint, keep, result) in made {
+    let mut left_out = Vec::new();
+    for (fingerprint, left, result) in made {
         match result {
             Ok(group) => {
                 pages.extend(group.iter().cloned());
+                // Kept only when nothing was left out and nothing is dated
+                // ahead: tomorrow's page is looked at again on each rebuild.
+                let keep = left.is_empty() && group.iter().all(|p| !p.future);
                 if previous.is_some() && keep {
                     kept.insert(fingerprint, group);
                 }
             }
             Err(e) => errors.extend(e),
         }
+        left_out.extend(left);
     }
     if let Some(linked) = linked {
         *linked = kept;
@@ -90,24 +94,24 @@ pub(super) fn link(
     // order the groups were made in (by key, each in language order), which
     // a stable sort keeps.
     pages.sort_by_key(|p| std::cmp::Reverse(p.date));
-    Ok(pages)
+    left_out.sort();
+    Ok((pages, left_out))
 }
 
-/// One article in every language it has, in language order. Also says
-/// whether every file made a page (none left out as a draft or for its
-/// date).
+/// One article in every language it has, in language order, and the files
+/// left out (drafts, dates ahead).
 fn link_group(
     config: &Config,
     group: Vec<Arc<ParsedPage>>,
     fingerprint: u64,
     options: LoadOptions,
-) -> Result<(Vec<Page>, bool), Errors> {
+) -> Result<(Vec<Page>, Vec<LeftOut>), Errors> {
     let now = chrono::Utc::now();
     // A plain date is published on that day where the site is (its time
     // zone), whatever the machine building it is set to.
     let today = now.with_timezone(&config.timezone).date_naive();
     let mut errors = Errors::new();
-    let files = group.len();
+    let mut left = Vec::new();
     // The original: the default language's version, else the first.
     let original_fm = group[0].fm.clone();
     let original_cover = group[0].cover.clone();
@@ -124,7 +128,7 @@ fn link_group(
             }
         }
         let Some(date) = fm.date else {
-            errors.push(Error::new(&p.file.source, "missing `date` (YYYY-MM-DD)").at(1, 1));
+            errors.push(Error::new(&p.file.source, msg!("page-no-date")).at(1, 1));
             continue;
         };
         let date = date.in_zone(config.timezone);
@@ -135,10 +139,19 @@ fn link_group(
             date.at > now
         };
         if !options.drafts && (draft || future) {
+            let why = if draft { Why::Draft } else { Why::Future };
+            left.push(LeftOut {
+                source: p.file.source,
+                why,
+            });
             continue;
         }
         match page_url(config, &p.file, fm.slug.as_deref()) {
-            Ok(url) => built.push(make_page(config, p.file, fm, cover, p.body, date, url)),
+            Ok(url) => {
+                let mut page = make_page(config, p.file, fm, cover, p.body, date, url);
+                page.future = future;
+                built.push(page);
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -160,8 +173,7 @@ fn link_group(
             .cloned()
             .collect();
     }
-    let complete = built.len() == files;
-    Ok((built, complete))
+    Ok((built, left))
 }
 
 fn is_cjk_locale(locale: &str) -> bool {
@@ -197,11 +209,7 @@ fn page_url(config: &Config, file: &SourceFile, slug: Option<&str>) -> Result<St
     let key = match slug {
         None => return Ok(urls::page(lang, &file.key)),
         Some(s) if s.is_empty() || s.contains(['/', '\\', '?', '#']) || s == "." || s == ".." => {
-            return Err(Error::new(
-                &file.source,
-                format!("slug `{s}` must be one path segment without / ? #"),
-            )
-            .at(1, 1));
+            return Err(Error::new(&file.source, msg!("slug-segment", slug = s)).at(1, 1));
         }
         Some(s) => match file.key.rsplit_once('/') {
             Some((dir, _)) => format!("{dir}/{s}"),
@@ -227,10 +235,9 @@ fn make_page(
         .is_some_and(|c| body.images.iter().all(|i| i.url != c.url));
     // An empty `summary: ""` or `author: ""` (as `new` writes them) means
     // "not given", not an empty description or a byline without a name.
-    let summary = fm
-        .summary
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| summarize(&body.first_paragraph));
+    let own_summary = fm.summary.filter(|s| !s.trim().is_empty());
+    let standfirst = own_summary.is_some();
+    let summary = own_summary.unwrap_or_else(|| summarize(&body.first_paragraph));
     let section = match file.key.split_once('/') {
         Some((s, _)) => s.to_string(),
         None => String::new(),
@@ -248,6 +255,7 @@ fn make_page(
         date,
         updated: fm.updated.map(|d| d.in_zone(zone)),
         summary,
+        standfirst,
         author: fm
             .author
             .map(|a| a.into_vec())
@@ -262,6 +270,7 @@ fn make_page(
         show_cover,
         photo_credit: fm.photo_credit.unwrap_or_default(),
         draft: fm.draft.unwrap_or(false),
+        future: false,
         weight: fm.weight.unwrap_or(0),
         featured: fm.featured.unwrap_or(false),
         aliases: fm.aliases,

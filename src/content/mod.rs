@@ -21,6 +21,8 @@ use crate::config::{Config, LangId};
 use crate::error::Errors;
 use crate::images::{self, Photo};
 use crate::markdown::{LinkUse, Rendered};
+use crate::messages::Message;
+use crate::msg;
 use front_matter::{Correction, Date};
 
 /// What to include in a build.
@@ -28,10 +30,11 @@ use front_matter::{Correction, Date};
 pub struct LoadOptions {
     /// Include drafts and pages dated in the future.
     pub drafts: bool,
-    /// When files have errors, still decode the photos of the files that
-    /// read, so a damaged photo is named in the same run (a build; `check`
-    /// writes nothing, not even the photo cache).
-    pub photos_on_error: bool,
+    /// Make photos (a build): each new photo is encoded when a page first
+    /// shows it, and when files have errors the photos of the files that
+    /// read are still decoded, so a damaged one is named in the same run.
+    /// `check` writes nothing, not even the photo cache.
+    pub photos: bool,
 }
 
 /// A cover image with its URL resolved.
@@ -41,6 +44,11 @@ pub struct CoverImage {
     pub url: String,
     /// Every width, for `srcset` ("" for an external image).
     pub srcset: String,
+    /// The modern formats, best first, each a `<source>` of a `<picture>`.
+    pub sources: Vec<PictureSource>,
+    /// The `<img>`'s inline style: the placeholder colour, the focus
+    /// (`object-position`); "" for none.
+    pub style: String,
     /// Of the `src` variant; 0 when unknown.
     pub width: u32,
     pub height: u32,
@@ -49,6 +57,15 @@ pub struct CoverImage {
     pub credit: String,
     #[serde(skip)]
     pub photo: Option<Arc<Photo>>,
+}
+
+/// One `<source>` of a cover's `<picture>`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PictureSource {
+    /// `image/avif`, `image/webp`.
+    #[serde(rename = "type")]
+    pub mime: &'static str,
+    pub srcset: String,
 }
 
 /// Another language's version of a page.
@@ -74,6 +91,9 @@ pub struct Page {
     pub date: Date,
     pub updated: Option<Date>,
     pub summary: String,
+    /// The summary was written for the page (not its first paragraph's
+    /// start), so it is shown above the text as the standfirst.
+    pub standfirst: bool,
     pub author: Vec<String>,
     pub location: String,
     pub tags: Vec<String>,
@@ -85,6 +105,8 @@ pub struct Page {
     pub og_image: Option<String>,
     pub photo_credit: String,
     pub draft: bool,
+    /// Dated after now (published only with `--drafts`, as a preview).
+    pub future: bool,
     pub weight: i64,
     pub featured: bool,
     pub aliases: Vec<String>,
@@ -99,6 +121,47 @@ pub struct Page {
     /// again: equal fingerprints mean equal pages (dev mode re-renders only
     /// what changed).
     pub fingerprint: u64,
+}
+
+/// A page not published, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Why {
+    /// `draft: true`.
+    Draft,
+    /// Dated after now.
+    Future,
+}
+
+/// A file of `content/` that made no page this time.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LeftOut {
+    pub source: PathBuf,
+    pub why: Why,
+}
+
+/// "2 drafts and 1 page dated in the future left out", or nothing when none.
+pub fn describe_left_out(left: &[LeftOut]) -> Option<Message> {
+    let drafts = left.iter().filter(|l| l.why == Why::Draft).count();
+    let future = left.len() - drafts;
+    let what = match (drafts, future) {
+        (0, 0) => return None,
+        (d, 0) => msg!("left-out-drafts", count = d),
+        (0, f) => msg!("left-out-future", count = f),
+        (d, f) => msg!(
+            "left-out-both",
+            first = msg!("left-out-drafts", count = d),
+            second = msg!("left-out-future", count = f)
+        ),
+    };
+    Some(msg!("left-out", what = what))
+}
+
+impl Page {
+    /// A draft or a page dated ahead, shown only as a preview (`--drafts`,
+    /// dev mode): kept out of the sitemap and feeds.
+    pub fn unpublished(&self) -> bool {
+        self.draft || self.future
+    }
 }
 
 /// The title and intro of a list page (`_index.<lang>.md`).
@@ -137,6 +200,8 @@ pub struct Site {
     pub assets: Vec<Asset>,
     /// The photos published pages use, to be processed.
     pub photos: Vec<images::Job>,
+    /// Drafts and pages dated ahead that were left out, by file.
+    pub left_out: Vec<LeftOut>,
     /// Indices into `pages` by language (newest first): lists and feeds
     /// ask for one language's pages many times a build.
     by_lang: Vec<Vec<usize>>,
@@ -165,7 +230,7 @@ impl Site {
 pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<Site, Errors> {
     let listing = cache.listing(config)?;
     let (sources, assets) = (&listing.0, &listing.1);
-    let parsed = cache.read(config, sources, assets);
+    let parsed = cache.read(config, sources, assets, options.photos);
     let mut errors = Errors::new();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
@@ -177,14 +242,14 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
         }
     }
     if !errors.is_empty() {
-        if options.photos_on_error {
+        if options.photos {
             let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &*p.body)));
             errors.extend(images::process(config, &photos).err().unwrap_or_default());
         }
         errors.sort();
         return Err(errors);
     }
-    let pages = link::link(config, pages, options, cache.linked())?;
+    let (pages, left_out) = link::link(config, pages, options, cache.linked())?;
     // Photos are published as processed variants only (never the original,
     // which may carry GPS data); other files are copied as they are.
     let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &*p.body)));
@@ -199,6 +264,7 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
     }
     Ok(Site {
         by_lang,
+        left_out,
         pages,
         sections,
         assets,

@@ -8,13 +8,15 @@ use std::sync::{Arc, Mutex};
 
 use super::front_matter::{self, FrontMatter, SectionMatter};
 use super::walk::{Kind, SourceFile};
-use super::{CoverImage, SectionIndex};
+use super::{CoverImage, PictureSource, SectionIndex};
 use crate::config::Config;
 use crate::error::{Error, Errors, key_line};
 use crate::files::read_utf8;
-use crate::images::Photo;
+use crate::images::{Focus, Photo};
 use crate::markdown::{self, Rendered, Resolved};
+use crate::messages::Message;
 use crate::metrics::NumberStyle;
+use crate::msg;
 use crate::text::summarize;
 use crate::urls::percent_decode;
 
@@ -90,11 +92,13 @@ pub(super) fn parse_file(
             let fm_result: Result<FrontMatter, Error> = front_matter::parse(&path, &yaml);
             let mut errors = Errors::new();
             let cover = match fm_result.as_ref().ok().and_then(|fm| fm.cover.as_ref()) {
-                Some(c) => match resolve(&c.src) {
-                    Ok(r) => Some(CoverImage::new(config, c, r)),
+                Some(c) => match resolve(&c.src)
+                    .and_then(|r| CoverImage::new(config, c, r).map_err(Message::raw))
+                {
+                    Ok(cover) => Some(cover),
                     Err(m) => {
                         errors.push(
-                            Error::new(&path, format!("cover: {m}"))
+                            Error::new(&path, msg!("cover-problem", reason = m))
                                 .at(key_line(&yaml, "cover").map_or(1, |l| l + 1), 1),
                         );
                         None
@@ -124,12 +128,29 @@ pub(super) fn parse_file(
 }
 
 impl CoverImage {
-    fn new(config: &Config, cover: &front_matter::Cover, r: Resolved) -> CoverImage {
+    fn new(
+        config: &Config,
+        cover: &front_matter::Cover,
+        mut r: Resolved,
+    ) -> Result<CoverImage, String> {
+        if let Some(focus) = &cover.focus {
+            let focus = Focus::parse(focus)?;
+            r.photo = r.photo.map(|p| Arc::new(p.with_focus(focus)));
+        }
         let photo = r.photo.as_ref();
-        CoverImage {
+        Ok(CoverImage {
             srcset: photo
                 .map(|p| p.srcset(&config.base_path))
                 .unwrap_or_default(),
+            sources: photo
+                .map(|p| {
+                    p.source_sets(&config.base_path)
+                        .into_iter()
+                        .map(|(mime, srcset)| PictureSource { mime, srcset })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            style: photo.and_then(|p| p.style()).unwrap_or_default(),
             width: photo.map_or(0, |p| p.src().width),
             height: photo.map_or(0, |p| p.src().height),
             url: r.url,
@@ -137,7 +158,7 @@ impl CoverImage {
             caption: cover.caption.clone(),
             credit: cover.credit.clone(),
             photo: r.photo,
-        }
+        })
     }
 }
 
@@ -149,9 +170,9 @@ pub(super) fn resolve_file(
     dir: &str,
     src: &str,
     seen: &Mutex<Vec<String>>,
-) -> Result<Resolved, String> {
+) -> Result<Resolved, Message> {
     if src.is_empty() {
-        return Err("image has no path".into());
+        return Err(msg!("image-no-path"));
     }
     if src.contains("://")
         || src.starts_with("//")
@@ -176,7 +197,7 @@ pub(super) fn resolve_file(
             Component::Normal(p) => parts.push(p.to_str().unwrap_or("")),
             Component::ParentDir if parts.pop().is_some() => {}
             Component::CurDir => {}
-            _ => return Err(format!("`{src}` points outside the content folder")),
+            _ => return Err(msg!("file-outside", src = src)),
         }
     }
     let normal = parts.join("/");
@@ -188,17 +209,51 @@ pub(super) fn resolve_file(
             url: format!("{}{}", config.base_path, photo.src().path),
             photo: Some(photo.clone()),
         }),
-        Some(Err(why)) => Err(why.clone()),
+        Some(Err(why)) => Err(Message::raw(why.clone())),
         None if files.all.contains(normal.as_str()) => Ok(Resolved {
             url: format!("{}{normal}", config.base_path),
             photo: None,
         }),
-        None => Err(format!("`{src}` not found (looked for content/{normal})")),
+        None => Err(msg!(
+            "file-not-found",
+            src = src,
+            looked = format!("content/{normal}"),
+            hint = nearest_file(files, &normal)
+        )),
+    }
+}
+
+/// "; did you mean `photo.jpg`?" for the file of the same folder nearest a
+/// missing one: the same name but for case first (file names are
+/// case-sensitive on the web, not on an editor's Mac or PC), else a typo.
+fn nearest_file(files: &Files, missing: &str) -> Message {
+    let (dir, name) = missing.rsplit_once('/').unwrap_or(("", missing));
+    let siblings = files.all.iter().filter_map(|f| {
+        let (d, n) = f.rsplit_once('/').unwrap_or(("", f));
+        (d == dir).then_some(n)
+    });
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for sibling in siblings {
+        let distance = if sibling.to_lowercase() == lower {
+            0
+        } else {
+            strsim::levenshtein(name, sibling)
+        };
+        if distance <= 2.max(name.chars().count() / 5) && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, sibling));
+        }
+    }
+    match best {
+        Some((0, found)) => msg!("hint-file-case", name = found),
+        Some((_, found)) => msg!("hint-file-near", name = found),
+        None => msg!("hint-none"),
     }
 }
 
 fn yaml_to_json(path: &Path, extra: serde_yaml::Mapping) -> Result<serde_json::Value, Error> {
-    serde_json::to_value(extra).map_err(|e| Error::new(path, format!("extra: {e}")))
+    serde_json::to_value(extra)
+        .map_err(|e| Error::new(path, msg!("extra-unusable", reason = e.to_string())))
 }
 
 #[cfg(test)]
@@ -220,10 +275,16 @@ mod tests {
         assert_eq!(url("news/x", "a.pdf").unwrap(), "/news/x/a.pdf");
         assert_eq!(url("news/x", "./a.pdf").unwrap(), "/news/x/a.pdf");
         assert_eq!(url("news/x", "../%E5%9B%BE.pdf").unwrap(), "/news/图.pdf");
-        assert!(url("news/x", "b.jpg").unwrap_err().contains("not found"));
+        assert!(
+            url("news/x", "b.jpg")
+                .unwrap_err()
+                .to_string()
+                .contains("not found")
+        );
         assert!(
             url("news", "../../etc/passwd")
                 .unwrap_err()
+                .to_string()
                 .contains("outside")
         );
         assert_eq!(

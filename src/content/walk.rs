@@ -8,6 +8,8 @@ use super::Asset;
 use crate::config::{Config, LangId};
 use crate::error::{Error, Errors};
 use crate::files::{CONTENT_DIR, relative, slash_path, walk, walk_error};
+use crate::messages::Message;
+use crate::msg;
 
 /// What a Markdown file is, from its name.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,10 +39,7 @@ pub(super) type Listing = (Vec<SourceFile>, Vec<Asset>);
 pub(super) fn discover(config: &Config) -> Result<Listing, Errors> {
     let dir = config.root.join(CONTENT_DIR);
     if !dir.is_dir() {
-        return Err(Errors::from(Error::new(
-            CONTENT_DIR,
-            "no content folder: create `content/` with one folder per section",
-        )));
+        return Err(Errors::from(Error::new(CONTENT_DIR, msg!("no-content"))));
     }
     let mut sources = Vec::new();
     let mut assets = Vec::new();
@@ -95,7 +94,7 @@ pub(super) fn discover(config: &Config) -> Result<Listing, Errors> {
 
 /// `news/x/index.en.md` → (`news/x`, en, page); `news/_index.md` →
 /// (`news`, the default language, section).
-pub(super) fn classify(config: &Config, path: &str) -> Result<(String, LangId, Kind), String> {
+pub(super) fn classify(config: &Config, path: &str) -> Result<(String, LangId, Kind), Message> {
     let stem = path.strip_suffix(".md").unwrap_or(path);
     let (dir, name) = match stem.rsplit_once('/') {
         Some((d, n)) => (d, n),
@@ -106,27 +105,25 @@ pub(super) fn classify(config: &Config, path: &str) -> Result<(String, LangId, K
             (base, config.language(suffix).expect("just found").id)
         }
         Some((_, suffix)) if looks_like_language(suffix) => {
-            return Err(format!(
-                "language `{suffix}` is not configured in site.yaml (languages: {})",
-                config
-                    .languages
-                    .iter()
-                    .map(|l| l.code.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let languages = (config.languages.iter())
+                .map(|l| l.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(msg!(
+                "file-language-unknown",
+                code = suffix,
+                languages = languages
             ));
         }
         _ => (name, config.default_language().id),
     };
     match base {
         "_index" => Ok((dir.to_string(), lang, Kind::Section)),
-        "index" if dir.is_empty() => {
-            Err("the home page's text goes in `content/_index.md` (with an underscore)".into())
-        }
+        "index" if dir.is_empty() => Err(msg!("file-home-index")),
         "index" => Ok((dir.to_string(), lang, Kind::Page)),
-        _ if base.is_empty() || base.contains('.') => Err(format!(
-            "cannot tell the page and language from the name `{name}.md`"
-        )),
+        _ if base.is_empty() || base.contains('.') => {
+            Err(msg!("file-name-unclear", name = format!("{name}.md")))
+        }
         _ if dir.is_empty() => Ok((base.to_string(), lang, Kind::Page)),
         _ => Ok((format!("{dir}/{base}"), lang, Kind::Page)),
     }
@@ -176,6 +173,7 @@ mod tests {
         assert!(
             classify(&c, "news/y.fr.md")
                 .unwrap_err()
+                .to_string()
                 .contains("`fr` is not configured")
         );
     }

@@ -1,18 +1,20 @@
 //! The photo cache: every variant not yet in `.unionpress-cache/images/` is
-//! encoded (each photo decoded once for all its sizes, photos in parallel);
-//! entries no page uses any more are removed after a good build.
+//! encoded (each photo decoded once for all its sizes, formats and social
+//! cards, photos in parallel); entries no page uses any more are removed
+//! after a good build.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use super::encode::{decode, flatten_on_white, resize, write_cached};
 use image::DynamicImage;
 
-use super::{Format, Job, Photo, Stats};
-use crate::config::Config;
+use super::{Format, Job, Photo, Stats, Variant, animation, codecs, meta};
+use crate::config::{Config, ImageConfig};
 use crate::error::{Error, Errors};
 use crate::files::{CACHE_DIR, CONTENT_DIR};
 
@@ -27,17 +29,22 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
     fs::create_dir_all(&cache).map_err(|e| Errors::from(Error::io(Path::new(CACHE_DIR), e)))?;
     // The same photo in two bundles is one encoding: process each plan once.
     // A plan is its bytes and settings (the cache key) and the format it is
-    // published in: the same bytes named `a.png` and `b.jpg` are two.
-    let mut seen = HashSet::new();
-    let unique: Vec<&Job> = jobs
-        .iter()
-        .filter(|j| seen.insert(j.photo.src().cache_name.clone()))
-        .collect();
+    // published in: the same bytes named `a.png` and `b.jpg` are two. Pages
+    // centring it differently add social cards to the same decoding.
+    let mut groups: BTreeMap<&str, Vec<&Job>> = BTreeMap::new();
+    for job in jobs {
+        groups
+            .entry(job.photo.src().cache_name.as_str())
+            .or_default()
+            .push(job);
+    }
+    let unique: Vec<Vec<&Job>> = groups.into_values().collect();
     let bar = progress_bar(unique.len());
-    let results: Vec<Result<bool, Error>> = unique
+    let results: Vec<Result<usize, Error>> = unique
         .par_iter()
-        .map(|job| {
-            let r = process_one(config, &cache, &job.photo).map_err(|message| {
+        .map(|group| {
+            let job = group[0];
+            let r = process_one(config, &cache, group).map_err(|message| {
                 let pages: Vec<String> = job
                     .used_by
                     .iter()
@@ -57,8 +64,11 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
     let mut errors = Errors::new();
     for r in results {
         match r {
-            Ok(true) => stats.encoded += 1,
-            Ok(false) => stats.cached += 1,
+            Ok(0) => stats.cached += 1,
+            Ok(n) => {
+                stats.encoded += 1;
+                stats.files += n;
+            }
             Err(e) => errors.push(e),
         }
     }
@@ -83,30 +93,154 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
     bar
 }
 
-/// Makes one photo's variants unless all are cached. Returns whether it
-/// encoded anything.
-fn process_one(config: &Config, cache: &Path, photo: &Photo) -> Result<bool, String> {
-    let all = || photo.outputs();
-    if all().all(|v| cache.join(&v.cache_name).is_file()) {
-        return Ok(false);
+/// Makes one photo's files unless all are cached. Returns how many files
+/// it encoded (here or while pages were read).
+fn process_one(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, String> {
+    let photo = &group[0].photo;
+    let meta = photo.meta();
+    if !meta.cached {
+        write_cached(
+            cache,
+            &meta::cache_name(photo),
+            meta::to_text(meta).as_bytes(),
+        )?;
     }
-    let image = decode(config, photo)?;
-    let quality = config.images.quality;
-    // Largest first, each smaller size from the one above it: resizing from
-    // 1600 to 960 costs a third of resizing from 3000.
-    let mut previous: Option<DynamicImage> = None;
-    for v in photo.variants.iter().rev() {
-        let from = previous.as_ref().unwrap_or(&image);
-        let resized = resize(from, v.width, v.height, false)?;
-        write_cached(cache, &v.cache_name, &resized, photo.format, quality)?;
-        previous = Some(resized);
+    if photo.format == Format::Gif {
+        return process_animation(config, cache, group);
     }
-    let mut og = resize(&image, photo.og.width, photo.og.height, true)?;
-    if og.color().has_alpha() {
-        og = flatten_on_white(og);
+    let cards: Vec<&Photo> = group.iter().map(|j| &*j.photo).collect();
+    let (written, _) = encode_photo(&config.images, cache, photo, &cards, None)?;
+    // What pages' reading encoded: once per probe of these bytes (the same
+    // photo in two bundles is two probes, one of which did the work).
+    let mut seen = HashSet::new();
+    let early: usize = group
+        .iter()
+        .filter(|j| seen.insert(Arc::as_ptr(&j.photo.meta)))
+        .map(|j| j.photo.meta().encoded)
+        .sum();
+    Ok(written + early)
+}
+
+/// Encodes what the cache lacks of a photo: one decode (unless `image` is
+/// the photo decoded already), each size resized once for all formats,
+/// each of `cards`' social-card crops. Returns how many files it wrote and
+/// the decoded photo when it decoded it.
+pub(super) fn encode_photo(
+    settings: &ImageConfig,
+    cache: &Path,
+    photo: &Photo,
+    cards: &[&Photo],
+    image: Option<DynamicImage>,
+) -> Result<(usize, Option<DynamicImage>), String> {
+    let missing = |v: &Variant| !cache.join(&v.cache_name).is_file();
+    let sources: Vec<_> = photo.sources().collect();
+    let needs_sizes = photo.variants.iter().any(missing)
+        || sources.iter().any(|s| s.variants.iter().any(missing));
+    let mut cards: Vec<&Photo> = cards.iter().copied().filter(|p| missing(&p.og)).collect();
+    cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
+    cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
+    if !needs_sizes && cards.is_empty() {
+        return Ok((0, image));
     }
-    write_cached(cache, &photo.og.cache_name, &og, Format::Jpeg, quality)?;
-    Ok(true)
+    let image = match image {
+        Some(image) => image,
+        None => decode(settings, photo)?,
+    };
+    let mut written = 0;
+    let mut largest: Option<DynamicImage> = None;
+    if needs_sizes {
+        // Largest first, each smaller size from the one above it: resizing
+        // from 1600 to 960 costs a third of resizing from 3000.
+        let mut previous: Option<DynamicImage> = None;
+        for (i, v) in photo.variants.iter().enumerate().rev() {
+            let from = previous.as_ref().unwrap_or(&image);
+            let resized = resize(from, v.width, v.height, None)?;
+            let at_width = sources
+                .iter()
+                .map(|s| (&s.variants[i], s.format))
+                .chain(std::iter::once((v, photo.format)));
+            for (variant, format) in at_width {
+                if missing(variant) {
+                    let bytes = codecs::encode(&resized, format, settings)?;
+                    write_cached(cache, &variant.cache_name, &bytes)?;
+                    written += 1;
+                }
+            }
+            if largest.is_none() {
+                largest = Some(resized.clone());
+            }
+            previous = Some(resized);
+        }
+    }
+    for card in cards {
+        // From the largest size when it holds the card (a sixth of the
+        // pixels of a phone photo), else from the photo.
+        let from = largest
+            .as_ref()
+            .filter(|l| l.width() >= card.og.width && l.height() >= card.og.height)
+            .unwrap_or(&image);
+        let mut og = resize(from, card.og.width, card.og.height, Some(card.focus))?;
+        if og.color().has_alpha() {
+            og = flatten_on_white(og);
+        }
+        let bytes = codecs::encode(&og, Format::Jpeg, settings)?;
+        write_cached(cache, &card.og.cache_name, &bytes)?;
+        written += 1;
+    }
+    Ok((written, Some(image)))
+}
+
+/// An animated GIF: the GIF without its metadata, the animated WebP when
+/// it is the smaller, the social card from the first frame.
+fn process_animation(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, String> {
+    let photo = &group[0].photo;
+    let missing = |v: &Variant| !cache.join(&v.cache_name).is_file();
+    let mut written = 0;
+    let mut gif = None;
+    let mut read_gif = || -> Result<Vec<u8>, String> {
+        if gif.is_none() {
+            gif = Some(
+                fs::read(&photo.source)
+                    .map_err(|e| format!("cannot read image `{}`: {e}", photo.path))?,
+            );
+        }
+        Ok(gif.clone().unwrap_or_default())
+    };
+    for source in photo.sources() {
+        for v in source.variants.iter().filter(|v| missing(v)) {
+            let webp = match &photo.meta().fresh {
+                Some(webp) => webp.to_vec(),
+                None => animation::to_webp(
+                    &read_gif()?,
+                    codecs::quality(&config.images, Format::Webp),
+                    config.images.max_pixels,
+                )?,
+            };
+            write_cached(cache, &v.cache_name, &webp)?;
+            written += 1;
+        }
+    }
+    for v in photo.variants.iter().filter(|v| missing(v)) {
+        write_cached(cache, &v.cache_name, &animation::strip(&read_gif()?)?)?;
+        written += 1;
+    }
+    let mut cards: Vec<&Photo> = group
+        .iter()
+        .map(|j| &*j.photo)
+        .filter(|p| missing(&p.og))
+        .collect();
+    cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
+    cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
+    if !cards.is_empty() {
+        let image = decode(&config.images, photo)?;
+        for card in cards {
+            let og = resize(&image, card.og.width, card.og.height, Some(card.focus))?;
+            let bytes = codecs::encode(&og, Format::Jpeg, &config.images)?;
+            write_cached(cache, &card.og.cache_name, &bytes)?;
+            written += 1;
+        }
+    }
+    Ok(written)
 }
 
 /// Removes cache entries the last build did not use, so the cache does not
@@ -117,10 +251,12 @@ pub fn prune(config: &Config, jobs: &[Job]) -> Result<usize, Error> {
 
 fn prune_entries(config: &Config, jobs: &[Job]) -> std::io::Result<usize> {
     let cache = config.root.join(CACHE_DIR);
+    let metas: Vec<String> = jobs.iter().map(|j| meta::cache_name(&j.photo)).collect();
     let keep: HashSet<&str> = jobs
         .iter()
         .flat_map(|j| j.photo.outputs())
         .map(|v| v.cache_name.as_str())
+        .chain(metas.iter().map(String::as_str))
         .collect();
     let mut removed = 0;
     let Ok(entries) = fs::read_dir(&cache) else {

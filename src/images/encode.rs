@@ -1,5 +1,5 @@
-//! Pixels: decoding upright within the pixel limit, resizing (Lanczos3,
-//! SIMD) and encoding into the cache without any metadata.
+//! Pixels: decoding upright and in sRGB within the pixel limit, resizing
+//! (Lanczos3, SIMD) and writing encoded files into the cache.
 
 use std::fs;
 use std::io::Cursor;
@@ -7,37 +7,62 @@ use std::path::Path;
 
 use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, IntoImageView, ResizeAlg, ResizeOptions, Resizer};
-use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageReader};
+use image::{DynamicImage, ImageDecoder, ImageReader};
 
 use super::probe::{check_pixels, limits};
-use super::{Format, Photo};
-use crate::config::Config;
+use super::{Focus, Format, Photo, color, heic};
+use crate::config::ImageConfig;
 
-/// Decodes a photo upright, within the configured limits.
-pub(super) fn decode(config: &Config, photo: &Photo) -> Result<DynamicImage, String> {
+/// Decodes a photo upright and in sRGB, within the configured limits:
+/// 8-bit RGB, or RGBA for a photo published with its transparency.
+pub(super) fn decode(settings: &ImageConfig, photo: &Photo) -> Result<DynamicImage, String> {
     let name = &photo.path;
     let bytes = fs::read(&photo.source).map_err(|e| format!("cannot read image `{name}`: {e}"))?;
+    let image = if heic::is_heif(&bytes) {
+        heic::decode(&bytes, name, settings.max_pixels)?
+    } else {
+        decode_image(settings, name, bytes)?
+    };
+    // 8-bit RGB (RGBA for transparent PNG) is all the encoders need.
+    Ok(match photo.format {
+        Format::Png => DynamicImage::ImageRgba8(image.into_rgba8()),
+        _ if image.color().has_alpha() => flatten_on_white(image),
+        _ => DynamicImage::ImageRgb8(image.into_rgb8()),
+    })
+}
+
+/// JPEG, PNG, WebP, GIF (its first frame): upright, converted to sRGB from
+/// an embedded ICC profile.
+fn decode_image(
+    settings: &ImageConfig,
+    name: &str,
+    bytes: Vec<u8>,
+) -> Result<DynamicImage, String> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| format!("cannot read image `{name}`: {e}"))?;
-    reader.limits(limits(&config.images));
+    reader.limits(limits(settings));
     let mut decoder = reader
         .into_decoder()
         .map_err(|e| format!("image `{name}` is damaged or unsupported: {e}"))?;
     let (w, h) = decoder.dimensions();
-    check_pixels(name, w, h, config.images.max_pixels)?;
+    check_pixels(name, w, h, settings.max_pixels)?;
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder)
+    let icc = decoder.icc_profile().ok().flatten();
+    let image = DynamicImage::from_decoder(decoder)
         .map_err(|e| format!("image `{name}` is damaged or truncated: {e}"))?;
+    let mut image = match image {
+        DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) => image,
+        i if i.color().has_alpha() => DynamicImage::ImageRgba8(i.into_rgba8()),
+        i => DynamicImage::ImageRgb8(i.into_rgb8()),
+    };
+    if let Some(icc) = icc {
+        color::to_srgb(&mut image, &icc);
+    }
     image.apply_orientation(orientation);
-    // 8-bit RGB (RGBA for transparent PNG) is all the encoders need.
-    Ok(match photo.format {
-        Format::Png => DynamicImage::ImageRgba8(image.into_rgba8()),
-        Format::Jpeg if image.color().has_alpha() => flatten_on_white(image),
-        Format::Jpeg => DynamicImage::ImageRgb8(image.into_rgb8()),
-    })
+    Ok(image)
 }
 
 /// JPEG has no transparency: composite on white, as a page background is.
@@ -54,12 +79,13 @@ pub(super) fn flatten_on_white(image: DynamicImage) -> DynamicImage {
 }
 
 /// Lanczos3 resize with SIMD (fast_image_resize); `crop` fills the box and
-/// cuts the overflow from the centre (for the social card).
+/// cuts the overflow around the focus, the middle by default (for the
+/// social card).
 pub(super) fn resize(
     src: &DynamicImage,
     width: u32,
     height: u32,
-    crop: bool,
+    crop: Option<Option<Focus>>,
 ) -> Result<DynamicImage, String> {
     if src.width() == width && src.height() == height {
         return Ok(src.clone());
@@ -67,8 +93,9 @@ pub(super) fn resize(
     let pixel = src.pixel_type().ok_or("unsupported pixel type")?;
     let mut dst = Image::new(width, height, pixel);
     let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
-    if crop {
-        options = options.fit_into_destination(Some((0.5, 0.5)));
+    if let Some(focus) = crop {
+        let f = focus.unwrap_or(Focus { x: 0.5, y: 0.5 });
+        options = options.fit_into_destination(Some((f.x, f.y)));
     }
     Resizer::new()
         .resize(src, &mut dst, &options)
@@ -84,41 +111,15 @@ pub(super) fn resize(
     })
 }
 
-/// Encodes into the cache: written to a temporary name, then renamed, so a
+/// Writes a file into the cache: to a temporary name, then renamed, so a
 /// crash never leaves half a file under a valid name.
-pub(super) fn write_cached(
-    cache: &Path,
-    name: &str,
-    image: &DynamicImage,
-    format: Format,
-    quality: u8,
-) -> Result<(), String> {
-    let mut bytes = Vec::with_capacity((image.width() * image.height()) as usize / 4);
-    let (w, h) = (image.width(), image.height());
-    let encoded = match format {
-        // jpeg-encoder (SIMD) is about 3 times faster than the image
-        // crate's encoder at the same quality (examples/resize_bench.rs).
-        Format::Jpeg => {
-            let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
-                return Err(format!(
-                    "{w}x{h} is too large for JPEG (65535 pixels a side at most)"
-                ));
-            };
-            jpeg_encoder::Encoder::new(&mut bytes, quality)
-                .encode(image.as_bytes(), w16, h16, jpeg_encoder::ColorType::Rgb)
-                .map_err(|e| e.to_string())
-        }
-        Format::Png => image::codecs::png::PngEncoder::new(&mut bytes)
-            .write_image(image.as_bytes(), w, h, image::ExtendedColorType::Rgba8)
-            .map_err(|e| e.to_string()),
-    };
-    encoded.map_err(|e| format!("cannot encode: {e}"))?;
+pub(super) fn write_cached(cache: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     // Unique per process and thread: two builds may share a cache.
     let tmp = cache.join(format!(
         ".{name}.{}.{:?}.tmp",
         std::process::id(),
         std::thread::current().id()
     ));
-    fs::write(&tmp, &bytes).map_err(|e| format!("cannot write the image cache: {e}"))?;
+    fs::write(&tmp, bytes).map_err(|e| format!("cannot write the image cache: {e}"))?;
     fs::rename(&tmp, cache.join(name)).map_err(|e| format!("cannot write the image cache: {e}"))
 }

@@ -6,15 +6,17 @@
 use std::fs;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use image::{ImageDecoder, ImageReader, Limits};
 
-use super::{Format, Photo, Variant};
-use crate::config::{Config, ImageConfig};
+use super::{Focus, Format, Photo, Source, Variant, animation, codecs, heic, meta};
+use crate::config::{Config, ImageConfig, OutputFormat};
+use crate::files::CACHE_DIR;
 
 /// Bumped whenever the bytes this module writes change, so old cache
-/// entries are not reused.
-const PIPELINE_VERSION: u64 = 1;
+/// entries are not reused. (2: colours converted to sRGB.)
+pub(super) const PIPELINE_VERSION: u64 = 2;
 
 /// The Open Graph image size (Facebook's and LinkedIn's 1.91:1).
 const OG_SIZE: (u32, u32) = (1200, 630);
@@ -39,55 +41,42 @@ pub(super) fn limits(config: &ImageConfig) -> Limits {
     limits
 }
 
+/// A cache key: `what` (the settings a file depends on) over the bytes' key.
+pub(super) fn key(bytes_key: u64, what: &str) -> String {
+    format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64_with_seed(
+            format!("v{PIPELINE_VERSION} {what}").as_bytes(),
+            bytes_key
+        )
+    )
+}
+
+/// What a photo's header says, whatever its container.
+pub(super) struct Header {
+    pub width: u32,
+    pub height: u32,
+    pub alpha: bool,
+    pub animated: bool,
+}
+
 /// Reads a photo's header and plans its variants. Reads the file once to
 /// hash it (the cache key), decodes nothing.
-pub fn probe(config: &Config, source: &Path, path: &str) -> Result<Photo, String> {
+/// `encode`: whether working out the photo's placeholder may encode its
+/// files into the cache from the same decode (a build; never `check`).
+pub fn probe(config: &Config, source: &Path, path: &str, encode: bool) -> Result<Photo, String> {
     let bytes = fs::read(source).map_err(|e| format!("cannot read image `{path}`: {e}"))?;
     let settings = &config.images;
-    let mut seed_text = format!("v{PIPELINE_VERSION} q{} w", settings.quality);
-    for w in &settings.widths {
-        seed_text.push_str(&format!("{w},"));
-    }
-    let key = xxhash_rust::xxh3::xxh3_64_with_seed(
-        &bytes,
-        xxhash_rust::xxh3::xxh3_64(seed_text.as_bytes()),
-    );
-    let key = format!("{key:016x}");
-
-    let reader = ImageReader::new(Cursor::new(&bytes))
-        .with_guessed_format()
-        .map_err(|e| format!("cannot read image `{path}`: {e}"))?;
-    match reader.format() {
-        None => {
-            return Err(format!(
-                "`{path}` is not an image in a supported format (JPEG, PNG, WebP, GIF)"
-            ));
-        }
-        Some(image::ImageFormat::Jpeg) if !jpeg_is_complete(&bytes) => {
-            return Err(format!(
-                "image `{path}` is truncated or damaged: its JPEG data has no end marker"
-            ));
-        }
-        Some(_) => {}
-    }
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("image `{path}` is damaged or unsupported: {e}"))?;
-    let (w, h) = decoder.dimensions();
-    check_pixels(path, w, h, settings.max_pixels)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let swapped = matches!(
-        orientation,
-        image::metadata::Orientation::Rotate90
-            | image::metadata::Orientation::Rotate270
-            | image::metadata::Orientation::Rotate90FlipH
-            | image::metadata::Orientation::Rotate270FlipH
-    );
-    let (width, height) = if swapped { (h, w) } else { (w, h) };
-    let format = if decoder.color_type().has_alpha() && path.to_ascii_lowercase().ends_with(".png")
-    {
+    let bytes_key = xxhash_rust::xxh3::xxh3_64(&bytes);
+    let header = if heic::is_heif(&bytes) {
+        heic::probe(&bytes, path, settings.max_pixels)?
+    } else {
+        read_header(&bytes, path, settings.max_pixels)?
+    };
+    let (width, height) = (header.width, header.height);
+    let format = if header.animated {
+        Format::Gif
+    } else if header.alpha && path.to_ascii_lowercase().ends_with(".png") {
         Format::Png
     } else {
         Format::Jpeg
@@ -100,28 +89,142 @@ pub fn probe(config: &Config, source: &Path, path: &str) -> Result<Photo, String
     } else {
         format!("{dir}/")
     };
-    let variant = |label: String, w: u32, h: u32, ext: &str| Variant {
-        width: w,
-        height: h,
-        path: format!("{prefix}{stem}.{}.{label}.{ext}", &key[..8]),
-        cache_name: format!("{key}.{label}.{ext}"),
+    // An animation is published at its own size: frames are not resized.
+    let widths = if header.animated {
+        vec![width]
+    } else {
+        plan_widths(width, &settings.widths)
     };
-    let variants = plan_widths(width, &settings.widths)
-        .into_iter()
-        .map(|vw| {
-            let vh = ((height as u64 * vw as u64 + width as u64 / 2) / width as u64).max(1) as u32;
-            variant(format!("{vw}w"), vw, vh, format.ext())
+    let plan = |format: Format| -> Vec<Variant> {
+        let quality = codecs::quality_key(settings, format);
+        widths
+            .iter()
+            .enumerate()
+            .map(|(i, &vw)| {
+                let vh =
+                    ((height as u64 * vw as u64 + width as u64 / 2) / width as u64).max(1) as u32;
+                // Each size is resized from the one above it, so it depends
+                // on those: a new width re-encodes only the sizes below it.
+                let chain: Vec<String> = widths[i..].iter().map(|w| w.to_string()).collect();
+                let key = key(
+                    bytes_key,
+                    &format!("{} q{quality} w{}", format.ext(), chain.join(",")),
+                );
+                variant(&prefix, stem, &key, &format!("{vw}w"), vw, vh, format.ext())
+            })
+            .collect()
+    };
+    let sources = settings
+        .formats
+        .iter()
+        .filter_map(|f| match f {
+            OutputFormat::Webp => Some(Format::Webp),
+            OutputFormat::Avif if !header.animated => Some(Format::Avif),
+            OutputFormat::Avif | OutputFormat::Jpeg => None,
+        })
+        .map(|f| Source {
+            format: f,
+            variants: plan(f),
         })
         .collect();
-    let (ow, oh) = og_size(width, height);
-    Ok(Photo {
+    let mut photo = Photo {
         source: source.to_path_buf(),
         path: path.to_string(),
         width,
         height,
         format,
-        variants,
-        og: variant("og".into(), ow, oh, "jpg"),
+        variants: plan(format),
+        sources,
+        og: Variant {
+            width: 0,
+            height: 0,
+            path: String::new(),
+            cache_name: String::new(),
+        },
+        focus: None,
+        key: format!("{bytes_key:016x}"),
+        meta: Arc::new(OnceLock::new()),
+        meta_setup: Arc::new(meta::Setup {
+            cache: config.root.join(CACHE_DIR),
+            images: settings.clone(),
+            encode,
+        }),
+    };
+    photo.og = og_variant(&photo, None);
+    Ok(photo)
+}
+
+fn variant(prefix: &str, stem: &str, key: &str, label: &str, w: u32, h: u32, ext: &str) -> Variant {
+    Variant {
+        width: w,
+        height: h,
+        path: format!("{prefix}{stem}.{}.{label}.{ext}", &key[..8]),
+        cache_name: format!("{key}.{label}.{ext}"),
+    }
+}
+
+/// The social-card crop of a photo centred on `focus` (the middle when
+/// none): always JPEG, what every crawler reads.
+pub(super) fn og_variant(photo: &Photo, focus: Option<Focus>) -> Variant {
+    let (ow, oh) = og_size(photo.width, photo.height);
+    let quality = photo.meta_setup.images.quality;
+    let bytes_key = u64::from_str_radix(&photo.key, 16).unwrap_or_default();
+    let focus = focus.map(|f| f.key()).unwrap_or_default();
+    let key = key(bytes_key, &format!("og q{quality} f{focus}"));
+    let (dir, file) = photo
+        .path
+        .rsplit_once('/')
+        .map_or(("", photo.path.as_str()), |(d, f)| (d, f));
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let prefix = if dir.is_empty() {
+        String::new()
+    } else {
+        format!("{dir}/")
+    };
+    variant(&prefix, stem, &key, "og", ow, oh, "jpg")
+}
+
+/// The header of a JPEG, PNG, WebP or GIF: size upright, transparency and
+/// (GIF) animation.
+fn read_header(bytes: &[u8], path: &str, max_pixels: u64) -> Result<Header, String> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| format!("cannot read image `{path}`: {e}"))?;
+    match reader.format() {
+        None => {
+            return Err(format!(
+                "`{path}` is not an image in a supported format (JPEG, PNG, WebP, GIF, HEIC)"
+            ));
+        }
+        Some(image::ImageFormat::Jpeg) if !jpeg_is_complete(bytes) => {
+            return Err(format!(
+                "image `{path}` is truncated or damaged: its JPEG data has no end marker"
+            ));
+        }
+        Some(_) => {}
+    }
+    let is_gif = reader.format() == Some(image::ImageFormat::Gif);
+    let mut decoder = reader
+        .into_decoder()
+        .map_err(|e| format!("image `{path}` is damaged or unsupported: {e}"))?;
+    let (w, h) = decoder.dimensions();
+    check_pixels(path, w, h, max_pixels)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let swapped = matches!(
+        orientation,
+        image::metadata::Orientation::Rotate90
+            | image::metadata::Orientation::Rotate270
+            | image::metadata::Orientation::Rotate90FlipH
+            | image::metadata::Orientation::Rotate270FlipH
+    );
+    let (width, height) = if swapped { (h, w) } else { (w, h) };
+    Ok(Header {
+        width,
+        height,
+        alpha: decoder.color_type().has_alpha(),
+        animated: is_gif && animation::frame_count(bytes) > 1,
     })
 }
 

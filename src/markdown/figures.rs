@@ -1,6 +1,8 @@
 //! Photos in the text: a paragraph of images (one per line, each with an
 //! optional emphasised credit line under it) becomes a figure or a gallery;
-//! every `<img>` gets `srcset`, `sizes`, its size and its loading order.
+//! every photo becomes a `<picture>`: a `<source>` per modern format
+//! (AVIF, WebP), and an `<img>` fallback with `srcset`, `sizes`, its size,
+//! its loading order and its placeholder colour.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -10,7 +12,7 @@ use pulldown_cmark::{Event, Tag, html};
 use super::walk::{Renderer, find_end, plain_text, trim_blank};
 use super::{ImageUse, Resolved};
 use crate::error::Error;
-use crate::images::{ARTICLE_SIZES, Photo};
+use crate::images::{ARTICLE_SIZES, Focus, Photo};
 use crate::text::{escape_href, escape_html};
 
 /// One image of a figure paragraph with its optional credit line.
@@ -117,8 +119,21 @@ impl<'a> Renderer<'_, 'a> {
         };
         let alt = plain_text(&events[start + 1..end]);
         let (line, column) = self.lines.position(range.start);
+        // `photo.jpg#focus=30%,40%`: where its crops centre.
+        let focus = match Focus::split_url(dest_url).1.map(Focus::parse) {
+            Some(Err(message)) => {
+                self.errors
+                    .push(Error::new(self.cx.path, message).at(line, 1));
+                return (None, end + 1);
+            }
+            Some(Ok(focus)) => Some(focus),
+            None => None,
+        };
         match (self.cx.resolve_image)(dest_url) {
-            Ok(Resolved { url, photo }) => {
+            Ok(Resolved { url, mut photo }) => {
+                if let (Some(focus), Some(p)) = (focus, &photo) {
+                    photo = Some(Arc::new(p.with_focus(focus)));
+                }
                 self.doc.images.push(ImageUse {
                     src: dest_url.to_string(),
                     url: url.clone(),
@@ -143,10 +158,11 @@ impl<'a> Renderer<'_, 'a> {
         }
     }
 
-    /// `<img>` markup: a photo of the site gets `srcset`, `sizes` and the
-    /// size of its `src` (no layout shift); the text's first image loads
-    /// eagerly with high priority unless a cover above the text does, the
-    /// rest lazily.
+    /// `<img>` markup: a photo of the site gets a `<picture>` with a
+    /// `<source>` per modern format, `srcset`, `sizes` and the size of its
+    /// `src` (no layout shift) and its placeholder colour; the text's first
+    /// image loads eagerly with high priority unless a cover above the text
+    /// does, the rest lazily.
     pub(super) fn img_tag(&mut self, img: &FigureImage) -> String {
         self.img_tags += 1;
         let loading = if self.img_tags == 1 && self.lead_eager {
@@ -154,7 +170,17 @@ impl<'a> Renderer<'_, 'a> {
         } else {
             "loading=\"lazy\""
         };
-        let mut tag = format!("<img src=\"{}\"", escape_href(&img.url));
+        let mut tag = String::new();
+        if let Some(photo) = &img.photo {
+            tag.push_str("<picture>");
+            for (mime, srcset) in photo.source_sets(self.cx.base_path) {
+                tag.push_str(&format!(
+                    "<source type=\"{mime}\" srcset=\"{}\" sizes=\"{ARTICLE_SIZES}\">",
+                    escape_html(&srcset)
+                ));
+            }
+        }
+        tag.push_str(&format!("<img src=\"{}\"", escape_href(&img.url)));
         if let Some(photo) = &img.photo {
             let src = photo.src();
             tag.push_str(&format!(
@@ -165,9 +191,16 @@ impl<'a> Renderer<'_, 'a> {
             ));
         }
         tag.push_str(&format!(
-            " alt=\"{}\" {loading} decoding=\"async\">",
+            " alt=\"{}\" {loading} decoding=\"async\"",
             escape_html(&img.alt)
         ));
+        if let Some(style) = img.photo.as_deref().and_then(Photo::style) {
+            tag.push_str(&format!(" style=\"{style}\""));
+        }
+        tag.push('>');
+        if img.photo.is_some() {
+            tag.push_str("</picture>");
+        }
         tag
     }
 }

@@ -31,7 +31,7 @@ pub struct Context<'a> {
     pub numbers: NumberStyle,
     /// Maps an image reference as written to its URL (and the photo behind
     /// it, when it is one of the site's), or says why it can't.
-    pub resolve_image: &'a (dyn Fn(&str) -> Result<Resolved, String> + Sync),
+    pub resolve_image: &'a (dyn Fn(&str) -> Result<Resolved, crate::messages::Message> + Sync),
     /// Where the site lives (`/` or `/sub/`), for `srcset` URLs.
     pub base_path: &'a str,
     /// The URL of the page's cover (its own or its original's). When the
@@ -160,6 +160,9 @@ struct LineIndex<'t> {
     text: &'t str,
     starts: Vec<usize>,
     first_line: usize,
+    /// The last column found (offset, column): positions are asked for in
+    /// order, so a long line is counted once, not once per position on it.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'t> LineIndex<'t> {
@@ -171,21 +174,34 @@ impl<'t> LineIndex<'t> {
             text,
             starts,
             first_line,
+            last: std::cell::Cell::new((0, 1)),
         }
     }
 
+    fn index(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
     fn line(&self, offset: usize) -> usize {
-        self.position(offset).0
+        self.first_line + self.index(offset)
     }
 
     /// 1-based line in the file and column in characters.
     fn position(&self, offset: usize) -> (usize, usize) {
-        let index = self.starts.partition_point(|&s| s <= offset) - 1;
+        let index = self.index(offset);
         let start = self.starts[index];
+        let (last, column) = self.last.get();
+        // Counted on from the last position when it is on this line.
+        let (from, column) = if (start..=offset).contains(&last) {
+            (last, column)
+        } else {
+            (start, 1)
+        };
         let column = self
             .text
-            .get(start..offset)
-            .map_or(1, |t| t.chars().count() + 1);
+            .get(from..offset)
+            .map_or(1, |t| column + t.chars().count());
+        self.last.set((offset, column));
         (self.first_line + index, column)
     }
 }
@@ -197,7 +213,9 @@ mod tests {
     fn md(text: &str) -> Rendered {
         let resolve = |src: &str| {
             if src.contains("missing") {
-                Err(format!("image `{src}` not found"))
+                Err(crate::messages::Message::raw(format!(
+                    "image `{src}` not found"
+                )))
             } else {
                 Ok(Resolved {
                     url: format!("/news/a/{src}"),
@@ -359,7 +377,11 @@ mod tests {
 
     #[test]
     fn errors_carry_file_lines_and_all_are_reported() {
-        let resolve = |_: &str| Err("image `missing.jpg` not found".to_string());
+        let resolve = |_: &str| {
+            Err(crate::messages::Message::raw(
+                "image `missing.jpg` not found",
+            ))
+        };
         let cx = Context {
             path: Path::new("p.md"),
             first_line: 4,

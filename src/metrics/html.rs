@@ -15,11 +15,13 @@ pub fn html(block: &MetricBlock, n: usize) -> String {
     }
     out.push_str(">\n<dl>\n");
     for m in &block.items {
+        // A Latin unit is a word of its own, kept on the number's line
+        // (36,186&nbsp;people), never wrapped below it.
         let unit_gap = if m
             .unit
             .starts_with(|c: char| c.is_alphabetic() && !crate::text::is_cjk(c))
         {
-            " "
+            "&nbsp;"
         } else {
             ""
         };

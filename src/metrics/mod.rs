@@ -6,13 +6,15 @@ mod html;
 mod units;
 
 pub use html::html;
-pub use units::unit_exponent;
+pub use units::{unit_exponent, unit_scale};
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
+use crate::messages::Message;
+use crate::msg;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,6 +128,23 @@ pub fn plain_number(value: f64) -> String {
     value.to_string()
 }
 
+/// The largest figure accepted: beyond it a number is no longer published
+/// digit for digit (1e308 would be 309 digits of data).
+pub const MOST_VALUE: f64 = 1e15;
+
+/// Why a figure's value cannot be published as the editor means it.
+fn value_problem(value: f64) -> Option<Message> {
+    if !value.is_finite() {
+        Some(msg!("metric-not-finite"))
+    } else if value == 0.0 && value.is_sign_negative() {
+        Some(msg!("metric-minus-zero"))
+    } else if value.abs() >= MOST_VALUE {
+        Some(msg!("metric-too-large", value = value.to_string()))
+    } else {
+        None
+    }
+}
+
 /// Parses the YAML list inside a metrics fence. `info_rest` is what follows
 /// `metrics` on the fence line (the block's title); `fence_line` is the line
 /// of the fence in `path`, so YAML errors point into the Markdown file.
@@ -141,30 +160,27 @@ pub fn parse_block(
     } else {
         serde_yaml::from_str(yaml).map_err(|e| {
             let mut err = Error::yaml(path, fence_line + 1, yaml, &e);
-            err.message = format!("in metrics block: {}", err.message);
+            if let Some((hint, line, column)) = value_hint(yaml) {
+                err.message = hint;
+                (err.line, err.column) = (fence_line + line, column);
+            }
+            err.message = msg!("metrics-in-block", reason = err.message);
             err
         })?
     };
     if raw.is_empty() {
-        return Err(Error::new(
-            path,
-            "metrics block is empty: list items as `- { label: …, value: … }`",
-        )
-        .at(fence_line, 1));
+        return Err(Error::new(path, msg!("metrics-empty")).at(fence_line, 1));
     }
     let lines = value_lines(yaml, raw.len());
     let mut items = Vec::with_capacity(raw.len());
     for (i, item) in raw.into_iter().enumerate() {
-        if !item.value.is_finite() {
+        let line = lines.get(i).map_or(fence_line, |l| fence_line + 1 + l);
+        if let Some(why) = value_problem(item.value) {
             return Err(Error::new(
                 path,
-                format!(
-                    "metric {} `{}`: value must be a finite number",
-                    i + 1,
-                    item.label
-                ),
+                msg!("metric-value", n = i + 1, label = &item.label, why = why),
             )
-            .at(fence_line, 1));
+            .at(line, 1));
         }
         items.push(Metric {
             data: plain_number(item.value),
@@ -175,7 +191,7 @@ pub fn parse_block(
             unit: item.unit,
             note: item.note,
             change: item.change,
-            line: lines.get(i).map_or(fence_line, |l| fence_line + 1 + l),
+            line,
         });
     }
     Ok(MetricBlock {
@@ -183,6 +199,77 @@ pub fn parse_block(
         items,
         line: fence_line,
     })
+}
+
+/// The fix for a `value` that is not a number as written: `36,186` (no
+/// commas), `"3.6万"` (万 goes in the unit), `"36186"` (no quotes); with
+/// its 1-based line and column in `yaml`.
+fn value_hint(yaml: &str) -> Option<(Message, usize, usize)> {
+    let items: Vec<serde_yaml::Value> = serde_yaml::from_str(yaml).ok()?;
+    let lines = value_lines(yaml, items.len());
+    let text: Vec<&str> = yaml.lines().collect();
+    items.iter().enumerate().find_map(|(i, item)| {
+        let get = |k: &str| item.get(k).and_then(|v| v.as_str()).unwrap_or("");
+        let (label, unit) = (get("label"), get("unit"));
+        let line = *lines.get(i)?;
+        let source = text.get(line)?;
+        let at = source.find("value:").map_or(0, |c| c + "value:".len());
+        let start = at + source[at..].len() - source[at..].trim_start().len();
+        let column = source[..start].chars().count() + 1;
+        // `value: 36,186` in a flow map reads as `value: 36` and a key `186`.
+        let written = match item.get("value")? {
+            serde_yaml::Value::String(s) => s.clone(),
+            serde_yaml::Value::Number(_) => {
+                let rest = &source[start..];
+                let end =
+                    rest.find(|c: char| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-')));
+                let raw = &rest[..end.unwrap_or(rest.len())];
+                let split_key = (item.as_mapping()?.keys()).any(|k| {
+                    k.is_number()
+                        || (k.as_str()).is_some_and(|k| k.chars().all(|c| c.is_ascii_digit()))
+                });
+                if !(raw.contains(',') && split_key) {
+                    return None;
+                }
+                raw.trim_end_matches(',').to_string()
+            }
+            _ => return None,
+        };
+        let reason = number_fix(written.trim(), unit)?;
+        let hint = msg!("metric-value", n = i + 1, label = label, why = reason);
+        Some((hint, line + 1, column))
+    })
+}
+
+/// What to write instead of `written`, a value meant as a number.
+fn number_fix(written: &str, unit: &str) -> Option<Message> {
+    let end = written
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | '.' | '-' | '+')))
+        .map_or(written.len(), |(i, _)| i);
+    let (number, suffix) = written.split_at(end);
+    let plain = number.replace(',', "");
+    plain.parse::<f64>().ok()?;
+    let suffix = suffix.trim();
+    if !suffix.is_empty() {
+        let unit = if unit.is_empty() {
+            suffix.to_string()
+        } else if unit.starts_with(suffix) {
+            unit.to_string()
+        } else {
+            format!("{suffix}{unit}")
+        };
+        return Some(msg!(
+            "metric-fix-unit",
+            suffix = suffix,
+            number = plain,
+            unit = unit
+        ));
+    }
+    if number.contains(',') {
+        return Some(msg!("metric-fix-commas", fixed = plain));
+    }
+    Some(msg!("metric-fix-quotes", fixed = plain))
 }
 
 /// For each of the `n` items of a metrics list, the 0-based line in `yaml`
@@ -274,14 +361,14 @@ mod tests {
         let yaml = "- { label: a, value: 1 }\n- { label: b, value: \"36,186\" }\n";
         let err = parse_block(Path::new("a.md"), 10, "", yaml, zh()).unwrap_err();
         assert_eq!(err.line, 12);
-        assert!(err.message.contains("value"), "{}", err.message);
+        assert!(err.message.to_string().contains("value"), "{}", err.message);
     }
 
     #[test]
     fn label_is_required_and_keys_are_checked() {
         let err = parse_block(Path::new("a.md"), 1, "", "- { value: 1 }", zh()).unwrap_err();
         assert!(
-            err.message.contains("missing field `label`"),
+            err.message.to_string().contains("missing field `label`"),
             "{}",
             err.message
         );
@@ -294,7 +381,7 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            err.message.contains("did you mean `unit`"),
+            err.message.to_string().contains("did you mean `unit`"),
             "{}",
             err.message
         );

@@ -29,10 +29,16 @@ fn update(target: &Path, data: &Data) -> Result<(), Error> {
     if unchanged {
         return Ok(());
     }
-    put(target, data).map_err(|e| match data {
+    put(target, data).map_err(|e| written_error(target, data, e))
+}
+
+/// A failed write of `data` to `target`: named by the copy's source when
+/// there is one (what the editor can act on).
+fn written_error(target: &Path, data: &Data, e: std::io::Error) -> Error {
+    match data {
         Data::Copy(src) => copy_error(src, e),
         _ => Error::io(target, e),
-    })
+    }
 }
 
 /// Writes `data` as the file `target`. A copy is made by the kernel
@@ -46,7 +52,10 @@ fn put(target: &Path, data: &Data) -> std::io::Result<()> {
 }
 
 fn copy_error(src: &Path, e: std::io::Error) -> Error {
-    Error::new(src, format!("cannot copy to the output: {e}"))
+    Error::new(
+        src,
+        crate::msg!("output-copy", reason = crate::error::io_reason(&e)),
+    )
 }
 
 /// Whether the file at `path` holds exactly `bytes` (sizes first, so a

@@ -10,8 +10,10 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::{Data, OutputFile, copy_error, parents, remove_files, update};
-use crate::error::Error;
+use super::{Data, OutputFile, copy_error, parents, put, remove_files, update, written_error};
+use crate::error::{Error, io_reason};
+use crate::messages::Message;
+use crate::msg;
 
 /// Marks a folder as unionpress output, so it may be updated and cleared.
 pub const MARKER: &str = ".unionpress-output";
@@ -37,13 +39,20 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
     )?;
     // Stale files go first: one may stand where a folder is now needed.
     let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let stale: Vec<&str> = (existing.iter().map(String::as_str))
+    let stale: Vec<&str> = (existing.files.iter().map(String::as_str))
         .filter(|p| !produced.contains(p))
         .collect();
     remove_files(out, &stale)?;
+    // Only what may be there already is compared; a new file is written
+    // (one open, not a failed one first), and a folder that still holds a
+    // file (so the removal above kept it) is not made again.
+    let there: HashSet<&str> = (existing.files.iter().map(String::as_str))
+        .filter(|p| produced.contains(p))
+        .collect();
+    let standing: HashSet<&str> = there.iter().flat_map(|p| parents(p)).collect();
     // Parents before children: sorted, and each level in parallel.
     let mut by_depth: Vec<Vec<&str>> = Vec::new();
-    for dir in dirs {
+    for dir in dirs.into_iter().filter(|d| !standing.contains(d)) {
         let depth = dir.matches('/').count();
         if by_depth.len() <= depth {
             by_depth.resize(depth + 1, Vec::new());
@@ -60,9 +69,13 @@ pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
             }
         })?;
     }
-    files
-        .par_iter()
-        .try_for_each(|f| update(&out.join(&f.path), &f.data))?;
+    files.par_iter().try_for_each(|f| {
+        let target = out.join(&f.path);
+        match there.contains(f.path.as_str()) {
+            true => update(&target, &f.data),
+            false => put(&target, &f.data).map_err(|e| written_error(&target, &f.data, e)),
+        }
+    })?;
     Ok(())
 }
 
@@ -76,10 +89,7 @@ fn check_paths(files: &[OutputFile]) -> Result<BTreeSet<&str>, Error> {
             || f.path.starts_with('/')
             || f.path == MARKER
         {
-            return Err(Error::new(
-                &f.path,
-                "internal error: output path escapes the output folder",
-            ));
+            return Err(Error::new(&f.path, msg!("output-escapes")));
         }
         for dir in parents(&f.path) {
             // Its parents are in already.
@@ -91,22 +101,29 @@ fn check_paths(files: &[OutputFile]) -> Result<BTreeSet<&str>, Error> {
     Ok(dirs)
 }
 
-/// Files under `out` (paths relative to it, `/`-separated), the marker
-/// left out. Empty when `out` does not exist yet.
-fn existing_files(out: &Path) -> Result<Vec<String>, Error> {
+/// What `out` holds: its files (the marker left out), paths relative to
+/// it, `/`-separated. Empty when `out` does not exist.
+#[derive(Default)]
+struct Existing {
+    files: Vec<String>,
+}
+
+fn existing_files(out: &Path) -> Result<Existing, Error> {
+    let mut found = Existing::default();
     if !out.exists() {
-        return Ok(Vec::new());
+        return Ok(found);
     }
-    let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(out).min_depth(1) {
-        let entry = entry.map_err(|e| Error::new(out, format!("cannot read the output: {e}")))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
+        let entry = entry.map_err(|e| {
+            let reason = e
+                .io_error()
+                .map_or_else(|| Message::raw(e.to_string()), io_reason);
+            Error::new(out, msg!("output-unreadable", reason = reason))
+        })?;
         let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if rel != MARKER {
-            found.push(rel);
+        if !entry.file_type().is_dir() && rel != MARKER {
+            found.files.push(rel);
         }
     }
     Ok(found)
@@ -118,10 +135,7 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
         return Ok(());
     }
     if !out.is_dir() {
-        return Err(Error::new(
-            out,
-            "the output path is a file, not a folder; choose another --out",
-        ));
+        return Err(Error::new(out, msg!("output-is-file")));
     }
     if out.join(MARKER).is_file() {
         return Ok(());
@@ -130,13 +144,7 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
     if entries.next().is_none() {
         return Ok(());
     }
-    Err(Error::new(
-        out,
-        format!(
-            "refusing to replace this folder: it holds files unionpress did not write (no {MARKER} marker). \
-             Choose another --out, or empty it yourself"
-        ),
-    ))
+    Err(Error::new(out, msg!("output-foreign", marker = MARKER)))
 }
 
 #[cfg(test)]
@@ -156,7 +164,7 @@ mod tests {
         fs::create_dir(&home).unwrap();
         fs::write(home.join("thesis.doc"), "years of work").unwrap();
         let err = write_site(&home, &[OutputFile::new("x", "y")]).unwrap_err();
-        assert!(err.message.contains("refusing"));
+        assert!(err.message.to_string().contains("refusing"));
         assert_eq!(
             fs::read_to_string(home.join("thesis.doc")).unwrap(),
             "years of work"
@@ -166,6 +174,19 @@ mod tests {
             2,
             "nothing beside"
         );
+    }
+
+    #[test]
+    fn a_folder_emptied_of_stale_files_is_made_again_for_new_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("news/a/old.html", "old")]).unwrap();
+        write_site(&out, &[OutputFile::new("news/a/index.html", "new")]).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("news/a/index.html")).unwrap(),
+            "new"
+        );
+        assert!(!out.join("news/a/old.html").exists());
     }
 
     #[test]
@@ -193,7 +214,10 @@ mod tests {
         let out = dir.path().join("public");
         for bad in ["../x", "/etc/x", "a//b", MARKER] {
             let err = write_site(&out, &[OutputFile::new(bad, "x")]).unwrap_err();
-            assert!(err.message.contains("escapes"), "{bad}: {err:?}");
+            assert!(
+                err.message.to_string().contains("escapes"),
+                "{bad}: {err:?}"
+            );
         }
         assert!(!out.exists(), "nothing is written");
         assert_eq!(

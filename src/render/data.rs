@@ -107,8 +107,12 @@ pub(super) fn metrics_json(
             if let Some(f) = previous.and_then(|m| m.metrics.get(&(p.fingerprint, p.url.clone()))) {
                 return Ok((Cow::Borrowed(f.as_str()), None));
             }
-            let json = serde_json::to_string_pretty(&entry(config, p))
-                .map_err(|e| Error::new(urls::metrics(lang), e.to_string()))?;
+            let json = serde_json::to_string_pretty(&entry(config, p)).map_err(|e| {
+                Error::new(
+                    urls::metrics(lang),
+                    crate::messages::Message::raw(e.to_string()),
+                )
+            })?;
             let key = (p.fingerprint, p.url.clone());
             Ok((
                 Cow::Owned(format!("  {}", json.replace('\n', "\n  "))),

@@ -65,31 +65,43 @@ fn absolute_links(config: &Config, page: &str, html: &str) -> String {
     };
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
-    while let Some((i, attr)) = [" src=\"", " href=\"", " srcset=\""]
-        .iter()
-        .filter_map(|a| rest.find(a).map(|i| (i, *a)))
-        .min()
-    {
-        let (before, after) = rest.split_at(i + attr.len());
+    // One pass: each `="` is looked at once, whatever the attributes around
+    // it (searching for each attribute name from every position again was
+    // quadratic in an article's links).
+    let mut from = 0;
+    while let Some(i) = rest[from..].find("=\"").map(|i| i + from) {
+        let name = &rest[..i];
+        let attr = [" src", " href", " srcset"]
+            .into_iter()
+            .find(|a| name.ends_with(a));
+        let Some(attr) = attr else {
+            from = i + 2;
+            continue;
+        };
+        let (before, after) = rest.split_at(i + 2);
         out.push_str(before);
         let end = after.find('"').unwrap_or(after.len());
         let (value, after) = after.split_at(end);
-        if attr == " srcset=\"" {
-            let candidates: Vec<String> = value
-                .split(',')
-                .map(|c| {
-                    let c = c.trim();
-                    match c.split_once(char::is_whitespace) {
-                        Some((url, size)) => format!("{} {}", absolute(url), size.trim()),
-                        None => absolute(c),
+        if attr == " srcset" {
+            for (k, c) in value.split(',').enumerate() {
+                if k > 0 {
+                    out.push_str(", ");
+                }
+                let c = c.trim();
+                match c.split_once(char::is_whitespace) {
+                    Some((url, size)) => {
+                        out.push_str(&absolute(url));
+                        out.push(' ');
+                        out.push_str(size.trim());
                     }
-                })
-                .collect();
-            out.push_str(&candidates.join(", "));
+                    None => out.push_str(&absolute(c)),
+                }
+            }
         } else {
             out.push_str(&absolute(value));
         }
         rest = after;
+        from = 0;
     }
     out.push_str(rest);
     out

@@ -16,6 +16,7 @@ use crate::config::{Config, LangId, Language};
 use crate::content::Site;
 use crate::error::Error;
 use crate::files::CONTENT_DIR;
+use crate::theme::Strings;
 use crate::urls::{self, link};
 
 /// A paginated list: a section or a tag in one language.
@@ -81,7 +82,12 @@ pub fn sections_in(site: &Site, lang: LangId) -> Vec<String> {
 }
 
 /// Every paginated list of one language: its sections, then its tags.
-pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
+pub fn lists(
+    config: &Config,
+    site: &Site,
+    strings: Option<&Strings>,
+    lang: &Language,
+) -> Vec<ListSpec> {
     let mut specs = Vec::new();
     let sections: Vec<Vec<String>> = (config.languages.iter())
         .map(|l| sections_in(site, l.id))
@@ -98,7 +104,7 @@ pub fn lists(config: &Config, site: &Site, lang: &Language) -> Vec<ListSpec> {
         specs.push(ListSpec {
             lang: lang.id,
             kind: "section",
-            title: index.map_or_else(|| key.clone(), |s| s.title.clone()),
+            title: views::section_title(site, strings, &key, lang.id),
             description: index.map_or_else(|| lang.description.clone(), |s| s.description.clone()),
             content: index.map(|s| s.html.clone()).unwrap_or_default(),
             url: urls::section(lang, &key),

@@ -9,6 +9,7 @@ mod data;
 mod feeds;
 mod lists;
 mod memo;
+mod paths;
 mod plan;
 mod search;
 mod templates;
@@ -106,7 +107,7 @@ pub fn render(
         .iter()
         .map(|l| {
             let sections = lists::sections_in(site, l.id);
-            let view = views::site_view(config, site, l, &sections);
+            let view = views::site_view(config, site, templates.strings(&l.code), l, &sections);
             let hash = fingerprint(serde_json::to_string(&view).unwrap_or_default());
             (Value::from(Serde(&view)), hash)
         })
@@ -286,7 +287,6 @@ impl<'a> Renderer<'a> {
         let config = self.config;
         Ok(match &entry.what {
             what if what.is_document() => {
-                let dev = self.previous.is_some();
                 let fp = self.previous.and_then(|_| self.fingerprint(what));
                 let kept = self
                     .previous
@@ -312,13 +312,15 @@ impl<'a> Renderer<'a> {
                 }
                 let html = self.document(entry)?;
                 // A build indexes its articles after the render (`search::build`).
-                if let (What::Page(i), true, true) = (what, self.indexes(what), dev) {
+                if let (What::Page(i), true, Some(_)) = (what, self.indexes(what), self.previous) {
                     doc.indexed = Some(self.index(&self.site.pages[*i], &html));
                 }
                 Made::File(file(html), doc)
             }
             What::Feed(lang) => {
-                let pages: Vec<&Page> = self.site.pages_in(lang.id).collect();
+                let pages: Vec<&Page> = (self.site.pages_in(lang.id))
+                    .filter(|p| !p.unpublished())
+                    .collect();
                 let atom = feeds::atom(config, lang, &pages, |url| permalink(config, url));
                 Made::File(file(atom), Document::default())
             }
@@ -554,6 +556,8 @@ impl<'a> Renderer<'a> {
     fn sitemap_entry(&self, what: &What) -> Option<SitemapUrl> {
         let newest = |lang: LangId| self.site.pages_in(lang).next().map(|p| p.date);
         Some(match what {
+            // A draft shown as a preview is not announced to search engines.
+            What::Page(i) if self.site.pages[*i].unpublished() => return None,
             What::Page(i) => {
                 let p = &self.site.pages[*i];
                 let lastmod = Some(p.updated.unwrap_or(p.date));

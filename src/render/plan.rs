@@ -12,7 +12,8 @@ use crate::config::{Config, Language};
 use crate::content::Site;
 use crate::error::{Error, Errors};
 use crate::files::Data;
-use crate::files::{CACHE_DIR, CONTENT_DIR, STATIC_DIR, files_under, line_of};
+use crate::files::{CACHE_DIR, CONFIG_FILE, CONTENT_DIR, STATIC_DIR, files_under, line_of};
+use crate::msg;
 use crate::theme::Theme;
 use crate::urls::{self, index_file};
 
@@ -106,7 +107,7 @@ impl<'a> Plan<'a> {
                 home_source,
                 What::Home(lang),
             ));
-            let specs = lists::lists(config, site, lang);
+            let specs = lists::lists(config, site, theme.i18n.get(&lang.code), lang);
             let tags = (specs.iter().filter(|s| s.kind == "tag"))
                 .map(|s| (s.url.clone(), s.key.clone(), s.pages.len()))
                 .collect();
@@ -202,8 +203,16 @@ impl<'a> Plan<'a> {
                 entries.push(entry(v.path.clone(), source, what));
             }
         }
+        errors.extend(super::paths::unwritable(config, site, &entries));
         let plan = Plan { entries };
         errors.extend(plan.claimed_twice(config, site));
+        if let Some(logo) = &config.logo
+            && !plan.paths().any(|p| p == logo)
+        {
+            let line = line_of(&config.root, Path::new(CONFIG_FILE), "logo:");
+            errors
+                .push(Error::new(CONFIG_FILE, msg!("logo-not-published", logo = logo)).at(line, 1));
+        }
         (plan, errors)
     }
 
@@ -225,6 +234,7 @@ impl<'a> Plan<'a> {
             by_path.entry(e.path.as_str()).or_default().push(e);
         }
         let mut errors = Errors::new();
+        let sources = super::paths::Sources::new(&config.root);
         // A folder an entry writes whole (a search index) is its own: no
         // other output may be inside it.
         let folders: Vec<&Entry> = self
@@ -238,10 +248,7 @@ impl<'a> Plan<'a> {
                     errors.push(
                         Error::new(
                             &e.source,
-                            format!(
-                                "it would write {}, inside {}, which the search index fills: rename it",
-                                e.path, folder.path
-                            ),
+                            msg!("path-in-search", path = &e.path, folder = &folder.path),
                         )
                         .code("duplicate-url"),
                     );
@@ -257,36 +264,28 @@ impl<'a> Plan<'a> {
                 errors.push(match alias_of(e) {
                     Some((page, alias)) => {
                         let why = match (&owner.what, alias_of(owner)) {
-                            (What::Page(_), _) => {
-                                format!("it is the address of {}", owner.source.display())
-                            }
-                            (_, Some(_)) => {
-                                format!("{} has the same alias", owner.source.display())
-                            }
-                            _ => format!("the build writes {path} there already"),
+                            (What::Page(_), _) => msg!("alias-is-page", source = &owner.source),
+                            (_, Some(_)) => msg!("alias-twice", source = &owner.source),
+                            _ => msg!("alias-is-output", path = path),
                         };
                         let source = &site.pages[page].source;
-                        Error::new(source, format!("alias `{alias}` collides: {why}"))
-                            .at(line_of(&config.root, source, alias), 1)
+                        Error::new(source, msg!("alias-collides", alias = alias, why = why))
+                            .at(sources.line(source, "aliases:", alias), 1)
                             .code("alias-collision")
                     }
                     None if e.what.is_document() && owner.what.is_document() => Error::new(
                         &e.source,
-                        format!(
-                            "duplicate URL /{}: {} has it too",
-                            path.strip_suffix("index.html").unwrap_or(path),
-                            claims[k - 1].source.display()
+                        msg!(
+                            "url-twice",
+                            url = format!("/{}", path.strip_suffix("index.html").unwrap_or(path)),
+                            source = &claims[k - 1].source
                         ),
                     )
                     .at(1, 1)
                     .code("duplicate-url"),
                     None => Error::new(
                         path,
-                        format!(
-                            "two sources write this output file: {} and {}",
-                            owner.source.display(),
-                            e.source.display()
-                        ),
+                        msg!("output-twice", first = &owner.source, second = &e.source),
                     )
                     .code("duplicate-url"),
                 });

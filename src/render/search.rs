@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
-use super::views::SearchPage;
+use super::views::{self, SearchPage};
 use super::{Entry, Renderer, What};
 use crate::config::{LangId, Language};
 use crate::content::Page;
@@ -22,15 +22,12 @@ use crate::urls::{self, link};
 impl Renderer<'_> {
     /// What the index shows of article `p` besides its page: its URL as
     /// linked, its date and its section's name.
-    fn doc_fields<'p>(&'p self, p: &'p Page) -> (String, String, &'p str) {
-        let section = self
-            .site
-            .section_index(&p.section, p.lang)
-            .map_or(p.section.as_str(), |s| s.title.as_str());
+    fn doc_fields(&self, p: &Page) -> (String, String, String) {
+        let strings = self.templates.strings(&self.config.lang(p.lang).code);
         (
             link(self.config, &p.url),
             p.date.naive_date().to_string(),
-            section,
+            views::section_title(self.site, strings, &p.section, p.lang),
         )
     }
 
@@ -42,7 +39,7 @@ impl Renderer<'_> {
             url: &url,
             title: &p.title,
             date: &date,
-            section,
+            section: &section,
             html,
         }))
     }
@@ -150,7 +147,7 @@ pub(super) fn build(
                     Some((&*r.site.pages[i], html))
                 })
                 .collect();
-            let fields: Vec<(String, String, &str)> =
+            let fields: Vec<(String, String, String)> =
                 pages.iter().map(|(p, _)| r.doc_fields(p)).collect();
             let docs: Vec<Doc> = (pages.iter().zip(&fields))
                 .map(|((p, html), (url, date, section))| Doc {

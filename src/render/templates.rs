@@ -108,18 +108,20 @@ impl Templates {
     /// went wrong and the document being made.
     fn error(&self, e: &minijinja::Error, page: Option<&Path>) -> Error {
         let name = e.name().unwrap_or("?");
-        let mut message = match e.detail() {
+        // The template engine's own words (for whoever writes the theme).
+        let mut reason = match e.detail() {
             Some(d) => format!("{}: {d}", e.kind()),
             None => e.kind().to_string(),
         };
-        if let Some(p) = page {
-            message.push_str(&format!(" (while rendering {})", p.display()));
-        }
         let mut source = std::error::Error::source(e);
         while let Some(inner) = source {
-            message.push_str(&format!("; {inner}"));
+            reason.push_str(&format!("; {inner}"));
             source = inner.source();
         }
+        let message = match page {
+            Some(p) => crate::msg!("template-error-page", reason = reason, page = p),
+            None => crate::msg!("template-error", reason = reason),
+        };
         let line = e.line().unwrap_or(0);
         let column = match (e.range(), self.sources.iter().find(|(n, _)| n == name)) {
             (Some(range), Some((_, text))) => column_at(text, range.start),
@@ -196,6 +198,10 @@ mod tests {
         assert_eq!(e.path, Path::new("themes/t/templates/page.html"));
         assert_eq!(e.line, 2);
         assert!(e.column > 0, "{e:?}");
-        assert!(e.message.contains("syntax error"), "{}", e.message);
+        assert!(
+            e.message.to_string().contains("syntax error"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -4,11 +4,12 @@
 
 use serde::Serialize;
 
-use crate::config::{Config, Language};
+use crate::config::{Config, LangId, Language};
 use crate::content::front_matter::{Correction, Date};
 use crate::content::{CoverImage, Page, Site};
 use crate::markdown::Heading;
 use crate::metrics::{Metric, MetricBlock};
+use crate::theme::Strings;
 use crate::urls::{self, absolute, link, permalink};
 
 /// `zh-CN` → `zh_CN`, as Open Graph writes locales.
@@ -37,6 +38,9 @@ pub struct NavItem {
 #[derive(Serialize)]
 pub struct SiteView<'a> {
     pub title: &'a str,
+    pub tagline: &'a str,
+    /// The masthead's image (none when `site.yaml` has no `logo`).
+    pub logo: Option<Logo<'a>>,
     pub description: &'a str,
     pub base_url: &'a str,
     pub home: String,
@@ -56,14 +60,36 @@ pub struct SiteView<'a> {
 }
 
 #[derive(Serialize)]
+pub struct Logo<'a> {
+    pub url: String,
+    pub alt: &'a str,
+}
+
+#[derive(Serialize)]
 pub struct SearchLink {
     /// This language's search page.
     pub page: String,
 }
 
+/// A section's name in `lang`: its `_index` file's title, else the theme's
+/// name for it (`section_names` in the language's UI strings), else its
+/// folder's name.
+pub fn section_title(site: &Site, strings: Option<&Strings>, key: &str, lang: LangId) -> String {
+    if let Some(index) = site.section_index(key, lang) {
+        return index.title.clone();
+    }
+    strings
+        .and_then(|s| s.get("section_names"))
+        .and_then(|names| names.get(key))
+        .and_then(|name| name.as_str())
+        .unwrap_or(key)
+        .to_string()
+}
+
 pub fn site_view<'a>(
     config: &'a Config,
     site: &Site,
+    strings: Option<&Strings>,
     lang: &'a Language,
     sections: &[String],
 ) -> SiteView<'a> {
@@ -82,15 +108,18 @@ pub fn site_view<'a>(
     let sections = sections
         .iter()
         .map(|key| NavItem {
-            title: site
-                .section_index(key, lang.id)
-                .map_or_else(|| key.clone(), |s| s.title.clone()),
+            title: section_title(site, strings, key, lang.id),
             url: link(config, &urls::section(lang, key)),
             key: key.clone(),
         })
         .collect();
     SiteView {
         title: &lang.title,
+        tagline: &lang.tagline,
+        logo: config.logo.as_ref().map(|path| Logo {
+            url: link(config, path),
+            alt: &lang.logo_alt,
+        }),
         description: &lang.description,
         base_url: &config.base_url,
         home: link(config, &lang.prefix),
@@ -172,6 +201,11 @@ pub fn card<'p>(config: &Config, lang: &'p Language, p: &'p Page) -> Card<'p> {
 pub struct PageView<'a> {
     #[serde(flatten)]
     pub card: Card<'a>,
+    /// The summary as a standfirst: "" when it is the text's own first
+    /// paragraph (shown once, in the text).
+    pub standfirst: &'a str,
+    /// `draft` or `future` for a page shown only as a preview, else "".
+    pub preview: &'static str,
     pub content: &'a str,
     pub metrics: &'a [MetricBlock],
     pub headings: &'a [Heading],
@@ -190,6 +224,12 @@ pub fn page_view<'p>(config: &Config, lang: &'p Language, p: &'p Page) -> PageVi
     let image = p.og_image.as_deref().map(|u| absolute(config, u));
     PageView {
         card: card(config, lang, p),
+        standfirst: if p.standfirst { &p.summary } else { "" },
+        preview: match (p.draft, p.future) {
+            (true, _) => "draft",
+            (false, true) => "future",
+            _ => "",
+        },
         content: &p.body.html,
         metrics: &p.body.metrics,
         headings: &p.body.headings,

@@ -4,9 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use tiny_http::{Header, Method, Request, Response};
-
 use super::reload::{self, EVENTS_PATH, Hub};
+use super::server::{Request, file_body};
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
@@ -88,60 +87,162 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .expect("header names and values are ASCII")
+/// A response body: bytes, or a large file sent in chunks (with bytes
+/// inserted at an offset: the live-reload script in a large page).
+#[derive(Debug)]
+pub enum Body {
+    Bytes(Vec<u8>),
+    File {
+        file: std::fs::File,
+        len: u64,
+        insert: Option<(u64, Vec<u8>)>,
+    },
 }
 
-/// Answers one request. Errors writing the answer (the browser went away)
-/// are of no interest.
-pub fn answer(root: &Path, hub: &Hub, request: Request) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+impl Body {
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(b) => b.len() as u64,
+            Body::File { len, insert, .. } => {
+                len + insert.as_ref().map_or(0, |(_, b)| b.len() as u64)
+            }
+        }
     }
-    let url = request.url().to_string();
-    if url.split(['?', '#']).next() == Some(EVENTS_PATH) {
-        hub.subscribe(request.into_writer());
-        return;
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
-    let (status, file, location) = match resolve(root, &url) {
+}
+
+/// An answer to send: status, headers, body, and whether the connection
+/// closes after it.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Body,
+    pub close: bool,
+}
+
+/// What a request gets: a reply, or the live-reload event stream (the
+/// connection is handed to the hub).
+#[derive(Debug)]
+pub enum Answer {
+    Reply(Reply),
+    Events,
+}
+
+impl Reply {
+    fn new(status: u16, body: Body) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body,
+            close: false,
+        }
+    }
+
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The same reply, closing the connection after it.
+    pub fn closing(mut self) -> Reply {
+        self.close = true;
+        self
+    }
+
+    /// The status line and headers, `Content-Length` and `Connection`
+    /// included (`idle`: how long a kept-alive connection waits).
+    pub fn head(&self, length: u64, idle: std::time::Duration) -> Vec<u8> {
+        use std::fmt::Write;
+        let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, reason(self.status));
+        for (name, value) in &self.headers {
+            let _ = write!(head, "{name}: {value}\r\n");
+        }
+        let _ = write!(head, "Content-Length: {length}\r\n");
+        if self.close {
+            head.push_str("Connection: close\r\n\r\n");
+        } else {
+            let _ = write!(
+                head,
+                "Connection: keep-alive\r\nKeep-Alive: timeout={}\r\n\r\n",
+                idle.as_secs()
+            );
+        }
+        head.into_bytes()
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "",
+    }
+}
+
+/// A short plain-text reply: `400 bad request: why`.
+pub fn plain(status: u16, why: &str) -> Reply {
+    let text = format!("{}: {why}\n", reason(status).to_ascii_lowercase());
+    Reply::new(status, Body::Bytes(text.into_bytes()))
+        .with("Content-Type", "text/plain; charset=utf-8")
+}
+
+/// Answers one request.
+pub fn answer(root: &Path, hub: &Hub, request: &Request) -> Answer {
+    if !matches!(request.method.as_str(), "GET" | "HEAD") {
+        let reply = plain(405, "only GET and HEAD").with("Allow", "GET, HEAD");
+        return Answer::Reply(reply.closing());
+    }
+    let url = request.target.as_str();
+    match url.split(['?', '#']).next() {
+        Some(EVENTS_PATH) => return Answer::Events,
+        Some(reload::WORKER_PATH) => {
+            let body = Body::Bytes(reload::WORKER.as_bytes().to_vec());
+            return Answer::Reply(
+                Reply::new(200, body)
+                    .with("Content-Type", "text/javascript; charset=utf-8")
+                    .with("Cache-Control", "no-store"),
+            );
+        }
+        _ => {}
+    }
+    let (status, file, location) = match resolve(root, url) {
         Target::File(file) => (200, Some(file), None),
         Target::Redirect(to) => (301, None, Some(to)),
         Target::NotFound => (404, Some(root.join("404.html")), None),
         Target::BadRequest(why) => {
-            let response = Response::from_string(format!("bad request: {why}\n"))
-                .with_status_code(400)
-                .with_header(header("Content-Type", "text/plain; charset=utf-8"));
-            let _ = request.respond(response);
-            return;
+            return Answer::Reply(plain(400, why).with("Cache-Control", "no-store"));
         }
     };
-    let mut response = match (&file, &location) {
-        (Some(file), _) => match std::fs::read(file) {
-            Ok(bytes) => {
-                let kind = content_type(file);
-                let bytes = if kind.starts_with("text/html") {
-                    reload::inject(&bytes, hub.version())
-                } else {
-                    bytes
-                };
-                Response::from_data(bytes).with_header(header("Content-Type", kind))
+    let mut reply = match (&file, location) {
+        (Some(file), _) => {
+            let kind = content_type(file);
+            let script = kind
+                .starts_with("text/html")
+                .then(|| reload::script(hub.version()));
+            let body = file_body(file, script);
+            match body {
+                Ok(body) => Reply::new(status, body).with("Content-Type", kind),
+                // No 404 page (or the file went away between look and read).
+                Err(_) => plain(404, "not found"),
             }
-            // No 404 page (or the file went away between look and read).
-            Err(_) => Response::from_data(b"not found\n".to_vec())
-                .with_header(header("Content-Type", "text/plain; charset=utf-8")),
-        },
-        (None, Some(to)) => Response::from_data(Vec::new()).with_header(header("Location", to)),
-        (None, None) => Response::from_data(Vec::new()),
+        }
+        (None, Some(to)) => Reply::new(status, Body::Bytes(Vec::new())).with("Location", to),
+        (None, None) => Reply::new(status, Body::Bytes(Vec::new())),
     };
-    response = response
-        .with_status_code(status)
-        .with_header(header("Cache-Control", "no-store"));
-    let _ = request.respond(response);
+    reply = reply.with("Cache-Control", "no-store");
+    Answer::Reply(reply)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod reload;
+pub mod server;
 pub mod session;
 
 use std::collections::HashSet;
@@ -19,6 +20,8 @@ use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::error::{self, Error, Errors};
 use crate::files::{CONFIG_FILE, is_ignored};
+use crate::messages::Localizer;
+use crate::msg;
 use reload::Hub;
 use session::{Rebuilt, Session};
 
@@ -28,6 +31,9 @@ pub struct ServeOptions {
     /// 0 picks a free port.
     pub port: u16,
     pub drafts: bool,
+    /// The language of what the server prints (the overlay follows each
+    /// page's).
+    pub messages: Localizer,
 }
 
 /// Folders whose changes trigger a rebuild (with `site.yaml`).
@@ -39,9 +45,6 @@ const QUIET: Duration = Duration::from_millis(10);
 /// A stream of changes is built at least this often.
 const MOST_WAIT: Duration = Duration::from_millis(300);
 
-/// Threads answering requests (event streams do not hold one).
-const WORKERS: usize = 8;
-
 enum Message {
     Changed(EventKind, Vec<PathBuf>),
     Stop,
@@ -51,7 +54,13 @@ enum Message {
 const RESCAN: EventKind = EventKind::Any;
 
 /// Runs the dev server until Ctrl-C. `report` prints a build's errors.
-pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Result<(), Errors> {
+pub fn serve(
+    root: &Path,
+    options: &ServeOptions,
+    report: fn(Localizer, &[Error]),
+) -> Result<(), Errors> {
+    let loc = options.messages;
+    let report = |errors: &[Error]| report(loc, errors);
     if !root.join(CONFIG_FILE).is_file() {
         return Err(Errors::from(crate::pipeline::no_site(root)));
     }
@@ -67,19 +76,19 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         .canonicalize()
         .map_err(|e| Errors::from(Error::io(out.path(), e)))?;
 
-    let server = tiny_http::Server::http((options.bind, options.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind((options.bind, options.port)).map_err(|e| {
         vec![Error::new(
             "--port",
-            format!(
-                "cannot listen on {}:{}: {e} (another server running? --port 0 picks a free port)",
-                options.bind, options.port
+            msg!(
+                "serve-cannot-listen",
+                address = format!("{}:{}", options.bind, options.port),
+                reason = error::io_reason(&e)
             ),
         )]
     })?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| vec![Error::new("--bind", "not an IP address")])?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| vec![Error::new("--bind", error::io_reason(&e))])?;
     let host = match address.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
@@ -87,9 +96,10 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
     };
     let base_url = format!("http://{host}:{}/", address.port());
     if !address.ip().is_loopback() {
+        let warning = msg!("serve-public", address = address.to_string());
         eprintln!(
-            "warning: listening on {address}: anyone who can reach this machine can read the \
-             site, drafts included. Use --bind 127.0.0.1 to keep it private"
+            "{}",
+            loc.text(&msg!("severity", kind = "warning", message = warning))
         );
     }
 
@@ -97,8 +107,12 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
     let mut session = Session::new(&root, out_root.clone(), &base_url, options.drafts);
     match session.rebuild(&[]) {
         Ok(r) => {
-            error::eprint_all(&r.warnings);
-            eprintln!("built {} pages in {} ms", r.pages, r.elapsed.as_millis());
+            error::eprint_all(loc, &r.warnings);
+            let ms = r.elapsed.as_millis() as u64;
+            eprintln!(
+                "{}",
+                loc.text(&msg!("serve-built", pages = r.pages, ms = ms))
+            );
         }
         Err(errors) => {
             report(&errors);
@@ -106,15 +120,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         }
     }
 
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let (server, hub, out_root) = (server.clone(), hub.clone(), out_root.clone());
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::answer(&out_root, &hub, request);
-            }
-        });
-    }
+    server::spawn(listener, out_root.clone(), hub.clone(), server::LIMITS);
     {
         let hub = hub.clone();
         std::thread::spawn(move || {
@@ -130,7 +136,12 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
     ctrlc::set_handler(move || {
         let _ = stop.send(Message::Stop);
     })
-    .map_err(|e| Errors::from(Error::new("serve", format!("cannot handle Ctrl-C: {e}"))))?;
+    .map_err(|e| {
+        Errors::from(Error::new(
+            "serve",
+            msg!("serve-ctrl-c", reason = e.to_string()),
+        ))
+    })?;
     let rescan_root = root.clone();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         match event {
@@ -146,13 +157,18 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
             }
         }
     })
-    .map_err(|e| Errors::from(Error::new("serve", format!("cannot watch files: {e}"))))?;
+    .map_err(|e| {
+        Errors::from(Error::new(
+            "serve",
+            msg!("serve-watch", reason = e.to_string()),
+        ))
+    })?;
     let mut watched = HashSet::new();
     watch(&mut watcher, &root, &mut watched)?;
 
-    println!("serving {base_url} (Ctrl-C to stop)");
+    println!("{}", loc.text(&msg!("serve-serving", url = &base_url)));
     let _ = std::io::stdout().flush();
-    eprintln!("output in {}", out_root.display());
+    eprintln!("{}", loc.text(&msg!("serve-output", folder = &out_root)));
 
     while let Ok(message) = rx.recv() {
         let Message::Changed(kind, paths) = message else {
@@ -191,18 +207,22 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         watch(&mut watcher, &root, &mut watched)?;
         match session.rebuild(&touched) {
             Ok(r) => {
-                error::eprint_all(&r.warnings);
+                error::eprint_all(loc, &r.warnings);
                 hub.built(&r.changed);
                 // The pages reload first; the search index follows.
                 let started = Instant::now();
                 match session.finish() {
-                    Ok(more) if more.is_empty() => eprintln!("{}", describe(&r)),
-                    Ok(more) => eprintln!(
-                        "{}; search index in {} ms: {} files",
-                        describe(&r),
-                        started.elapsed().as_millis(),
-                        more.len()
-                    ),
+                    Ok(more) if more.is_empty() => eprintln!("{}", loc.text(&describe(&r))),
+                    Ok(more) => {
+                        let ms = started.elapsed().as_millis() as u64;
+                        let m = msg!(
+                            "serve-rebuilt-search",
+                            rebuilt = describe(&r),
+                            ms = ms,
+                            files = more.len()
+                        );
+                        eprintln!("{}", loc.text(&m));
+                    }
                     Err(errors) => {
                         report(&errors);
                         hub.errors(&errors);
@@ -216,7 +236,7 @@ pub fn serve(root: &Path, options: &ServeOptions, report: fn(&[Error])) -> Resul
         }
     }
     drop(watcher);
-    eprintln!("stopped");
+    eprintln!("{}", loc.text(&msg!("serve-stopped")));
     drop(out);
     Ok(())
 }
@@ -261,9 +281,12 @@ fn watch(
     );
     for (dir, mode) in targets {
         if !watched.contains(&dir) {
-            watcher
-                .watch(&dir, mode)
-                .map_err(|e| Errors::from(Error::new(&dir, format!("cannot watch: {e}"))))?;
+            watcher.watch(&dir, mode).map_err(|e| {
+                Errors::from(Error::new(
+                    &dir,
+                    msg!("serve-watch", reason = e.to_string()),
+                ))
+            })?;
             watched.insert(dir);
         }
     }
@@ -291,28 +314,25 @@ fn relevant(root: &Path, path: &Path) -> bool {
             .is_some_and(|c| WATCHED.iter().any(|w| c.as_os_str() == *w))
 }
 
-fn describe(r: &Rebuilt) -> String {
+/// `rebuilt in 12 ms [content 3, render 5, write 1 ms]: 2 files changed
+/// (news/a/index.html, index.html)`.
+fn describe(r: &Rebuilt) -> crate::messages::Message {
     let first: Vec<&str> = r.changed.iter().take(3).map(String::as_str).collect();
     let more = r.changed.len().saturating_sub(first.len());
     let phases: Vec<String> = (r.phases.iter())
         .map(|(name, d)| format!("{name} {}", d.as_millis()))
         .collect();
-    format!(
-        "rebuilt in {} ms [{} ms]: {} file{} changed{}{}",
-        r.elapsed.as_millis(),
-        phases.join(", "),
-        r.changed.len(),
-        if r.changed.len() == 1 { "" } else { "s" },
-        if first.is_empty() {
-            String::new()
-        } else {
-            format!(" ({}", first.join(", "))
-        },
-        match (first.is_empty(), more) {
-            (true, _) => String::new(),
-            (false, 0) => ")".into(),
-            (false, n) => format!(" and {n} more)"),
-        }
+    let which = match (first.is_empty(), more) {
+        (true, _) => msg!("hint-none"),
+        (false, 0) => msg!("serve-which", files = first.join(", ")),
+        (false, n) => msg!("serve-which-more", files = first.join(", "), more = n),
+    };
+    msg!(
+        "serve-rebuilt",
+        ms = r.elapsed.as_millis() as u64,
+        phases = phases.join(", "),
+        count = r.changed.len(),
+        which = which
     )
 }
 

@@ -163,7 +163,9 @@ async function run() {
   };
   // With setpriv, the kernel sends the server Ctrl-C if this process dies
   // without running its exit handlers (SIGKILL, out of memory).
-  const args = ["--root", site, "serve", "--port", "0"];
+  // The server's own lines in English (this script reads them); the
+  // overlay follows the page's language whatever the server's.
+  const args = ["--messages", "en", "--root", site, "serve", "--port", "0"];
   const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => existsSync(p));
   server = setpriv
     ? spawn(setpriv, ["--pdeathsig", "INT", "--", bin, ...args], { stdio: ["ignore", "pipe", "pipe"] })
@@ -215,20 +217,14 @@ async function run() {
   let navigations = 0;
   page.on("framenavigated", (frame) => frame === page.mainFrame() && navigations++);
   await page.exposeFunction("__e2eEvent", (name, data) => events.push({ name, data }));
+  // The live-reload script tells the page every event it gets (from the
+  // event stream it shares with other tabs) as a `unionpress-live` event.
   await page.addInitScript(() => {
-    const Native = window.EventSource;
     const seen = (window.__e2eStream = { hello: 0 });
-    window.EventSource = class extends Native {
-      constructor(...args) {
-        super(...args);
-        for (const name of ["hello", "reload", "errors"]) {
-          this.addEventListener(name, (e) => {
-            if (name === "hello") seen.hello++;
-            window.__e2eEvent(name, e.data);
-          });
-        }
-      }
-    };
+    addEventListener("unionpress-live", (e) => {
+      if (e.detail.type === "hello") seen.hello++;
+      window.__e2eEvent(e.detail.type, JSON.stringify(e.detail.data));
+    });
   });
   const response = await page.goto(url + ARTICLE_URL, { waitUntil: "load" });
   if (!response || response.status() !== 200) fail(`${ARTICLE_URL}: HTTP ${response?.status()}`);
@@ -287,11 +283,25 @@ async function run() {
     .catch(async () => fail(`the overlay does not name ${expected} (the file and the line of the bad date): ` +
       `${JSON.stringify(await rows())}`));
   const named = (await rows()).find((r) => r.startsWith(expected));
+  // The page is Chinese (lang="zh-CN"): so is the overlay, its title too.
+  const chinese = `${expected}1: 日期 \`2021-13-45\` 有误：没有 13 月（月份是 01 到 12）`;
+  if (named !== chinese) fail(`the overlay on the Chinese page reads ${JSON.stringify(named)}, expected ${JSON.stringify(chinese)}`);
+  const heading = await page.$eval("#unionpress-errors strong", (e) => e.textContent.trim());
+  if (!/^\d+ 个错误——网站仍显示上一个正确的版本$/.test(heading)) fail(`the overlay's title on the Chinese page reads ${JSON.stringify(heading)}`);
   const role = await page.getAttribute("#unionpress-errors", "role");
   if (role !== "alert") fail(`the overlay has role=${role}, expected alert`);
   if (!(await page.evaluate(() => window.__e2eDocument === "before error"))) fail("the page reloaded to show the error overlay");
   if (!(await page.evaluate(hasMarker, marker))) fail("the last good version (with the new paragraph) is no longer shown under the overlay");
-  step(4, "broken front matter → overlay", `${overlayMs} ms: ${named}${passingErrors(seen, expected)}`);
+  // The English version of the article, opened now, shows the same error in English.
+  const english = await browser.newPage();
+  await english.goto(`${url}/en${ARTICLE_URL}`, { waitUntil: "domcontentloaded", timeout: WAIT_MS * 4 });
+  await english.waitForSelector("#unionpress-errors", { state: "visible", timeout: WAIT_MS * 4 })
+    .catch(() => fail("no error overlay on the English page opened while the site was broken"));
+  const englishRows = await english.$$eval("#unionpress-errors .unionpress-error", (els) => els.map((e) => e.textContent));
+  const englishText = `${expected}1: bad date \`2021-13-45\`: month 13 does not exist (months are 01 to 12)`;
+  if (!englishRows.includes(englishText)) fail(`the overlay on the English page reads ${JSON.stringify(englishRows)}`);
+  await english.close();
+  step(4, "broken front matter → overlay", `${overlayMs} ms: ${named}${passingErrors(seen, expected)}; on the English page: ${englishText}`);
 
   // 5. Fix it: the file as it was after step 3. The overlay goes and the page reloads.
   mark = serverLog.length;

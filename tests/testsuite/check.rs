@@ -70,8 +70,13 @@ fn check_json(site: &Site) -> (Run, Vec<Value>) {
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["code", "column", "line", "message", "path", "severity"]
+            [
+                "code", "column", "line", "message", "messages", "path", "severity"
+            ]
         );
+        // `message` is the English; `messages` has every language.
+        assert_eq!(f["messages"]["en"], f["message"]);
+        assert!(f["messages"]["zh"].as_str().is_some_and(|t| !t.is_empty()));
     }
     (run, findings)
 }
@@ -240,8 +245,8 @@ fn a_figure_one_digit_off_names_both_files_lines_and_values() {
     let run = check(&site).fails();
     let message = run.error_at(EN, 5, 1);
     for part in [
-        "`New union members` is 36187 people (= 36,187) here",
-        "`新增工会会员` is 36186 人 (= 36,186)",
+        "`New union members` is 36187 people (no scale: 36,187) here",
+        "`新增工会会员` is 36186 人 (no scale: 36,186)",
         "content/news/a/index.zh.md:6",
     ] {
         assert!(message.contains(part), "`{part}` not in: {message}");
@@ -255,8 +260,10 @@ fn a_figure_one_digit_off_names_both_files_lines_and_values() {
     let run = check(&site).fails();
     let message = run.error_at(EN, 6, 1);
     assert!(
-        message.contains("is 4.343 million yuan (= 4,343,000) here")
-            && message.contains("is 434.2 万元 (= 4,342,000) in content/news/a/index.zh.md:7"),
+        message.contains("is 4.343 million yuan (`million` = 1,000,000, so 4,343,000) here")
+            && message.contains(
+                "is 434.2 万元 (`万` = 10,000, so 4,342,000) in content/news/a/index.zh.md:7"
+            ),
         "{message}"
     );
     let (_, findings) = check_json(&site);

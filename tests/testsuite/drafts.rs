@@ -1,5 +1,6 @@
 //! Drafts and pages dated in the future are left out of a build unless
-//! `build --drafts` asks for them.
+//! `build --drafts` asks for them, and never silently: the build summary and
+//! `check` say what was left out and why.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -46,6 +47,73 @@ fn drafts_and_future_pages_are_not_built() {
     );
     let json = built.read("metrics.json");
     assert!(!json.contains("草稿"));
+}
+
+/// Regression: `new` writes `draft: true`, and `build` then said "built 4
+/// pages" and `check` "0 errors in 4 pages": the editor's new article was
+/// simply not there, with no word why.
+#[test]
+fn the_summary_and_check_say_what_was_left_out_and_why() {
+    let site = site();
+    let built = site.build().ok();
+    assert!(
+        built
+            .stderr
+            .contains("2 drafts and 1 page dated in the future left out; --drafts shows them"),
+        "{}",
+        built.stderr
+    );
+    let check = site.run(&["check"]).ok();
+    assert!(
+        check.stderr.contains(
+            "2 drafts and 1 page dated in the future left out (a build publishes them with --drafts):"
+        ),
+        "{}",
+        check.stderr
+    );
+    for (file, why) in [
+        ("content/news/draft/index.en.md", "draft"),
+        ("content/news/draft/index.zh.md", "draft"),
+        ("content/news/future.zh.md", "dated in the future"),
+    ] {
+        assert!(
+            check
+                .stderr
+                .lines()
+                .any(|l| l.trim_start().starts_with(file) && l.trim_end().ends_with(why)),
+            "{file} {why}: {}",
+            check.stderr
+        );
+    }
+    let published = Site::new().file(
+        "content/news/published.zh.md",
+        md("title: 已发布\ndate: 2021-12-31", "正文。\n"),
+    );
+    assert!(!published.build().ok().stderr.contains("left out"));
+}
+
+/// Regression: with `--drafts`, drafts and pages dated ahead went into the
+/// sitemap and the feeds, as if published.
+#[test]
+fn drafts_built_with_the_flag_stay_out_of_the_sitemap_and_feeds() {
+    let built = site().build_with(&["--drafts"]).ok();
+    let sitemap = built.read("sitemap.xml");
+    assert!(sitemap.contains("/news/published/"), "{sitemap}");
+    for url in ["/news/draft/", "/en/news/draft/", "/news/future/"] {
+        assert!(!sitemap.contains(url), "{url} in the sitemap");
+    }
+    assert!(!built.read("atom.xml").contains("/news/draft/"));
+    assert!(!built.read("atom.xml").contains("/news/future/"));
+    assert!(!built.read("en/atom.xml").contains("/en/news/draft/"));
+    let page = built.html("news/draft/index.html");
+    assert_eq!(page.attr("meta[name=robots]", "content"), "noindex");
+    assert!(page.text(".preview-banner").contains("草稿"));
+    assert!(
+        built
+            .html("news/published/index.html")
+            .select(".preview-banner")
+            .is_empty()
+    );
 }
 
 #[test]

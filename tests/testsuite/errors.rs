@@ -227,3 +227,51 @@ fn several_problems_in_one_file_are_all_reported() {
     run.error_at(A, 12, 1);
     assert_eq!(run.error_lines().len(), 3, "{}", run.stderr);
 }
+
+/// Regression: `![](Photo.JPG)` when the file is `photo.jpg` said only
+/// "not found"; editors' computers do not mind the case, the web does.
+#[test]
+fn a_photo_named_with_other_case_is_suggested() {
+    let run = fails(
+        &Site::new()
+            .file(
+                A,
+                md(
+                    "title: 标题\ndate: 2021-12-31",
+                    "![现场](Photo.JPG)\n\n![图](phtoo.jpg)\n",
+                ),
+            )
+            .file("content/news/a/photo.jpg", crate::support::small_jpeg()),
+    );
+    let message = run.error_at(A, 5, 1);
+    assert!(
+        message.contains("did you mean `photo.jpg`? (file names are case-sensitive on the web)"),
+        "{message}"
+    );
+    let message = run.error_at(A, 7, 1);
+    assert!(message.contains("did you mean `photo.jpg`?"), "{message}");
+}
+
+/// Regression: a link to `../first-articel/` got no suggestion.
+#[test]
+fn a_broken_link_suggests_the_nearest_page() {
+    let run = fails(
+        &Site::new()
+            .file(
+                "content/news/first-article.zh.md",
+                md("title: 一\ndate: 2021-12-30", "正文。\n"),
+            )
+            .file(
+                A,
+                md(
+                    "title: 二\ndate: 2021-12-31",
+                    "见[上一篇](../first-articel/)。\n",
+                ),
+            ),
+    );
+    let message = run.error_at(A, 5, 2);
+    assert!(
+        message.contains("did you mean /news/first-article/?"),
+        "{message}"
+    );
+}

@@ -11,6 +11,7 @@ use crate::support::REPO;
 /// The modules from the bottom of the house up; a module may use those in
 /// earlier layers (and its own).
 const LAYERS: &[&[&str]] = &[
+    &["messages"],
     &["error"],
     &["files", "text"],
     &["config"],

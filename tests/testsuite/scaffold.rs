@@ -130,3 +130,99 @@ fn new_refuses_to_overwrite() {
     assert!(run.stderr.contains("already exists"), "{}", run.stderr);
     assert_eq!(site.read(file), "my own words");
 }
+
+/// `theme eject` copies the built-in theme into an existing site and
+/// changes nothing else: the site builds byte for byte the same.
+#[test]
+fn theme_eject_copies_the_built_in_theme_and_the_site_builds_the_same() {
+    let site = Site::new().file(
+        "content/news/a.zh.md",
+        crate::support::md("title: 标题\ndate: 2021-12-31", "正文。\n"),
+    );
+    let before = site.build().ok().tree();
+    let entries = site.root_entries();
+    site.run(&["theme", "eject"]).ok();
+    assert!(site.exists("themes/default/templates/page.html"));
+    assert!(site.exists("themes/default/i18n/zh.yaml"));
+    let mut now = site.root_entries();
+    now.retain(|e| e != "themes");
+    assert_eq!(now, entries, "only themes/ is new");
+    let after = site.build().ok().tree();
+    crate::support::assert_same_tree(&before, &after);
+    // A second eject refuses and changes nothing.
+    site.write("themes/default/static/style.css", "/* mine */");
+    let again = site.run(&["theme", "eject"]).fails();
+    assert!(again.stderr.contains("already here"), "{}", again.stderr);
+    assert_eq!(site.read("themes/default/static/style.css"), "/* mine */");
+}
+
+/// A logo from `static/` and a tagline in `site.yaml` show in the masthead,
+/// with the logo's alt text per language, under a sub-path `base_url` too.
+#[test]
+fn logo_and_tagline_show_in_the_masthead_under_a_sub_path() {
+    let yaml = "\
+base_url: https://example.org/union/
+default_language: zh
+logo: logo.svg
+languages:
+  zh: { name: 中文, locale: zh-CN, title: 工会新闻, tagline: 服务职工 凝聚力量, logo_alt: 安徽省总工会 }
+  en: { name: English, locale: en, title: Union News, tagline: News from the unions }
+";
+    let site = Site::empty()
+        .file("site.yaml", yaml)
+        .file(
+            "static/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
+        .file(
+            "content/news/a.zh.md",
+            crate::support::md("title: 标题\ndate: 2021-12-31", "正文。\n"),
+        );
+    let built = site.build().ok();
+    let zh = built.html("news/a/index.html");
+    assert_eq!(zh.attr("header .brand img", "src"), "/union/logo.svg");
+    assert_eq!(zh.attr("header .brand img", "alt"), "安徽省总工会");
+    assert_eq!(zh.text("header .tagline"), "服务职工 凝聚力量");
+    let en = built.html("en/index.html");
+    assert_eq!(en.attr("header .brand img", "alt"), "Union News");
+    assert_eq!(en.text("header .tagline"), "News from the unions");
+    assert!(built.exists("logo.svg"));
+    // A logo the site does not have is an error on its line.
+    site.remove("static/logo.svg");
+    let run = site.build().fails();
+    assert!(
+        run.error_at("site.yaml", 3, 1)
+            .contains("put it in static/logo.svg"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `init --github-pages` adds a workflow that builds the site and publishes
+/// it to GitHub Pages under the repository's sub-path.
+#[test]
+fn init_can_add_a_github_pages_workflow() {
+    let parent = tempfile::tempdir().unwrap();
+    unionpress(parent.path(), &["init", "site", "--github-pages"]).ok();
+    let text =
+        std::fs::read_to_string(parent.path().join("site/.github/workflows/publish.yml")).unwrap();
+    let workflow: serde_yaml::Value = serde_yaml::from_str(&text).expect("valid YAML");
+    let steps = &workflow["jobs"]["build"]["steps"];
+    let runs: Vec<&str> = steps
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(
+        runs.iter()
+            .any(|r| r.starts_with("unionpress build --base-url")),
+        "{runs:?}"
+    );
+    assert_eq!(
+        workflow["jobs"]["deploy"]["steps"][0]["uses"].as_str(),
+        Some("actions/deploy-pages@v4")
+    );
+    unionpress(parent.path(), &["init", "plain"]).ok();
+    assert!(!parent.path().join("plain/.github").exists());
+}

@@ -16,7 +16,7 @@ const ZH: &str = "content/news/a/index.zh.md";
 const EN: &str = "content/news/a/index.en.md";
 
 /// A small bilingual site with a tag, a static file and a photo.
-fn site() -> Site {
+pub(crate) fn site() -> Site {
     Site::new()
         .file(
             ZH,
@@ -41,8 +41,8 @@ fn site() -> Site {
 }
 
 /// A running `unionpress serve --port 0`, stopped with Ctrl-C on drop.
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
     url: String,
     /// The folder it serves.
     out: PathBuf,
@@ -51,12 +51,17 @@ struct Server {
 }
 
 impl Server {
-    fn start(site: &Site, args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
+    /// `UNIONPRESS_SERVE_BIN` runs another binary (an older build, to
+    /// compare).
+    pub(crate) fn start(site: &Site, args: &[&str]) -> Server {
+        let bin = std::env::var_os("UNIONPRESS_SERVE_BIN").unwrap_or_else(|| BIN.into());
+        let mut child = Command::new(bin)
             .arg("--root")
             .arg(site.root())
             .args(["serve", "--port", "0"])
             .args(args)
+            // English unless `args` says `--messages zh`.
+            .env("UNIONPRESS_MESSAGES", "en")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -87,8 +92,12 @@ impl Server {
             stderr,
             seen: Vec::new(),
         };
-        let out = server.wait_for(|l| l.starts_with("output in "));
-        server.out = PathBuf::from(out.trim_start_matches("output in "));
+        // In English, or in Chinese with `--messages zh`.
+        let out = server.wait_for(|l| l.starts_with("output in ") || l.starts_with("输出在 "));
+        let out = out
+            .trim_start_matches("output in ")
+            .trim_start_matches("输出在 ");
+        server.out = PathBuf::from(out);
         server
     }
 
@@ -111,8 +120,13 @@ impl Server {
 
     /// Waits for the rebuild after an edit, and for quiet after it (an
     /// editor's save may come as several events).
-    fn rebuilt(&mut self) -> String {
-        let line = self.wait_for(|l| l.starts_with("rebuilt") || l.contains("error"));
+    pub(crate) fn rebuilt(&mut self) -> String {
+        let line = self.wait_for(|l| {
+            l.starts_with("rebuilt")
+                || l.contains("error")
+                || l.starts_with("已重新生成")
+                || l.contains("错误")
+        });
         let mut last = line;
         while let Ok(more) = self.stderr.recv_timeout(Duration::from_millis(400)) {
             self.seen.push(more.clone());
@@ -121,7 +135,7 @@ impl Server {
         last
     }
 
-    fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
 
@@ -146,12 +160,12 @@ impl Server {
         Answer::parse(&raw)
     }
 
-    fn get(&self, target: &str) -> Answer {
+    pub(crate) fn get(&self, target: &str) -> Answer {
         self.request("GET", target)
     }
 
     /// The live-reload event stream, as a page opens it.
-    fn events(&self) -> Events {
+    pub(crate) fn events(&self) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port())).unwrap();
         stream
             .write_all(b"GET /_unionpress/events HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -163,11 +177,11 @@ impl Server {
     }
 }
 
-struct Events(BufReader<TcpStream>);
+pub(crate) struct Events(BufReader<TcpStream>);
 
 impl Events {
     /// The data of the next event called `name`.
-    fn next(&mut self, name: &str) -> String {
+    pub(crate) fn next(&mut self, name: &str) -> String {
         let mut line = String::new();
         loop {
             line.clear();
@@ -203,10 +217,10 @@ fn interrupt(child: &Child) {
 }
 
 #[derive(Debug)]
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     headers: BTreeMap<String, String>,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Answer {
@@ -739,6 +753,43 @@ fn a_build_error_keeps_the_last_good_site_and_is_announced() {
 }
 
 #[test]
+fn in_chinese_every_line_is_chinese_and_the_overlay_has_both_languages() {
+    let site = site();
+    let mut server = Server::start(&site, &["--messages", "zh"]);
+    let started = server.seen.join("\n");
+    assert!(
+        started.contains("已生成 3 个页面，用时 ") && started.contains("输出在 "),
+        "{started}"
+    );
+    let mut events = server.events();
+    events.next("hello");
+    site.write(ZH, md("title: 劳动竞赛开幕\ndate: 2021-13-45", "正文。\n"));
+    assert_eq!(server.rebuilt(), "1 个错误；网站仍显示上一个正确的版本");
+    let error = format!("{ZH}:3:1: 错误：日期 `2021-13-45` 有误：没有 13 月（月份是 01 到 12）");
+    assert!(server.seen.contains(&error), "{}", server.seen.join("\n"));
+    // The overlay picks by the page's language: both are sent.
+    let errors: serde_json::Value = serde_json::from_str(&events.next("errors")).unwrap();
+    let first = &errors["errors"][0];
+    assert_eq!(
+        first["messages"]["zh"],
+        "日期 `2021-13-45` 有误：没有 13 月（月份是 01 到 12）"
+    );
+    assert_eq!(
+        first["messages"]["en"],
+        "bad date `2021-13-45`: month 13 does not exist (months are 01 to 12)"
+    );
+    assert_eq!(first["message"], first["messages"]["en"]);
+    assert_eq!(
+        errors["words"]["one"]["zh"],
+        "1 个错误——网站仍显示上一个正确的版本"
+    );
+    site.write(ZH, md("title: 修好了\ndate: 2021-12-31", "正文。\n"));
+    let line = server.rebuilt();
+    assert!(line.starts_with("已重新生成，用时 "), "{line}");
+    assert!(line.contains(" 个文件有变化（"), "{line}");
+}
+
+#[test]
 fn undoing_a_typo_clears_the_errors_though_the_site_is_unchanged() {
     let site = site();
     let mut server = Server::start(&site, &[]);
@@ -778,15 +829,75 @@ fn a_stylesheet_edit_is_announced_as_css_only() {
     assert!(server.get("/style.css").body.contains("h1 { color: red }"));
 }
 
+/// Dev mode shows an editor's drafts (and pages dated ahead) by default,
+/// each under a banner saying it is not published; `--no-drafts` serves
+/// the site as a build publishes it.
 #[test]
-fn drafts_are_served_with_drafts_only() {
-    let site = site().file(
-        "content/news/draft.zh.md",
-        md("title: 草稿\ndate: 2021-12-01\ndraft: true", "未完成。\n"),
+fn drafts_are_served_by_default_with_a_banner() {
+    let site = site()
+        .file(
+            "content/news/draft.zh.md",
+            md("title: 草稿\ndate: 2021-12-01\ndraft: true", "未完成。\n"),
+        )
+        .file(
+            "content/news/later.zh.md",
+            md("title: 明年\ndate: 2999-01-01", "以后发布。\n"),
+        );
+    let server = Server::start(&site, &[]);
+    let draft = server.get("/news/draft/");
+    assert_eq!(draft.status, 200);
+    let page = scraper::Html::parse_document(&draft.body);
+    let banner = scraper::Selector::parse(".preview-banner").unwrap();
+    let text: String = page.select(&banner).flat_map(|e| e.text()).collect();
+    assert!(text.contains("草稿"), "{}", draft.body);
+    let later = server.get("/news/later/").body;
+    assert!(
+        later.contains("preview-banner") && later.contains("2999年1月1日"),
+        "{later}"
     );
-    let plain = Server::start(&site, &[]);
-    assert_eq!(plain.get("/news/draft/").status, 404);
-    drop(plain);
-    let with = Server::start(&site, &["--drafts"]);
-    assert_eq!(with.get("/news/draft/").status, 200);
+    assert!(!server.get("/sitemap.xml").body.contains("/news/draft/"));
+    assert!(!server.get("/atom.xml").body.contains("/news/later/"));
+    drop(server);
+    let published = Server::start(&site, &["--no-drafts"]);
+    assert_eq!(published.get("/news/draft/").status, 404);
+    assert_eq!(published.get("/news/later/").status, 404);
+}
+
+/// A file changed to the same size with its old modification time put
+/// back (`cp -p`, `rsync -t`, `touch -r`) is served with its new bytes:
+/// dev mode compares copied files by content.
+#[test]
+fn a_copied_file_with_its_old_mtime_is_served_new() {
+    let site = site().file("content/news/a/report.txt", "report one\n");
+    copy_theme_in(&site);
+    let mut server = Server::start(&site, &[]);
+    let css = "themes/default/static/style.css";
+    let old = site.read(css);
+    let same_size = old.replacen("color", "COLOR", 1);
+    assert_ne!(old, same_size);
+    for (file, url, new) in [
+        ("static/robots-extra.txt", "/robots-extra.txt", "HELLO\n"),
+        (css, "/style.css", same_size.as_str()),
+        (
+            "content/news/a/report.txt",
+            "/news/a/report.txt",
+            "report two\n",
+        ),
+    ] {
+        let path = site.path(file);
+        let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+        let before = server.get(url).body;
+        assert_eq!(before.len(), new.len(), "{file}");
+        assert_ne!(before, new, "{file}");
+        // As `cp -p` does: new bytes, then the old time.
+        std::fs::write(&path, new).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        server.rebuilt();
+        assert_eq!(server.get(url).body, new, "{file}");
+    }
 }

@@ -91,3 +91,60 @@ fn reading_time_counts_chinese_characters_and_english_words() {
     let page = built.html("en/news/a/index.html");
     assert_eq!(page.text("main .reading-time"), "2 min read");
 }
+
+/// Regression: an article without `summary` showed its first paragraph
+/// twice, as the standfirst and again as the text's first paragraph.
+#[test]
+fn an_article_without_summary_shows_its_first_paragraph_once() {
+    let built = Site::new()
+        .file(
+            "content/news/a.zh.md",
+            md(
+                "title: 标题\ndate: 2021-12-31",
+                "第一段，只出现一次。\n\n第二段。\n",
+            ),
+        )
+        .file(
+            "content/news/b.zh.md",
+            md(
+                "title: 乙\ndate: 2021-12-30\nsummary: 编者写的导语。",
+                "正文第一段。\n",
+            ),
+        )
+        .build()
+        .ok();
+    let a = built.html("news/a/index.html");
+    assert_eq!(
+        a.text("main article")
+            .matches("第一段，只出现一次。")
+            .count(),
+        1
+    );
+    assert!(a.select(".standfirst").is_empty());
+    assert_eq!(
+        a.attr("meta[name=description]", "content"),
+        "第一段，只出现一次。",
+        "the summary still describes the page"
+    );
+    let b = built.html("news/b/index.html");
+    assert_eq!(b.text(".standfirst"), "编者写的导语。");
+}
+
+/// A section without an `_index` file is named by the theme (新闻, not
+/// `news`) in the navigation, the kicker and its list.
+#[test]
+fn a_section_without_an_index_file_gets_the_theme_s_name() {
+    let built = Site::new()
+        .file(
+            "content/news/a.zh.md",
+            md("title: 标题\ndate: 2021-12-31", "正文。\n"),
+        )
+        .file("content/news/a.en.md", md("title: Title", "Text.\n"))
+        .build()
+        .ok();
+    let zh = built.html("news/a/index.html");
+    assert_eq!(zh.text(".kicker"), "新闻");
+    assert!(zh.texts("nav.sections a").contains(&"新闻".to_string()));
+    assert_eq!(built.html("news/index.html").text("main h1"), "新闻");
+    assert_eq!(built.html("en/news/a/index.html").text(".kicker"), "News");
+}

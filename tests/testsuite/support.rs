@@ -209,6 +209,8 @@ impl Site {
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = Command::new(BIN);
         cmd.arg("--root").arg(self.root()).args(args);
+        // English, whatever the machine's locale, unless the test says.
+        cmd.env("UNIONPRESS_MESSAGES", "en");
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
@@ -223,6 +225,7 @@ impl Site {
 pub fn unionpress(cwd: &Path, args: &[&str]) -> Run {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(cwd).args(args);
+    cmd.env("UNIONPRESS_MESSAGES", "en");
     let mut run = run_command(cmd);
     run.out = cwd.join("public");
     run
@@ -494,7 +497,9 @@ impl Run {
         assert!(
             !file.contains('/')
                 && file.starts_with(&format!("{stem}."))
-                && file.ends_with(&format!(".{ext}")),
+                && [ext, "webp", "avif"]
+                    .iter()
+                    .any(|e| file.ends_with(&format!(".{e}"))),
             "`{url}` is not made from {name}"
         );
         let target = local_file(base_url, url).expect("a URL of the site");

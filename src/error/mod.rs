@@ -1,8 +1,15 @@
 //! The one error type: a message tied to a file, line and column, so every
-//! problem an editor sees points at the place to fix it.
+//! problem an editor sees points at the place to fix it; the message is a
+//! [`Message`], shown in the editor's language when printed. YAML errors
+//! are explained in plain words, with the fix ([`yaml`]).
+
+mod yaml;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use crate::messages::{Localizer, Message};
+use crate::msg;
 
 /// A problem found while reading, checking or building a site.
 ///
@@ -14,7 +21,7 @@ pub struct Error {
     pub path: PathBuf,
     pub line: usize,
     pub column: usize,
-    pub message: String,
+    pub message: Message,
     pub severity: Severity,
     /// What kind of problem, as a stable name for tools reading
     /// `check --format json`: `broken-link`, `metric-mismatch`, … and
@@ -126,7 +133,7 @@ impl<'a> IntoIterator for &'a Errors {
 }
 
 impl Error {
-    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<Message>) -> Self {
         Error {
             path: path.into(),
             line: 0,
@@ -163,39 +170,53 @@ impl Error {
         self
     }
 
-    /// An I/O failure on `path`, with the OS reason.
+    /// An I/O failure on `path`, with the reason in plain words.
     pub fn io(path: &Path, err: std::io::Error) -> Self {
-        Error::new(path, err.to_string())
+        Error::new(path, io_reason(&err))
     }
 
     /// A serde_yaml error in `yaml`, a snippet that starts on line
-    /// `first_line` of `path`. Unknown keys get a "did you mean" from the
-    /// keys serde lists.
+    /// `first_line` of `path`, explained with its fix (see [`yaml`]).
     pub fn yaml(path: &Path, first_line: usize, yaml: &str, err: &serde_yaml::Error) -> Self {
-        let text = err.to_string();
-        // serde_yaml appends " at line L column C"; we print our own position.
-        let message = match text.find(" at line ") {
-            Some(i) => text[..i].to_string(),
-            None => text,
-        };
-        let message = explain_unknown_key(&message).unwrap_or(message);
-        let (mut line, mut column) = err.location().map_or((1, 0), |l| (l.line(), l.column()));
-        // Errors raised while checking a value (a bad date) point at the
-        // start of the document; the key named in the message, or the line
-        // holding the bad value quoted in it, is better.
-        if line == 1 {
-            let key = message
-                .split([':', '.', '['])
-                .next()
-                .and_then(|k| key_line(yaml, k));
-            let quoted = message.split('`').nth(1).filter(|v| !v.is_empty());
-            let value =
-                quoted.and_then(|v| yaml.lines().position(|l| l.contains(v)).map(|i| i + 1));
-            if let Some(l) = key.or(value) {
-                (line, column) = (l, 1);
+        let (message, line, column) = yaml::explain(yaml, err);
+        Error::new(path, message).at(first_line + line - 1, column)
+    }
+
+    /// `path:line:col: error: message` in the localizer's language (the
+    /// Chinese: `path:3:1: 错误：……`).
+    pub fn text(&self, loc: Localizer) -> String {
+        let mut out = self.path.display().to_string();
+        if self.line > 0 {
+            out.push_str(&format!(":{}", self.line));
+            if self.column > 0 {
+                out.push_str(&format!(":{}", self.column));
             }
         }
-        Error::new(path, message).at(first_line + line - 1, column)
+        let kind = loc.text(&msg!(
+            "severity",
+            kind = self.severity.as_str(),
+            message = self.message.clone()
+        ));
+        out.push_str(": ");
+        out.push_str(&kind);
+        out
+    }
+}
+
+/// The reason an I/O operation failed, in plain words where it is a common
+/// one (the operating system's own words otherwise).
+pub fn io_reason(err: &std::io::Error) -> Message {
+    use std::io::ErrorKind::*;
+    match err.kind() {
+        NotFound => msg!("io-not-found"),
+        PermissionDenied => msg!("io-permission-denied"),
+        AlreadyExists => msg!("io-already-exists"),
+        IsADirectory => msg!("io-is-a-folder"),
+        NotADirectory => msg!("io-not-a-folder"),
+        StorageFull => msg!("io-disk-full"),
+        ReadOnlyFilesystem => msg!("io-read-only"),
+        AddrInUse => msg!("io-address-in-use"),
+        _ => Message::raw(err.to_string()),
     }
 }
 
@@ -212,65 +233,46 @@ pub fn key_line(yaml: &str, key: &str) -> Option<usize> {
         .map(|i| i + 1)
 }
 
-/// Turns serde's "unknown field `titel`, expected one of `title`, ..." into
-/// "unknown key `titel`; did you mean `title`?".
-fn explain_unknown_key(message: &str) -> Option<String> {
-    let (prefix, rest) = message.split_once("unknown field `")?;
-    let (key, expected) = rest.split_once('`')?;
-    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
-    let nearest = known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min();
-    Some(match nearest {
-        Some((_, k)) => format!("{prefix}unknown key `{key}`; did you mean `{k}`?"),
-        None => format!(
-            "{prefix}unknown key `{key}`; known keys: {}",
-            known.join(", ")
-        ),
-    })
-}
-
 impl fmt::Display for Error {
+    /// In English (logs and tests).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if self.line > 0 {
-            write!(f, ":{}", self.line)?;
-            if self.column > 0 {
-                write!(f, ":{}", self.column)?;
-            }
-        }
-        write!(f, ": {}: {}", self.severity.as_str(), self.message)
+        f.write_str(&self.text(Localizer::EN))
     }
 }
 
 /// Prints errors and warnings to stderr, one `path:line:col: error: …` line
-/// each (notes are reports, shown elsewhere); the kind in colour on a
-/// terminal.
-pub fn eprint_all(errors: &[Error]) {
+/// each in the localizer's language (notes are reports, shown elsewhere);
+/// the kind in colour on a terminal.
+pub fn eprint_all(loc: Localizer, errors: &[Error]) {
     use std::io::IsTerminal;
     let color = std::io::stderr().is_terminal();
     for e in errors.iter().filter(|e| e.severity != Severity::Note) {
-        let line = e.to_string();
+        let line = e.text(loc);
         if color {
-            let (kind, paint) = match e.severity {
-                Severity::Error => (": error:", "1;31"),
-                _ => (": warning:", "1;33"),
+            let paint = match e.severity {
+                Severity::Error => "1;31",
+                _ => "1;33",
             };
-            eprintln!(
-                "{}",
-                line.replacen(kind, &format!(": \x1b[{paint}m{}\x1b[0m", &kind[2..]), 1)
-            );
+            let kind = loc.text(&msg!("severity-word", kind = e.severity.as_str()));
+            let at = e.path.display().to_string().len();
+            let colored = match line[at..].find(&kind) {
+                Some(i) => {
+                    let i = at + i;
+                    let end = i + kind.len();
+                    format!(
+                        "{}\x1b[{paint}m{}\x1b[0m{}",
+                        &line[..i],
+                        &line[i..end],
+                        &line[end..]
+                    )
+                }
+                None => line,
+            };
+            eprintln!("{colored}");
         } else {
             eprintln!("{line}");
         }
     }
-}
-
-/// "1 error", "2 warnings": a count with its noun.
-pub fn count(n: usize, noun: &str) -> String {
-    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 impl std::error::Error for Error {}
@@ -285,41 +287,59 @@ mod tests {
     struct Fm {
         title: String,
         date: String,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    fn yaml_error(yaml: &str) -> Error {
+        let err = serde_yaml::from_str::<Fm>(yaml).unwrap_err();
+        Error::yaml(Path::new("a.md"), 2, yaml, &err)
     }
 
     #[test]
     fn unknown_key_suggests_nearest_and_shifts_line() {
-        let err = serde_yaml::from_str::<Fm>("date: x\ntitel: y\n").unwrap_err();
-        let e = Error::yaml(Path::new("a.md"), 2, "date: x\ntitel: y\n", &err);
-        assert_eq!(e.line, 3);
-        assert_eq!(e.column, 1);
-        assert!(
-            e.message
-                .contains("unknown key `titel`; did you mean `title`?"),
-            "{}",
-            e.message
+        let e = yaml_error("date: x\ntitel: y\n");
+        assert_eq!((e.line, e.column), (3, 1));
+        assert_eq!(
+            e.message.to_string(),
+            "unknown key `titel`; did you mean `title`?"
+        );
+        assert_eq!(
+            Localizer::ZH.text(&e.message),
+            "没有 `titel` 这个键；您是想写 `title` 吗？"
         );
     }
 
     #[test]
     fn unknown_key_far_from_all_lists_known_keys() {
-        let err = serde_yaml::from_str::<Fm>("zzzzzz: 1\n").unwrap_err();
-        let e = Error::yaml(Path::new("a.md"), 1, "zzzzzz: 1\n", &err);
+        let e = yaml_error("zzzzzz: 1\n");
         assert!(
-            e.message.contains("known keys: title, date"),
-            "{}",
             e.message
+                .to_string()
+                .contains("known keys: title, date, tags"),
+            "{e}"
         );
     }
 
     #[test]
-    fn display_is_path_line_col() {
-        let e = Error::new("content/a.md", "boom").at(3, 7);
+    fn display_is_path_line_col_and_chinese_puts_the_path_first() {
+        let e = Error::new("content/a.md", Message::raw("boom")).at(3, 7);
         assert_eq!(e.to_string(), "content/a.md:3:7: error: boom");
-        assert_eq!(Error::new("x", "m").to_string(), "x: error: m");
-        assert_eq!(
-            Error::new("a.md", "w").at(1, 1).warning().to_string(),
-            "a.md:1:1: warning: w"
+        assert_eq!(e.text(Localizer::ZH), "content/a.md:3:7: 错误：boom");
+        let m = Message::raw("m");
+        assert_eq!(Error::new("x", m.clone()).to_string(), "x: error: m");
+        let w = Error::new("a.md", Message::raw("w")).at(1, 1).warning();
+        assert_eq!(w.to_string(), "a.md:1:1: warning: w");
+        assert_eq!(w.text(Localizer::ZH), "a.md:1:1: 警告：w");
+    }
+
+    #[test]
+    fn io_reasons_in_plain_words() {
+        let e = Error::io(
+            Path::new("a"),
+            std::io::Error::from(std::io::ErrorKind::NotFound),
         );
+        assert_eq!(e.to_string(), "a: error: no such file or folder");
+        assert_eq!(e.text(Localizer::ZH), "a: 错误：找不到这个文件或文件夹");
     }
 }

@@ -1,0 +1,237 @@
+//! Every output path of the plan checked before anything is written, so
+//! `check` and `build` agree and a build never fails half-way on what an
+//! editor typed: names the file system refuses (too long, control
+//! characters), paths that would leave their folder (`..`, `%2e%2e`, empty
+//! parts), and a file standing where another output needs a folder (an
+//! alias `/metrics.json/` under the generated `metrics.json`). Exact
+//! duplicates are the plan's own check ([`super::Plan`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::plan::{Entry, What};
+use crate::config::Config;
+use crate::content::Site;
+use crate::error::{Error, Errors};
+use crate::messages::Message;
+use crate::msg;
+use crate::urls::path_problem;
+
+/// Every entry whose path cannot be written, blamed on what an editor
+/// wrote (an alias, a tag, a slug, a static file's name) where one did.
+pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Errors {
+    let sources = Sources::new(&config.root);
+    let blame = |e: &Entry, why: Message| blame(&sources, site, e, why);
+    let mut errors = Errors::new();
+    for e in entries {
+        if let Some(why) = path_problem(&e.path) {
+            errors.push(blame(e, why));
+        } else if named_by_editor(&e.what) && e.path.contains('%') {
+            // Links keep `%` as it is (an address may come encoded), so a
+            // browser would read `%2e` in a slug as an escape.
+            errors.push(blame(e, msg!("path-percent")));
+        }
+    }
+    // Each folder some output needs, with the first entry inside it.
+    let mut folders: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        let path = e.path.strip_suffix('/').unwrap_or(&e.path);
+        if e.path.ends_with('/') {
+            folders.entry(path).or_insert(i);
+        }
+        let mut rest = path;
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            folders.entry(dir).or_insert(i);
+            rest = dir;
+        }
+    }
+    for file in entries.iter().filter(|e| !e.path.ends_with('/')) {
+        let Some(&inside) = folders.get(file.path.as_str()) else {
+            continue;
+        };
+        let inside = &entries[inside];
+        // The one an editor is likelier to have got wrong is named.
+        let (culprit, other) = if rank(&inside.what) <= rank(&file.what) {
+            (inside, file)
+        } else {
+            (file, inside)
+        };
+        let own = rank(&other.what) == 4;
+        let from = |path: &str| match own {
+            true => msg!("path-own", path = path),
+            false => msg!("path-made-from", path = path, source = &other.source),
+        };
+        let why = if std::ptr::eq(culprit, inside) {
+            msg!(
+                "path-needs-folder",
+                path = &file.path,
+                what = from(&file.path)
+            )
+        } else {
+            msg!(
+                "path-is-folder",
+                path = &file.path,
+                what = from(&other.path)
+            )
+        };
+        errors.push(blame(culprit, why));
+    }
+    // Paths equal but for case are one file on macOS and Windows.
+    let mut folded: HashMap<String, &Entry> = HashMap::new();
+    for e in entries {
+        let Some(other) = folded.insert(e.path.to_lowercase(), e) else {
+            continue;
+        };
+        if other.path != e.path {
+            let (culprit, other) = match rank(&e.what) <= rank(&other.what) {
+                true => (e, other),
+                false => (other, e),
+            };
+            let why = msg!("path-case", other = &other.path);
+            errors.push(blame(culprit, why).warning());
+        }
+    }
+    errors.sort();
+    errors.dedup();
+    errors
+}
+
+/// An article's address with its slug, or a tag's list: an address an
+/// editor typed.
+fn named_by_editor(what: &What) -> bool {
+    match what {
+        What::Page(_) => true,
+        What::List(spec, _) => spec.kind == "tag",
+        _ => false,
+    }
+}
+
+/// Who is named for a path that cannot be written: what an editor typed
+/// first (aliases, then files put in the site, tags, slugs), what the
+/// build makes of its own last.
+fn rank(what: &What) -> u8 {
+    match what {
+        What::Alias { .. } => 0,
+        What::File(_) | What::Photo(_) => 1,
+        What::List(spec, _) if spec.kind == "tag" => 2,
+        What::Page(_) => 3,
+        _ => 4,
+    }
+}
+
+/// The error for `e`, at the line of the front matter it comes from.
+fn blame(sources: &Sources, site: &Site, e: &Entry, why: Message) -> Error {
+    let at = |source: &Path, key: &str, needle: &str| {
+        (source.to_path_buf(), sources.line(source, key, needle))
+    };
+    let (source, line, subject) = match &e.what {
+        What::Alias { page, alias } => {
+            let (s, l) = at(&site.pages[*page].source, "aliases:", alias);
+            (
+                s,
+                l,
+                msg!("subject-alias", name = alias.escape_debug().to_string()),
+            )
+        }
+        What::List(spec, _) if spec.kind == "tag" && !spec.pages.is_empty() => {
+            let (s, l) = at(&site.pages[spec.pages[0]].source, "tags:", &spec.key);
+            (
+                s,
+                l,
+                msg!("subject-tag", name = spec.key.escape_debug().to_string()),
+            )
+        }
+        What::Page(i) => {
+            let p = &site.pages[*i];
+            let last = |u: &str| {
+                u.trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .map(str::to_string)
+            };
+            let slug = last(&p.url).filter(|s| Some(s) != last(&p.key).as_ref());
+            match slug {
+                Some(slug) => {
+                    let (s, l) = at(&p.source, "slug:", "");
+                    (
+                        s,
+                        l,
+                        msg!("subject-slug", name = slug.escape_debug().to_string()),
+                    )
+                }
+                None => (p.source.clone(), 1, msg!("subject-page")),
+            }
+        }
+        _ => (e.source.clone(), 0, msg!("subject-file", name = &e.source)),
+    };
+    let message = msg!(
+        "path-unwritable",
+        subject = subject,
+        path = e.path.escape_debug().to_string(),
+        why = why
+    );
+    let error = Error::new(source, message);
+    if line > 0 { error.at(line, 1) } else { error }
+}
+
+/// Where keys and list items are in the site's files: each file read and
+/// each key's list indexed once, however many errors name them (twenty
+/// thousand bad aliases in one article are twenty thousand errors on one
+/// file).
+pub(super) struct Sources<'c> {
+    root: &'c Path,
+    /// By file and key: the key's line, and the line of each item of a
+    /// list written one item a line below it.
+    keys: RefCell<HashMap<(PathBuf, String), Option<Key>>>,
+}
+
+struct Key {
+    line: usize,
+    items: HashMap<String, usize>,
+}
+
+impl<'c> Sources<'c> {
+    pub(super) fn new(root: &'c Path) -> Self {
+        Sources {
+            root,
+            keys: RefCell::default(),
+        }
+    }
+
+    /// The 1-based line in `source` of the item `needle` of the list at
+    /// `key`: its own line in a list written one item a line, else the
+    /// key's line; 1 when the key is not found.
+    pub(super) fn line(&self, source: &Path, key: &str, needle: &str) -> usize {
+        let mut keys = self.keys.borrow_mut();
+        let found = keys
+            .entry((source.to_path_buf(), key.to_string()))
+            .or_insert_with(|| {
+                let text = std::fs::read_to_string(self.root.join(source)).ok()?;
+                index_key(&text, key)
+            });
+        match found {
+            None => 1,
+            Some(k) => k.items.get(needle.trim()).copied().unwrap_or(k.line),
+        }
+    }
+}
+
+/// The line of `key` (a line starting with it) in `text`, and the items of
+/// a block list under it (`- item`, quotes taken off).
+fn index_key(text: &str, key: &str) -> Option<Key> {
+    let mut lines = text.lines().enumerate();
+    let (at, _) = lines.find(|(_, l)| l.trim_start().starts_with(key))?;
+    let mut items = HashMap::new();
+    for (i, l) in lines {
+        let Some(item) = l.trim_start().strip_prefix('-') else {
+            break;
+        };
+        let item = item.trim().trim_matches(['"', '\'']).trim().to_string();
+        items.entry(item).or_insert(i + 1);
+    }
+    Some(Key {
+        line: at + 1,
+        items,
+    })
+}
