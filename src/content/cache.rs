@@ -23,6 +23,7 @@ use crate::config::Config;
 use crate::error::Errors;
 use crate::files::{CONTENT_DIR, slash_path};
 use crate::images::{self, Photo};
+use crate::messages::Message;
 
 /// Size and modification time: a file with the same stamp is unchanged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +37,7 @@ impl Stamp {
 }
 
 /// A photo's header, or why it cannot be used.
-type Probe = Result<Arc<Photo>, String>;
+type Probe = Result<Arc<Photo>, Message>;
 
 /// What a file a page refers to was when the page was read.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +46,7 @@ enum Dep {
     File,
     /// A photo, by its variants' cache key (which changes with its bytes).
     Photo(String),
-    Unusable(String),
+    Unusable(Message),
 }
 
 impl Dep {

@@ -42,7 +42,7 @@ pub(super) enum Parsed {
 /// variants planned, or why they can't be used), others by path.
 pub(super) struct Files<'a> {
     pub all: HashSet<&'a str>,
-    pub photos: HashMap<&'a str, Result<Arc<Photo>, String>>,
+    pub photos: HashMap<&'a str, Result<Arc<Photo>, Message>>,
 }
 
 /// Reads one Markdown file: front matter, body, images. Reports all problems.
@@ -92,9 +92,7 @@ pub(super) fn parse_file(
             let fm_result: Result<FrontMatter, Error> = front_matter::parse(&path, &yaml);
             let mut errors = Errors::new();
             let cover = match fm_result.as_ref().ok().and_then(|fm| fm.cover.as_ref()) {
-                Some(c) => match resolve(&c.src)
-                    .and_then(|r| CoverImage::new(config, c, r).map_err(Message::raw))
-                {
+                Some(c) => match resolve(&c.src).and_then(|r| CoverImage::new(config, c, r)) {
                     Ok(cover) => Some(cover),
                     Err(m) => {
                         errors.push(
@@ -132,7 +130,7 @@ impl CoverImage {
         config: &Config,
         cover: &front_matter::Cover,
         mut r: Resolved,
-    ) -> Result<CoverImage, String> {
+    ) -> Result<CoverImage, Message> {
         if let Some(focus) = &cover.focus {
             let focus = Focus::parse(focus)?;
             r.photo = r.photo.map(|p| Arc::new(p.with_focus(focus)));
@@ -209,7 +207,7 @@ pub(super) fn resolve_file(
             url: format!("{}{}", config.base_path, photo.src().path),
             photo: Some(photo.clone()),
         }),
-        Some(Err(why)) => Err(Message::raw(why.clone())),
+        Some(Err(why)) => Err(why.clone()),
         None if files.all.contains(normal.as_str()) => Ok(Resolved {
             url: format!("{}{normal}", config.base_path),
             photo: None,

@@ -7,6 +7,8 @@ use std::io::Cursor;
 use image::{AnimationDecoder, codecs::gif::GifDecoder};
 
 use super::codecs;
+use crate::messages::Message;
+use crate::msg;
 
 /// One block of a GIF file: `(start, end, kind)`, where kind is the
 /// introducer (`0x21` extension, with its label in the top byte; `0x2C`
@@ -69,8 +71,8 @@ pub(super) fn frame_count(bytes: &[u8]) -> usize {
 
 /// The GIF without its comments and application blocks (XMP, ICC and any
 /// other data a tool left), keeping frames, their timing and the loop.
-pub(super) fn strip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let (header_end, blocks) = blocks(bytes).ok_or("the GIF is damaged or cut off")?;
+pub(super) fn strip(bytes: &[u8]) -> Result<Vec<u8>, Message> {
+    let (header_end, blocks) = blocks(bytes).ok_or_else(|| msg!("image-gif-damaged"))?;
     let mut out = bytes[..header_end].to_vec();
     for (start, end, kind) in blocks {
         let keep = match kind {
@@ -93,19 +95,18 @@ pub(super) fn strip(bytes: &[u8]) -> Result<Vec<u8>, String> {
 }
 
 /// The animation as a lossy animated WebP at the site's WebP quality.
-pub(super) fn to_webp(bytes: &[u8], quality: f32, max_pixels: u64) -> Result<Vec<u8>, String> {
-    let decoder = GifDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    let frames = decoder
-        .into_frames()
-        .collect_frames()
-        .map_err(|e| e.to_string())?;
-    let first = frames.first().ok_or("the GIF has no frames")?;
+pub(super) fn to_webp(bytes: &[u8], quality: f32, max_pixels: u64) -> Result<Vec<u8>, Message> {
+    let unreadable = |e: image::ImageError| msg!("image-gif-unreadable", reason = e.to_string());
+    let decoder = GifDecoder::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let frames = decoder.into_frames().collect_frames().map_err(unreadable)?;
+    let first = frames.first().ok_or_else(|| msg!("image-gif-no-frames"))?;
     let (w, h) = first.buffer().dimensions();
     let pixels = w as u64 * h as u64 * frames.len() as u64;
     if pixels > max_pixels.saturating_mul(4) {
-        return Err(format!(
-            "its {} frames of {w}x{h} are too many pixels to convert",
-            frames.len()
+        return Err(msg!(
+            "image-gif-too-large",
+            frames = frames.len(),
+            size = format!("{w}x{h}")
         ));
     }
     let config = codecs::webp_config(quality)?;
@@ -124,7 +125,9 @@ pub(super) fn to_webp(bytes: &[u8], quality: f32, max_pixels: u64) -> Result<Vec
         time += if ms < 20 { 100 } else { ms };
     }
     encoder.set_loop_count(0);
-    let webp = encoder.try_encode().map_err(|e| format!("{e:?}"))?;
+    let webp = encoder
+        .try_encode()
+        .map_err(|e| codecs::failed("animated WebP", format!("{e:?}")))?;
     Ok(webp.to_vec())
 }
 

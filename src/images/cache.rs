@@ -17,6 +17,8 @@ use super::{Format, Job, Photo, Stats, Variant, animation, codecs, meta};
 use crate::config::{Config, ImageConfig};
 use crate::error::{Error, Errors};
 use crate::files::{CACHE_DIR, CONTENT_DIR};
+use crate::messages::Message;
+use crate::msg;
 
 /// Encodes every variant not in the cache yet and says what was done. All
 /// failures are reported. (The plan lists the outputs: copies of the cache
@@ -52,7 +54,7 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
                     .collect();
                 Error::new(
                     Path::new(CONTENT_DIR).join(&job.photo.path),
-                    format!("{message} (used by {})", pages.join(", ")),
+                    msg!("photo-used-by", reason = message, pages = pages.join(", ")),
                 )
             });
             bar.inc(1);
@@ -95,7 +97,7 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
 
 /// Makes one photo's files unless all are cached. Returns how many files
 /// it encoded (here or while pages were read).
-fn process_one(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, String> {
+fn process_one(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, Message> {
     let photo = &group[0].photo;
     let meta = photo.meta();
     if !meta.cached {
@@ -131,7 +133,7 @@ pub(super) fn encode_photo(
     photo: &Photo,
     cards: &[&Photo],
     image: Option<DynamicImage>,
-) -> Result<(usize, Option<DynamicImage>), String> {
+) -> Result<(usize, Option<DynamicImage>), Message> {
     let missing = |v: &Variant| !cache.join(&v.cache_name).is_file();
     let sources: Vec<_> = photo.sources().collect();
     let needs_sizes = photo.variants.iter().any(missing)
@@ -192,17 +194,15 @@ pub(super) fn encode_photo(
 
 /// An animated GIF: the GIF without its metadata, the animated WebP when
 /// it is the smaller, the social card from the first frame.
-fn process_animation(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, String> {
+fn process_animation(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, Message> {
     let photo = &group[0].photo;
     let missing = |v: &Variant| !cache.join(&v.cache_name).is_file();
     let mut written = 0;
     let mut gif = None;
-    let mut read_gif = || -> Result<Vec<u8>, String> {
+    let mut read_gif = || -> Result<Vec<u8>, Message> {
         if gif.is_none() {
-            gif = Some(
-                fs::read(&photo.source)
-                    .map_err(|e| format!("cannot read image `{}`: {e}", photo.path))?,
-            );
+            let read = fs::read(&photo.source);
+            gif = Some(read.map_err(|e| super::probe::unreadable(&photo.path, &e))?);
         }
         Ok(gif.clone().unwrap_or_default())
     };

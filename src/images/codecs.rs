@@ -7,6 +7,8 @@ use image::{DynamicImage, ImageEncoder};
 
 use super::Format;
 use crate::config::ImageConfig;
+use crate::messages::Message;
+use crate::msg;
 
 /// libwebp's effort (0 fastest … 6 smallest). Measured on 3000x2000
 /// photos (`examples/resize_bench.rs`): at equal SSIM to the JPEG, method 4
@@ -83,12 +85,27 @@ pub(super) fn quality_key(settings: &ImageConfig, format: Format) -> String {
     }
 }
 
+/// `<format> encoding failed: <the encoder's words>`.
+pub(super) fn failed(format: &str, reason: String) -> Message {
+    msg!("image-encode-failed", format = format, reason = reason)
+}
+
+/// `<size> is too large for <format> (<most> pixels a side at most)`.
+fn too_large(w: u32, h: u32, format: &str, most: u32) -> Message {
+    msg!(
+        "image-too-large-for",
+        size = format!("{w}x{h}"),
+        format = format,
+        most = most.to_string()
+    )
+}
+
 /// Encodes 8-bit RGB or RGBA pixels (no metadata is ever written).
 pub(super) fn encode(
     image: &DynamicImage,
     format: Format,
     settings: &ImageConfig,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, Message> {
     let (w, h) = (image.width(), image.height());
     let alpha = image.color().has_alpha();
     let mut bytes = Vec::with_capacity((w * h) as usize / 4);
@@ -97,20 +114,18 @@ pub(super) fn encode(
         // crate's encoder at the same quality (examples/resize_bench.rs).
         Format::Jpeg => {
             let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
-                return Err(format!(
-                    "{w}x{h} is too large for JPEG (65535 pixels a side at most)"
-                ));
+                return Err(too_large(w, h, "JPEG", 65535));
             };
             jpeg_encoder::Encoder::new(&mut bytes, settings.quality)
                 .encode(image.as_bytes(), w16, h16, jpeg_encoder::ColorType::Rgb)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| failed("JPEG", e.to_string()))?;
         }
         Format::Png => image::codecs::png::PngEncoder::new(&mut bytes)
             .write_image(image.as_bytes(), w, h, image::ExtendedColorType::Rgba8)
-            .map_err(|e| e.to_string())?,
+            .map_err(|e| failed("PNG", e.to_string()))?,
         Format::Webp => bytes = webp(image, quality(settings, format))?,
         Format::Avif => bytes = avif(image, quality(settings, format))?,
-        Format::Gif => return Err("GIF is copied, not encoded".into()),
+        Format::Gif => return Err(msg!("image-gif-not-encoded")),
     }
     let _ = alpha;
     Ok(bytes)
@@ -118,8 +133,8 @@ pub(super) fn encode(
 
 /// A WebP encoder configured for photos: lossy at `quality`, one thread
 /// (photos are encoded in parallel), alpha kept.
-pub(super) fn webp_config(quality: f32) -> Result<webp::WebPConfig, String> {
-    let mut config = webp::WebPConfig::new().map_err(|_| "libwebp version mismatch")?;
+pub(super) fn webp_config(quality: f32) -> Result<webp::WebPConfig, Message> {
+    let mut config = webp::WebPConfig::new().map_err(|_| msg!("image-webp-version"))?;
     config.lossless = 0;
     config.quality = quality;
     config.method = WEBP_METHOD;
@@ -127,12 +142,10 @@ pub(super) fn webp_config(quality: f32) -> Result<webp::WebPConfig, String> {
     Ok(config)
 }
 
-fn webp(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, String> {
+fn webp(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, Message> {
     let (w, h) = (image.width(), image.height());
     if w > 16383 || h > 16383 {
-        return Err(format!(
-            "{w}x{h} is too large for WebP (16383 pixels a side at most)"
-        ));
+        return Err(too_large(w, h, "WebP", 16383));
     }
     let encoder = if image.color().has_alpha() {
         webp::Encoder::from_rgba(image.as_bytes(), w, h)
@@ -141,12 +154,12 @@ fn webp(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, String> {
     };
     let memory = encoder
         .encode_advanced(&webp_config(quality)?)
-        .map_err(|e| format!("WebP: {e:?}"))?;
+        .map_err(|e| failed("WebP", format!("{e:?}")))?;
     Ok(memory.to_vec())
 }
 
 #[cfg(feature = "avif")]
-fn avif(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, String> {
+fn avif(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, Message> {
     use ravif::{Img, RGB8, RGBA8};
     let (w, h) = (image.width() as usize, image.height() as usize);
     let encoder = ravif::Encoder::new()
@@ -171,12 +184,12 @@ fn avif(image: &DynamicImage, quality: f32) -> Result<Vec<u8>, String> {
     };
     encoded
         .map(|e| e.avif_file)
-        .map_err(|e| format!("AVIF: {e}"))
+        .map_err(|e| failed("AVIF", e.to_string()))
 }
 
 #[cfg(not(feature = "avif"))]
-fn avif(_: &DynamicImage, _: f32) -> Result<Vec<u8>, String> {
-    Err("this unionpress was built without AVIF support (cargo feature `avif`)".into())
+fn avif(_: &DynamicImage, _: f32) -> Result<Vec<u8>, Message> {
+    Err(msg!("image-no-avif"))
 }
 
 #[cfg(test)]

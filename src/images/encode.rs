@@ -9,15 +9,18 @@ use fast_image_resize::images::Image;
 use fast_image_resize::{FilterType, IntoImageView, ResizeAlg, ResizeOptions, Resizer};
 use image::{DynamicImage, ImageDecoder, ImageReader};
 
-use super::probe::{check_pixels, limits};
+use super::probe::{check_pixels, damaged, limits, unreadable};
 use super::{Focus, Format, Photo, color, heic};
 use crate::config::ImageConfig;
+use crate::error::io_reason;
+use crate::messages::Message;
+use crate::msg;
 
 /// Decodes a photo upright and in sRGB, within the configured limits:
 /// 8-bit RGB, or RGBA for a photo published with its transparency.
-pub(super) fn decode(settings: &ImageConfig, photo: &Photo) -> Result<DynamicImage, String> {
+pub(super) fn decode(settings: &ImageConfig, photo: &Photo) -> Result<DynamicImage, Message> {
     let name = &photo.path;
-    let bytes = fs::read(&photo.source).map_err(|e| format!("cannot read image `{name}`: {e}"))?;
+    let bytes = fs::read(&photo.source).map_err(|e| unreadable(name, &e))?;
     let image = if heic::is_heif(&bytes) {
         heic::decode(&bytes, name, settings.max_pixels)?
     } else {
@@ -37,14 +40,12 @@ fn decode_image(
     settings: &ImageConfig,
     name: &str,
     bytes: Vec<u8>,
-) -> Result<DynamicImage, String> {
+) -> Result<DynamicImage, Message> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("cannot read image `{name}`: {e}"))?;
+        .map_err(|e| unreadable(name, &e))?;
     reader.limits(limits(settings));
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("image `{name}` is damaged or unsupported: {e}"))?;
+    let mut decoder = reader.into_decoder().map_err(|e| damaged(name, &e))?;
     let (w, h) = decoder.dimensions();
     check_pixels(name, w, h, settings.max_pixels)?;
     let orientation = decoder
@@ -52,7 +53,7 @@ fn decode_image(
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let icc = decoder.icc_profile().ok().flatten();
     let image = DynamicImage::from_decoder(decoder)
-        .map_err(|e| format!("image `{name}` is damaged or truncated: {e}"))?;
+        .map_err(|e| msg!("image-damaged-pixels", path = name, reason = e.to_string()))?;
     let mut image = match image {
         DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) => image,
         i if i.color().has_alpha() => DynamicImage::ImageRgba8(i.into_rgba8()),
@@ -86,11 +87,11 @@ pub(super) fn resize(
     width: u32,
     height: u32,
     crop: Option<Option<Focus>>,
-) -> Result<DynamicImage, String> {
+) -> Result<DynamicImage, Message> {
     if src.width() == width && src.height() == height {
         return Ok(src.clone());
     }
-    let pixel = src.pixel_type().ok_or("unsupported pixel type")?;
+    let pixel = src.pixel_type().ok_or_else(|| msg!("image-pixel-type"))?;
     let mut dst = Image::new(width, height, pixel);
     let mut options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     if let Some(focus) = crop {
@@ -99,27 +100,29 @@ pub(super) fn resize(
     }
     Resizer::new()
         .resize(src, &mut dst, &options)
-        .map_err(|e| format!("resize failed: {e}"))?;
+        .map_err(|e| msg!("image-resize-failed", reason = e.to_string()))?;
     let buffer = dst.into_vec();
+    let wrong_size = || msg!("image-resize-size");
     Ok(match src {
         DynamicImage::ImageRgba8(_) => DynamicImage::ImageRgba8(
-            image::RgbaImage::from_raw(width, height, buffer).ok_or("resize buffer size")?,
+            image::RgbaImage::from_raw(width, height, buffer).ok_or_else(wrong_size)?,
         ),
         _ => DynamicImage::ImageRgb8(
-            image::RgbImage::from_raw(width, height, buffer).ok_or("resize buffer size")?,
+            image::RgbImage::from_raw(width, height, buffer).ok_or_else(wrong_size)?,
         ),
     })
 }
 
 /// Writes a file into the cache: to a temporary name, then renamed, so a
 /// crash never leaves half a file under a valid name.
-pub(super) fn write_cached(cache: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
+pub(super) fn write_cached(cache: &Path, name: &str, bytes: &[u8]) -> Result<(), Message> {
     // Unique per process and thread: two builds may share a cache.
     let tmp = cache.join(format!(
         ".{name}.{}.{:?}.tmp",
         std::process::id(),
         std::thread::current().id()
     ));
-    fs::write(&tmp, bytes).map_err(|e| format!("cannot write the image cache: {e}"))?;
-    fs::rename(&tmp, cache.join(name)).map_err(|e| format!("cannot write the image cache: {e}"))
+    let unwritable = |e: std::io::Error| msg!("image-cache-unwritable", reason = io_reason(&e));
+    fs::write(&tmp, bytes).map_err(unwritable)?;
+    fs::rename(&tmp, cache.join(name)).map_err(unwritable)
 }

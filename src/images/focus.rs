@@ -2,6 +2,9 @@
 //! here, and the list cards, the lead story and galleries, which the
 //! browser crops with CSS `object-position`), so faces are not cut off.
 
+use crate::messages::Message;
+use crate::msg;
+
 /// A point of the photo as fractions of its width and height from the top
 /// left: `30% 40%`. The crop keeps it where CSS `object-position` does: at
 /// the same fraction of the crop, so it is always in the picture.
@@ -14,13 +17,8 @@ pub struct Focus {
 impl Focus {
     /// Reads `30% 40%` (or `30%,40%`, `30,40`: percentages from the left
     /// and from the top).
-    pub fn parse(text: &str) -> Result<Focus, String> {
-        let bad = || {
-            format!(
-                "focus `{text}` is not a point: write two percentages from the left and \
-                 from the top, e.g. `30% 40%`"
-            )
-        };
+    pub fn parse(text: &str) -> Result<Focus, Message> {
+        let bad = || msg!("focus-not-a-point", text = text);
         let parts: Vec<&str> = text
             .split([' ', ','])
             .map(str::trim)
@@ -29,10 +27,10 @@ impl Focus {
         let [x, y] = parts[..] else {
             return Err(bad());
         };
-        let percent = |p: &str| -> Result<f64, String> {
+        let percent = |p: &str| -> Result<f64, Message> {
             let n: f64 = p.trim_end_matches('%').trim().parse().map_err(|_| bad())?;
             if !(0.0..=100.0).contains(&n) {
-                return Err(format!("focus `{text}`: {p} is not between 0% and 100%"));
+                return Err(msg!("focus-out-of-range", text = text, part = p));
             }
             Ok(n / 100.0)
         };
@@ -78,8 +76,14 @@ mod tests {
         assert_eq!(Focus::parse("30, 40").unwrap(), f);
         assert_eq!(f.css(), "30% 40%");
         assert_eq!(Focus::parse("12.5% 0").unwrap().css(), "12.5% 0%");
-        assert!(Focus::parse("30%").unwrap_err().contains("two percentages"));
-        assert!(Focus::parse("130% 40%").unwrap_err().contains("between"));
+        let two = Focus::parse("30%").unwrap_err();
+        assert!(two.en().contains("two percentages"), "{two}");
+        let between = Focus::parse("130% 40%").unwrap_err();
+        assert!(between.en().contains("between"), "{between}");
+        assert_eq!(
+            crate::messages::Localizer::ZH.text(&between),
+            "焦点（focus）`130% 40%` 有误：130% 不在 0% 到 100% 之间"
+        );
         assert!(Focus::parse("left top").is_err());
     }
 

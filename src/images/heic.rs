@@ -3,6 +3,9 @@
 //! error saying how to get support, never copied unconverted.
 
 use super::probe::Header;
+use crate::messages::Message;
+#[cfg(not(feature = "heic"))]
+use crate::msg;
 
 /// Whether the bytes are an ISO-BMFF HEIF file (HEIC and its relatives;
 /// AVIF is the same container but another codec, and not read here).
@@ -16,21 +19,17 @@ pub(super) fn is_heif(bytes: &[u8]) -> bool {
 }
 
 #[cfg(not(feature = "heic"))]
-fn unsupported(path: &str) -> String {
-    format!(
-        "`{path}` is a HEIC/HEIF photo, and this unionpress was built without HEIC support: \
-         build it with `cargo build --release --features heic` (needs libheif; Debian: \
-         libheif-dev), or export the photo as JPEG"
-    )
+fn unsupported(path: &str) -> Message {
+    msg!("image-no-heic", path = path)
 }
 
 #[cfg(not(feature = "heic"))]
-pub(super) fn probe(_: &[u8], path: &str, _: u64) -> Result<Header, String> {
+pub(super) fn probe(_: &[u8], path: &str, _: u64) -> Result<Header, Message> {
     Err(unsupported(path))
 }
 
 #[cfg(not(feature = "heic"))]
-pub(super) fn decode(_: &[u8], path: &str, _: u64) -> Result<image::DynamicImage, String> {
+pub(super) fn decode(_: &[u8], path: &str, _: u64) -> Result<image::DynamicImage, Message> {
     Err(unsupported(path))
 }
 
@@ -43,9 +42,10 @@ mod with_libheif {
 
     use image::DynamicImage;
 
-    use super::Header;
+    use super::{Header, Message};
     use crate::images::color;
     use crate::images::probe::check_pixels;
+    use crate::msg;
 
     #[repr(C)]
     struct HeifError {
@@ -136,7 +136,7 @@ mod with_libheif {
         }
     }
 
-    fn check(e: HeifError, path: &str) -> Result<(), String> {
+    fn check(e: HeifError, path: &str) -> Result<(), Message> {
         if e.code == 0 {
             return Ok(());
         }
@@ -148,12 +148,10 @@ mod with_libheif {
                 .to_string_lossy()
                 .into_owned()
         };
-        Err(format!(
-            "HEIC photo `{path}` is damaged or unsupported: {message}"
-        ))
+        Err(msg!("image-heic-damaged", path = path, reason = message))
     }
 
-    fn open<'a>(bytes: &'a [u8], path: &str) -> Result<File<'a>, String> {
+    fn open<'a>(bytes: &'a [u8], path: &str) -> Result<File<'a>, Message> {
         // SAFETY: the context reads `bytes` without copying; `File` borrows
         // them for as long as the context lives.
         unsafe {
@@ -163,7 +161,7 @@ mod with_libheif {
                 _bytes: bytes,
             };
             if file.ctx.is_null() {
-                return Err("libheif: out of memory".into());
+                return Err(msg!("image-heic-no-memory"));
             }
             check(
                 heif_context_read_from_memory_without_copy(
@@ -186,7 +184,7 @@ mod with_libheif {
         bytes: &[u8],
         path: &str,
         max_pixels: u64,
-    ) -> Result<Header, String> {
+    ) -> Result<Header, Message> {
         let file = open(bytes, path)?;
         // SAFETY: the handle is valid while `file` lives. The size is the
         // one shown, after the file's rotation.
@@ -214,7 +212,7 @@ mod with_libheif {
         bytes: &[u8],
         path: &str,
         max_pixels: u64,
-    ) -> Result<DynamicImage, String> {
+    ) -> Result<DynamicImage, Message> {
         let header = probe(bytes, path, max_pixels)?;
         let file = open(bytes, path)?;
         let chroma = if header.alpha {
@@ -243,7 +241,7 @@ mod with_libheif {
             let plane = heif_image_get_plane_readonly(img, CHANNEL_INTERLEAVED, &mut stride);
             if plane.is_null() || (stride as usize) < w * channels {
                 heif_image_release(img);
-                return Err(format!("HEIC photo `{path}` could not be decoded"));
+                return Err(msg!("image-heic-undecodable", path = path));
             }
             let mut pixels = Vec::with_capacity(w * h * channels);
             for y in 0..h {
@@ -257,7 +255,7 @@ mod with_libheif {
             } else {
                 image::RgbImage::from_raw(w, h, pixels).map(DynamicImage::ImageRgb8)
             }
-            .ok_or_else(|| format!("HEIC photo `{path}` could not be decoded"))?
+            .ok_or_else(|| msg!("image-heic-undecodable", path = path))?
         };
         // SAFETY: as above; the profile buffer has the size libheif gave.
         unsafe {

@@ -74,7 +74,7 @@ pub(super) fn work_out(photo: &Photo) -> Meta {
     if photo.format == Format::Gif && photo.sources.iter().any(|s| s.format == Format::Webp) {
         let quality = codecs::quality(&setup.images, Format::Webp);
         let webp = fs::read(&photo.source)
-            .map_err(|e| e.to_string())
+            .map_err(|e| crate::error::io_reason(&e))
             .and_then(|gif| {
                 let webp = animation::to_webp(&gif, quality, setup.images.max_pixels)?;
                 let gif = animation::strip(&gif)?;

@@ -12,7 +12,10 @@ use image::{ImageDecoder, ImageReader, Limits};
 
 use super::{Focus, Format, Photo, Source, Variant, animation, codecs, heic, meta};
 use crate::config::{Config, ImageConfig, OutputFormat};
+use crate::error::io_reason;
 use crate::files::CACHE_DIR;
+use crate::messages::Message;
+use crate::msg;
 
 /// Bumped whenever the bytes this module writes change, so old cache
 /// entries are not reused. (2: colours converted to sRGB.)
@@ -64,8 +67,8 @@ pub(super) struct Header {
 /// hash it (the cache key), decodes nothing.
 /// `encode`: whether working out the photo's placeholder may encode its
 /// files into the cache from the same decode (a build; never `check`).
-pub fn probe(config: &Config, source: &Path, path: &str, encode: bool) -> Result<Photo, String> {
-    let bytes = fs::read(source).map_err(|e| format!("cannot read image `{path}`: {e}"))?;
+pub fn probe(config: &Config, source: &Path, path: &str, encode: bool) -> Result<Photo, Message> {
+    let bytes = fs::read(source).map_err(|e| unreadable(path, &e))?;
     let settings = &config.images;
     let bytes_key = xxhash_rust::xxh3::xxh3_64(&bytes);
     let header = if heic::is_heif(&bytes) {
@@ -186,27 +189,19 @@ pub(super) fn og_variant(photo: &Photo, focus: Option<Focus>) -> Variant {
 
 /// The header of a JPEG, PNG, WebP or GIF: size upright, transparency and
 /// (GIF) animation.
-fn read_header(bytes: &[u8], path: &str, max_pixels: u64) -> Result<Header, String> {
+fn read_header(bytes: &[u8], path: &str, max_pixels: u64) -> Result<Header, Message> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| format!("cannot read image `{path}`: {e}"))?;
+        .map_err(|e| unreadable(path, &e))?;
     match reader.format() {
-        None => {
-            return Err(format!(
-                "`{path}` is not an image in a supported format (JPEG, PNG, WebP, GIF, HEIC)"
-            ));
-        }
+        None => return Err(msg!("image-not-image", path = path)),
         Some(image::ImageFormat::Jpeg) if !jpeg_is_complete(bytes) => {
-            return Err(format!(
-                "image `{path}` is truncated or damaged: its JPEG data has no end marker"
-            ));
+            return Err(msg!("image-jpeg-cut-off", path = path));
         }
         Some(_) => {}
     }
     let is_gif = reader.format() == Some(image::ImageFormat::Gif);
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| format!("image `{path}` is damaged or unsupported: {e}"))?;
+    let mut decoder = reader.into_decoder().map_err(|e| damaged(path, &e))?;
     let (w, h) = decoder.dimensions();
     check_pixels(path, w, h, max_pixels)?;
     let orientation = decoder
@@ -250,15 +245,31 @@ fn jpeg_is_complete(bytes: &[u8]) -> bool {
     false
 }
 
-pub(super) fn check_pixels(path: &str, w: u32, h: u32, max_pixels: u64) -> Result<(), String> {
+/// `cannot read image `…`: <the reason>`, for a failure to read its file.
+pub(super) fn unreadable(path: &str, err: &std::io::Error) -> Message {
+    msg!("image-unreadable", path = path, reason = io_reason(err))
+}
+
+/// `image `…` is damaged or unsupported: <the decoder's words>`.
+pub(super) fn damaged(path: &str, err: &image::ImageError) -> Message {
+    msg!("image-damaged", path = path, reason = err.to_string())
+}
+
+pub(super) fn check_pixels(path: &str, w: u32, h: u32, max_pixels: u64) -> Result<(), Message> {
     if w == 0 || h == 0 {
-        return Err(format!("image `{path}` has no pixels ({w}x{h})"));
+        return Err(msg!(
+            "image-no-pixels",
+            path = path,
+            size = format!("{w}x{h}")
+        ));
     }
     if w as u64 * h as u64 > max_pixels {
-        return Err(format!(
-            "image `{path}` is {w}x{h} = {} pixels, over the limit of {max_pixels} \
-             (images.max_pixels in site.yaml)",
-            w as u64 * h as u64
+        return Err(msg!(
+            "image-too-many-pixels",
+            path = path,
+            size = format!("{w}x{h}"),
+            pixels = (w as u64 * h as u64).to_string(),
+            most = max_pixels.to_string()
         ));
     }
     Ok(())

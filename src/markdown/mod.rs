@@ -213,9 +213,12 @@ mod tests {
     fn md(text: &str) -> Rendered {
         let resolve = |src: &str| {
             if src.contains("missing") {
-                Err(crate::messages::Message::raw(format!(
-                    "image `{src}` not found"
-                )))
+                Err(crate::msg!(
+                    "file-not-found",
+                    src = src,
+                    looked = format!("content/news/a/{src}"),
+                    hint = crate::msg!("hint-none")
+                ))
             } else {
                 Ok(Resolved {
                     url: format!("/news/a/{src}"),
@@ -377,9 +380,12 @@ mod tests {
 
     #[test]
     fn errors_carry_file_lines_and_all_are_reported() {
-        let resolve = |_: &str| {
-            Err(crate::messages::Message::raw(
-                "image `missing.jpg` not found",
+        let resolve = |src: &str| {
+            Err(crate::msg!(
+                "file-not-found",
+                src = src,
+                looked = format!("content/{src}"),
+                hint = crate::msg!("hint-none")
             ))
         };
         let cx = Context {

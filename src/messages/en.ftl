@@ -148,6 +148,36 @@ hint-none = { "" }
 hint-file-case = ; did you mean `{ $name }`? (file names are case-sensitive on the web)
 hint-file-near = ; did you mean `{ $name }`?
 
+## Photos
+
+photo-used-by = { $reason } (used by { $pages })
+image-unreadable = cannot read image `{ $path }`: { $reason }
+image-not-image = `{ $path }` is not an image in a supported format (JPEG, PNG, WebP, GIF, HEIC)
+image-jpeg-cut-off = image `{ $path }` is truncated or damaged: its JPEG data has no end marker
+image-damaged = image `{ $path }` is damaged or unsupported: { $reason }
+image-damaged-pixels = image `{ $path }` is damaged or truncated: { $reason }
+image-no-pixels = image `{ $path }` has no pixels ({ $size })
+image-too-many-pixels = image `{ $path }` is { $size } = { $pixels } pixels, over the limit of { $most } (images.max_pixels in site.yaml)
+image-no-heic = `{ $path }` is a HEIC/HEIF photo, and this unionpress was built without HEIC support: build it with `cargo build --release --features heic` (needs libheif; Debian: libheif-dev), or export the photo as JPEG
+image-heic-damaged = HEIC photo `{ $path }` is damaged or unsupported: { $reason }
+image-heic-undecodable = HEIC photo `{ $path }` could not be decoded
+image-heic-no-memory = libheif: out of memory
+image-gif-damaged = the GIF is damaged or cut off
+image-gif-unreadable = the GIF's frames cannot be read: { $reason }
+image-gif-no-frames = the GIF has no frames
+image-gif-too-large = its { $frames } frames of { $size } are too many pixels to convert
+image-gif-not-encoded = GIF is copied, not encoded
+image-too-large-for = { $size } is too large for { $format } ({ $most } pixels a side at most)
+image-encode-failed = { $format } encoding failed: { $reason }
+image-webp-version = libwebp version mismatch
+image-no-avif = this unionpress was built without AVIF support (cargo feature `avif`)
+image-pixel-type = unsupported pixel type
+image-resize-failed = resize failed: { $reason }
+image-resize-size = resize failed: the resized pixels do not fill the expected size
+image-cache-unwritable = cannot write the image cache: { $reason }
+focus-not-a-point = focus `{ $text }` is not a point: write two percentages from the left and from the top, e.g. `30% 40%`
+focus-out-of-range = focus `{ $text }`: { $part } is not between 0% and 100%
+
 ## Key figures (metrics blocks)
 
 metrics-in-block = in metrics block: { $reason }

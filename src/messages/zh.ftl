@@ -134,6 +134,36 @@ hint-none = { "" }
 hint-file-case = ；您是想写 `{ $name }` 吗？（网站上的文件名区分大小写）
 hint-file-near = ；您是想写 `{ $name }` 吗？
 
+## 图片
+
+photo-used-by = { $reason }（使用它的页面：{ $pages }）
+image-unreadable = 无法读取图片 `{ $path }`：{ $reason }
+image-not-image = `{ $path }` 不是受支持格式的图片（支持 JPEG、PNG、WebP、GIF、HEIC）
+image-jpeg-cut-off = 图片 `{ $path }` 不完整或已损坏：它的 JPEG 数据没有结束标记
+image-damaged = 图片 `{ $path }` 已损坏或格式不受支持：{ $reason }
+image-damaged-pixels = 图片 `{ $path }` 已损坏或不完整：{ $reason }
+image-no-pixels = 图片 `{ $path }` 没有像素（{ $size }）
+image-too-many-pixels = 图片 `{ $path }` 是 { $size } = { $pixels } 像素，超过了上限 { $most } 像素（site.yaml 里的 images.max_pixels）
+image-no-heic = `{ $path }` 是 HEIC/HEIF 照片，而这个 unionpress 编译时没有 HEIC 支持：请用 `cargo build --release --features heic` 编译（需要 libheif；Debian：libheif-dev），或者把照片导出为 JPEG
+image-heic-damaged = HEIC 照片 `{ $path }` 已损坏或格式不受支持：{ $reason }
+image-heic-undecodable = HEIC 照片 `{ $path }` 无法解码
+image-heic-no-memory = libheif：内存不足
+image-gif-damaged = 这个 GIF 已损坏或不完整
+image-gif-unreadable = 无法读取这个 GIF 的帧：{ $reason }
+image-gif-no-frames = 这个 GIF 没有任何帧
+image-gif-too-large = 它有 { $frames } 帧，每帧 { $size }，像素太多，无法转换
+image-gif-not-encoded = GIF 是原样复制的，不重新编码
+image-too-large-for = { $size } 对 { $format } 来说太大了（每边最多 { $most } 像素）
+image-encode-failed = { $format } 编码失败：{ $reason }
+image-webp-version = libwebp 版本不匹配
+image-no-avif = 这个 unionpress 编译时没有 AVIF 支持（cargo 功能 `avif`）
+image-pixel-type = 不支持这种像素类型
+image-resize-failed = 缩放失败：{ $reason }
+image-resize-size = 缩放失败：缩放后的像素与预期尺寸不符
+image-cache-unwritable = 无法写入图片缓存：{ $reason }
+focus-not-a-point = 焦点（focus）`{ $text }` 不是一个点：请写两个百分比，分别是离左边和离上边的距离，例如 `30% 40%`
+focus-out-of-range = 焦点（focus）`{ $text }` 有误：{ $part } 不在 0% 到 100% 之间
+
 ## 关键数据（数据块）
 
 metrics-in-block = 数据块有误：{ $reason }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use crate::support::{REPO, Site, md, unionpress};
+use crate::support::{REPO, Site, md, small_jpeg, unionpress};
 
 const A: &str = "content/news/a/index.zh.md";
 
@@ -154,6 +154,116 @@ fn no_site_here_in_both_languages() {
             );
         }
     }
+}
+
+/// `site` with no language chosen: the variable and the locale set empty
+/// (English, unless `--messages` says otherwise).
+fn unset(mut site: Site) -> Site {
+    for key in ["UNIONPRESS_MESSAGES", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        site = site.env(key, "");
+    }
+    site
+}
+
+/// The failed build's stderr, by default (`None`) or with `--messages`.
+fn build_in(site: &Site, lang: Option<&str>) -> String {
+    match lang {
+        Some(lang) => site.run(&["--messages", lang, "build"]),
+        None => site.run(&["build"]),
+    }
+    .fails()
+    .stderr
+}
+
+/// The one line of `stderr` starting with `prefix`, without it.
+#[track_caller]
+fn line_after<'a>(stderr: &'a str, prefix: &str) -> &'a str {
+    let found: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .collect();
+    assert_eq!(found.len(), 1, "one line starting `{prefix}`:\n{stderr}");
+    found[0]
+}
+
+#[test]
+fn photo_mistakes_in_both_languages_at_their_file_and_line() {
+    // A "photo" that is text, on the line of the page that shows it.
+    let site = unset(Site::new())
+        .file(
+            A,
+            md(
+                "title: 标题\ndate: 2021-12-31",
+                "正文。\n\n![假照片](fake.jpg)\n",
+            ),
+        )
+        .file("content/news/a/fake.jpg", "这不是照片，是一段文字。\n");
+    assert_eq!(
+        line_after(&build_in(&site, None), &format!("{A}:7:1: error: ")),
+        "`news/a/fake.jpg` is not an image in a supported format (JPEG, PNG, WebP, GIF, HEIC)"
+    );
+    assert_eq!(
+        line_after(&build_in(&site, Some("zh")), &format!("{A}:7:1: 错误：")),
+        "`news/a/fake.jpg` 不是受支持格式的图片（支持 JPEG、PNG、WebP、GIF、HEIC）"
+    );
+
+    // A cover's focus that is not a point, on the line of `cover`.
+    let cover = "title: 标题\ndate: 2021-12-31\ncover: { src: p.jpg, focus: \"left\" }";
+    let site = unset(Site::new())
+        .file(A, md(cover, "正文。\n"))
+        .file("content/news/a/p.jpg", small_jpeg());
+    assert_eq!(
+        line_after(&build_in(&site, None), &format!("{A}:4:1: error: ")),
+        "cover: focus `left` is not a point: write two percentages from the left and from \
+         the top, e.g. `30% 40%`"
+    );
+    assert_eq!(
+        line_after(&build_in(&site, Some("zh")), &format!("{A}:4:1: 错误：")),
+        "封面（cover）：焦点（focus）`left` 不是一个点：请写两个百分比，分别是离左边和离上边的距离，例如 `30% 40%`"
+    );
+
+    // A photo damaged past its header, found by the photo stage: on the
+    // photo, naming the page, the decoder's own words kept as they are.
+    let photo = "content/news/a/half.png";
+    let site = unset(Site::new())
+        .file(
+            A,
+            md("title: 标题\ndate: 2021-12-31", "![残图](half.png)\n"),
+        )
+        .file(photo, half_png());
+    let en = build_in(&site, None);
+    let en_line = line_after(&en, &format!("{photo}: error: "));
+    assert!(
+        en_line.starts_with("image `news/a/half.png` is damaged"),
+        "{en_line}"
+    );
+    assert!(en_line.ends_with(&format!(" (used by {A})")), "{en_line}");
+    let zh = build_in(&site, Some("zh"));
+    let zh_line = line_after(&zh, &format!("{photo}: 错误："));
+    assert!(
+        zh_line.starts_with("图片 `news/a/half.png` 已损坏"),
+        "{zh_line}"
+    );
+    assert!(
+        zh_line.ends_with(&format!("（使用它的页面：{A}）")),
+        "{zh_line}"
+    );
+}
+
+/// A noisy 64x48 PNG (so it does not compress to nothing) cut in half.
+fn half_png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(64, 48, |x, y| {
+        let n = x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503);
+        image::Rgb([n as u8, (n >> 8) as u8, (n >> 16) as u8])
+    });
+    let mut bytes = Vec::new();
+    img.write_to(
+        &mut std::io::Cursor::new(&mut bytes),
+        image::ImageFormat::Png,
+    )
+    .unwrap();
+    bytes.truncate(bytes.len() / 2);
+    bytes
 }
 
 /// Every `.rs` file under `dir`, with its text.
