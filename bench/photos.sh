@@ -46,7 +46,11 @@ measure() {
   local walls=() cpus=() rsss=()
   for _ in $(seq "$runs"); do
     $prepare
-    /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+    if ! /usr/bin/time -o "$work/time" -f "%e %U %S %M" "$@" >/dev/null 2>"$work/err"; then
+      echo "failed: $*" >&2
+      tail -5 "$work/err" >&2
+      exit 1
+    fi
     read -r wall user sys rss <"$work/time"
     walls+=("$wall")
     cpus+=("$(echo "$user + $sys" | bc)")
@@ -61,18 +65,18 @@ set_formats() {
 }
 cold() { rm -rf "$site/.unionpress-cache" "$work/public"; }
 warm() { rm -rf "$work/public"; }
-build() { "$unionpress" --root "$site" build --out "$work/public"; }
+build=("$unionpress" --root "$site" build --out "$work/public")
 
 printf '%-44s %8s %8s %8s\n' "200 photos x 3 widths" "wall s" "CPU s" "peak MiB"
 row() { printf '%-44s %8s %8s %8s\n' "$1" $2; }
 set_formats "[jpeg]"
-row "unionpress cold, [jpeg]" "$(measure cold build)"
+row "unionpress cold, [jpeg]" "$(measure cold "${build[@]}")"
 set_formats "[webp, jpeg]"
-row "unionpress cold, [webp, jpeg] (default)" "$(measure cold build)"
-row "unionpress warm, [webp, jpeg] (default)" "$(measure warm build)"
+row "unionpress cold, [webp, jpeg] (default)" "$(measure cold "${build[@]}")"
+row "unionpress warm, [webp, jpeg] (default)" "$(measure warm "${build[@]}")"
 if [ -n "${AVIF:-}" ]; then
   set_formats "[avif, webp, jpeg]"
-  row "unionpress cold, [avif, webp, jpeg]" "$(measure cold build)"
+  row "unionpress cold, [avif, webp, jpeg]" "$(measure cold "${build[@]}")"
   set_formats "[webp, jpeg]"
 fi
 
@@ -88,12 +92,10 @@ done < <(find "$site/content" -name photo.jpg -print0 | sort -z)
 photos=("$vips_in"/*.jpg)
 vips_out=$work/vips
 vips_clean() { rm -rf "$vips_out"; mkdir -p "$vips_out"; }
-vips() {
-  for w in 1600 960 480; do
-    vipsthumbnail "${photos[@]}" --size "$w" -o "$vips_out/%s.$w.jpg[Q=82,strip]"
-  done
-}
-row "vipsthumbnail x3 widths, JPEG q82" "$(measure vips_clean vips)"
+# (/usr/bin/time runs a program, not a shell function.)
+vips=(bash -c 'out=$1; shift; for w in 1600 960 480; do
+  vipsthumbnail "$@" --size "$w" -o "$out/%s.$w.jpg[Q=82,strip]" || exit 1; done' _ "$vips_out" "${photos[@]}")
+row "vipsthumbnail x3 widths, JPEG q82" "$(measure vips_clean "${vips[@]}")"
 
 # The phone's bytes for the example site's longest article.
 example=$work/example
