@@ -75,7 +75,15 @@ fn main() {
     }
     std::fs::write(&article, &original).unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    let _ = server.kill();
+    // Ctrl-C, as an editor stops it: the server removes its output folder
+    // (a kill would leave it in the temporary folder).
+    let stopped = std::process::Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !stopped {
+        let _ = server.kill();
+    }
     let _ = server.wait();
     times.sort_by(f64::total_cmp);
     println!(
