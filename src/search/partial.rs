@@ -71,9 +71,10 @@ struct Tok {
     cjk: u32,
 }
 
-/// Appends `v` as a LEB128 varint at `buf[n..]`; returns the new length.
+/// Writes `v` as a LEB128 varint (at most 5 bytes) at `buf[n..]`; returns
+/// the new length.
 #[inline]
-fn put(buf: &mut [u8; 16], mut n: usize, mut v: u32) -> usize {
+fn put(buf: &mut [u8], mut n: usize, mut v: u32) -> usize {
     while v >= 0x80 {
         buf[n] = (v as u8) | 0x80;
         v >>= 7;
@@ -103,32 +104,20 @@ fn add(arena: &mut Arena, s: &mut Slot, doc: u32, pos: u32) {
             .expect("10 bytes");
         let mut n = 0;
         if new_doc {
-            n = put10(dst, n, dv);
+            n = put(dst, n, dv);
         }
-        n = put10(dst, n, pv);
+        n = put(dst, n, pv);
         c.fill += n as u32;
         c.len += n as u32;
         return;
     }
-    let mut buf = [0u8; 16];
+    let mut buf = [0u8; 10];
     let mut n = 0;
     if new_doc {
         n = put(&mut buf, n, dv);
     }
     n = put(&mut buf, n, pv);
     arena.push(c, &buf[..n]);
-}
-
-/// `put` into 10 bytes (two varints of at most 5).
-#[inline]
-fn put10(buf: &mut [u8; 10], mut n: usize, mut v: u32) -> usize {
-    while v >= 0x80 {
-        buf[n] = (v as u8) | 0x80;
-        v >>= 7;
-        n += 1;
-    }
-    buf[n] = v as u8;
-    n + 1
 }
 
 #[inline]
