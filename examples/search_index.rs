@@ -59,6 +59,19 @@ struct Page {
     title: String,
 }
 
+impl Page {
+    /// The page as the index reads it (one section name for all).
+    fn doc(&self) -> Doc<'_> {
+        Doc {
+            url: &self.url,
+            title: &self.title,
+            date: &self.date,
+            section: "x",
+            html: &self.html,
+        }
+    }
+}
+
 fn between<'a>(s: &'a str, a: &str, b: &str) -> &'a str {
     s.find(a)
         .and_then(|i| {
@@ -129,16 +142,7 @@ fn cpu_secs() -> f64 {
 /// Single-threaded cost of each stage on the first 2,000 pages.
 fn profile(lang: &str, pages: &[Page]) {
     let pages = &pages[..pages.len().min(2000)];
-    let docs: Vec<Doc> = pages
-        .iter()
-        .map(|p| Doc {
-            url: &p.url,
-            title: &p.title,
-            date: &p.date,
-            section: "x",
-            html: &p.html,
-        })
-        .collect();
+    let docs: Vec<Doc> = pages.iter().map(|p| p.doc()).collect();
     let n = docs.len() as f64;
     print!("profile {lang}, {} pages, µs a page:", docs.len());
     for (stage, s) in unionpress::search::profile_stages(lang, &docs) {
@@ -302,18 +306,7 @@ fn main() {
     );
     if std::env::var("DEV").is_ok() {
         // Dev mode: each page's cached data, then one language's index.
-        let ix: Vec<Indexed> = read[0]
-            .par_iter()
-            .map(|p| {
-                index_page(&Doc {
-                    url: &p.url,
-                    title: &p.title,
-                    date: &p.date,
-                    section: "x",
-                    html: &p.html,
-                })
-            })
-            .collect();
+        let ix: Vec<Indexed> = read[0].par_iter().map(|p| index_page(&p.doc())).collect();
         let bytes: usize = ix.iter().map(|i| i.size()).sum();
         let refs: Vec<&Indexed> = ix.iter().collect();
         let median = |f: &mut dyn FnMut()| {
