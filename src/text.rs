@@ -77,8 +77,26 @@ pub struct TextCount {
 impl TextCount {
     pub fn add(&mut self, text: &str) {
         let mut in_word = false;
-        for c in text.chars() {
-            self.add_char(c, &mut in_word);
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let lead = bytes[i];
+            // Bytes, not chars, for the two cases that make nearly all
+            // text (this count was a tenth of `check`'s time): ASCII, and
+            // U+4E00..=U+9FFF (E4 B8 80 to E9 BF BF).
+            if lead.is_ascii_alphanumeric() {
+                self.words += usize::from(!in_word);
+                in_word = true;
+                i += 1;
+            } else if (0xE5..=0xE9).contains(&lead) || (lead == 0xE4 && bytes[i + 1] >= 0xB8) {
+                self.cjk_chars += 1;
+                in_word = false;
+                i += 3;
+            } else {
+                let c = text[i..].chars().next().expect("a char boundary");
+                self.add_char(c, &mut in_word);
+                i += c.len_utf8();
+            }
         }
     }
 
@@ -217,6 +235,20 @@ mod tests {
         one_word.add(&"中".repeat(800));
         one_word.add("ACFTU");
         assert_eq!(one_word.reading_minutes(), 3);
+    }
+
+    #[test]
+    fn the_han_fast_path_counts_as_each_character_would() {
+        // The block's edges and their neighbours on both sides.
+        let text = "\u{4DFF}\u{4E00}a\u{9FFF}\u{A000}b-c\u{3400}’d 工会2021年 Wide";
+        let mut fast = TextCount::default();
+        fast.add(text);
+        let mut slow = TextCount::default();
+        let mut in_word = false;
+        for c in text.chars() {
+            slow.add_char(c, &mut in_word);
+        }
+        assert_eq!(fast, slow);
     }
 
     #[test]
