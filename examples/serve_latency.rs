@@ -10,7 +10,7 @@
 //! live-reload stream, then edits one article EDITS times (default 15: a
 //! sentence appended to its last paragraph, written as a whole file) and
 //! prints each save-to-reload time and the median. The article is restored
-//! afterwards.
+//! afterwards. `UNIONPRESS_BIN` names another binary to start.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -28,7 +28,12 @@ fn main() {
     let article = pick_article(&site.join("content"));
     let original = std::fs::read_to_string(&article).expect("read the article");
 
-    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/unionpress");
+    // `UNIONPRESS_BIN` runs another build (another target folder, an older
+    // version to compare).
+    let bin = std::env::var_os("UNIONPRESS_BIN").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/unionpress"),
+        PathBuf::from,
+    );
     let mut server = Command::new(&bin)
         .arg("--root")
         .arg(&site)

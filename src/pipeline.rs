@@ -72,7 +72,7 @@ pub fn check(root: &Path) -> Report {
     match read(config, &options, &mut Cache::default()) {
         Ok(inputs) => {
             let (plan, planned) = inputs.plan();
-            report.findings = inputs.findings(&plan, planned);
+            report.findings = inputs.findings(&plan, planned, None);
             let (articles, notes) = check::translation_status(&inputs.config, &inputs.site);
             report.findings.extend(notes);
             report.articles = articles;
@@ -142,7 +142,7 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
     };
     let inputs = read(config(root, options)?, options, &mut Cache::default())?;
     let (plan, planned) = inputs.plan();
-    let warnings = inputs.gate(&plan, planned)?;
+    let warnings = inputs.gate(&plan, planned, None)?;
     let output = inputs.render(&plan, None)?;
     let out = out.unwrap_or_else(|| root.join("public"));
     output::write_site(&out, &output.files).map_err(Errors::from)?;
@@ -229,9 +229,11 @@ impl Inputs {
 
     /// Everything `check` reports on a planned site: duplicates, links,
     /// anchors, figures, photo sets (all but the translation status).
-    pub fn findings(&self, plan: &Plan, planned: Errors) -> Errors {
+    /// With `memo` (dev mode), what cannot have changed is not checked again.
+    pub fn findings(&self, plan: &Plan, planned: Errors, memo: Option<&mut check::Memo>) -> Errors {
         let mut found = planned;
-        found.extend(check::findings(&self.config, &self.site, &self.theme, plan));
+        let (config, site, theme) = (&self.config, &self.site, &self.theme);
+        found.extend(check::findings(config, site, theme, plan, memo));
         found.sort();
         found.dedup();
         found
@@ -239,8 +241,13 @@ impl Inputs {
 
     /// For a build: fails with every finding when one is an error; else
     /// returns the warnings (the build goes on).
-    pub fn gate(&self, plan: &Plan, planned: Errors) -> Result<Errors, Errors> {
-        let found = self.findings(plan, planned);
+    pub fn gate(
+        &self,
+        plan: &Plan,
+        planned: Errors,
+        memo: Option<&mut check::Memo>,
+    ) -> Result<Errors, Errors> {
+        let found = self.findings(plan, planned, memo);
         if found.iter().any(Error::is_error) {
             Err(found)
         } else {

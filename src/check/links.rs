@@ -3,10 +3,13 @@
 //! list.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet, FxHasher};
 
 use crate::config::Config;
 use crate::content::Page;
@@ -26,10 +29,10 @@ struct Targets<'a> {
     /// Each language's URL prefix: "" for the default language, `en/`.
     prefixes: Vec<&'a str>,
     /// Every file the build writes, decoded.
-    files: HashSet<&'a str>,
-    pages: &'a [std::sync::Arc<Page>],
+    files: FxHashSet<&'a str>,
+    pages: &'a [Arc<Page>],
     /// Indices into `pages` by URL path (`news/x/`), for anchors.
-    by_url: HashMap<&'a str, usize>,
+    by_url: FxHashMap<&'a str, usize>,
     /// Ids the article template gives every article (`main`).
     template_ids: HashSet<String>,
 }
@@ -46,8 +49,34 @@ enum Target {
     Missing(Message),
 }
 
-/// Every broken link, image and anchor of the pages and list intros.
-pub(super) fn check(config: &Config, site: &Site, theme: &Theme, plan: &Plan) -> Errors {
+/// What dev mode keeps of the last link check: each article's findings,
+/// valid while its page is the same (the content cache hands out the same
+/// `Arc` for an unchanged article), so are the pages whose anchors it
+/// links to, and so is everything else a link resolves against (`key`).
+#[derive(Debug, Default)]
+pub(super) struct Memo {
+    key: u64,
+    pages: FxHashMap<String, Kept>,
+}
+
+#[derive(Debug)]
+struct Kept {
+    page: Arc<Page>,
+    /// The articles whose ids its anchors were looked up in.
+    anchors_in: Vec<Arc<Page>>,
+    found: Errors,
+}
+
+/// Every broken link, image and anchor of the pages and list intros. With
+/// `memo` (dev mode), an article whose findings cannot have changed is not
+/// checked again.
+pub(super) fn check(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    plan: &Plan,
+    memo: Option<&mut Memo>,
+) -> Errors {
     let targets = Targets {
         base_path: &config.base_path,
         prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
@@ -58,22 +87,82 @@ pub(super) fn check(config: &Config, site: &Site, theme: &Theme, plan: &Plan) ->
             .collect(),
         template_ids: template_ids(theme, "page.html"),
     };
-    let mut errors: Errors = (0..site.pages.len())
+    let key = memo.as_ref().map(|_| targets.key(plan));
+    let kept = memo.as_deref().filter(|m| Some(m.key) == key);
+    // Each page's findings, and for those checked now what they used.
+    let made: Vec<(Errors, Option<Vec<usize>>)> = (0..site.pages.len())
         .into_par_iter()
-        .flat_map_iter(|i| targets.page(config, i))
+        .map(|i| {
+            if let Some(found) = kept.and_then(|m| targets.still(m, i)) {
+                return (found.clone(), None);
+            }
+            let mut anchors_in = Vec::new();
+            (targets.page(config, i, &mut anchors_in), Some(anchors_in))
+        })
         .collect();
+    if let (Some(memo), Some(key)) = (memo, key) {
+        if memo.key != key {
+            memo.pages.clear();
+            memo.key = key;
+        }
+        for (i, (found, used)) in made.iter().enumerate() {
+            if let Some(used) = used {
+                let page = site.pages[i].clone();
+                let anchors_in = used.iter().map(|&j| site.pages[j].clone());
+                let anchors_in = anchors_in.collect();
+                let found = found.clone();
+                let kept = Kept {
+                    page: page.clone(),
+                    anchors_in,
+                    found,
+                };
+                memo.pages.insert(page.url.clone(), kept);
+            }
+        }
+        if memo.pages.len() > site.pages.len() {
+            memo.pages
+                .retain(|url, _| targets.by_url.contains_key(url.as_str()));
+        }
+    }
+    let mut errors: Errors = made.into_iter().flat_map(|(found, _)| found).collect();
     for s in &site.sections {
         let url = urls::section(config.lang(s.lang), &s.key);
-        errors.extend(targets.links(&s.source, &url, &s.links));
+        errors.extend(targets.links(&s.source, &url, &s.links, &mut Vec::new()));
     }
     errors
 }
 
 impl<'a> Targets<'a> {
-    /// The broken links, images and anchors of page `i`.
-    fn page(&self, config: &Config, i: usize) -> Errors {
+    /// A hash of everything a link resolves against but the articles'
+    /// ids: the files written, the articles' URLs, the template's ids.
+    fn key(&self, plan: &Plan) -> u64 {
+        let mut h = FxHasher::default();
+        (self.base_path, &self.prefixes).hash(&mut h);
+        plan.paths().for_each(|p| p.hash(&mut h));
+        self.pages.iter().for_each(|p| p.url.hash(&mut h));
+        let mut ids: Vec<&String> = self.template_ids.iter().collect();
+        ids.sort();
+        ids.hash(&mut h);
+        h.finish()
+    }
+
+    /// Page `i`'s findings as `memo` has them, if they still hold: the
+    /// same page, whose anchors point into the same pages.
+    fn still<'m>(&self, memo: &'m Memo, i: usize) -> Option<&'m Errors> {
         let page = &self.pages[i];
-        let mut errors = self.links(&page.source, &page.url, &page.body.links);
+        let kept = memo.pages.get(&page.url)?;
+        let same = |a: &Arc<Page>| {
+            let now = self.by_url.get(a.url.as_str());
+            now.is_some_and(|&j| Arc::ptr_eq(&self.pages[j], a))
+        };
+        (Arc::ptr_eq(&kept.page, page) && kept.anchors_in.iter().all(same)).then_some(&kept.found)
+    }
+
+    /// The broken links, images and anchors of page `i`; `anchors_in`
+    /// gets the articles whose ids it looked up.
+    fn page(&self, config: &Config, i: usize, anchors_in: &mut Vec<usize>) -> Errors {
+        let page = &self.pages[i];
+        let mut errors = self.links(&page.source, &page.url, &page.body.links, anchors_in);
         for image in page.body.images.iter().filter(|i| i.photo.is_none()) {
             if let (Target::Missing(why), _) = self.resolve(&page.url, &image.url) {
                 errors.push(
@@ -104,7 +193,13 @@ impl<'a> Targets<'a> {
 
     /// The broken links and anchors of the text of `source`, published at
     /// URL path `url`.
-    fn links(&self, source: &Path, url: &str, links: &[LinkUse]) -> Errors {
+    fn links(
+        &self,
+        source: &Path,
+        url: &str,
+        links: &[LinkUse],
+        anchors_in: &mut Vec<usize>,
+    ) -> Errors {
         let mut errors = Errors::new();
         for link in links {
             let (target, fragment) = self.resolve(url, &link.href);
@@ -122,6 +217,7 @@ impl<'a> Targets<'a> {
                     let Some(id) = fragment.filter(|f| !f.is_empty()) else {
                         continue;
                     };
+                    anchors_in.push(target);
                     let id = percent_decode(id);
                     if self.has_id(target, &id) {
                         continue;

@@ -43,11 +43,31 @@ pub fn translation_status(config: &Config, site: &Site) -> (Vec<Article>, Errors
     translations::status(config, site)
 }
 
+/// What dev mode keeps of the last check, so that a save checks again only
+/// what it can have changed (the findings are the same as a full check's).
+/// Valid only with the config it was made with.
+#[derive(Debug, Default)]
+pub struct Memo {
+    links: links::Memo,
+    translations: translations::Memo,
+}
+
 /// The checks a build runs too: links, images, anchors (errors), the
-/// figures of translations (errors) and their photo sets (warnings).
-pub fn findings(config: &Config, site: &Site, theme: &Theme, plan: &Plan) -> Errors {
-    let mut found = links::check(config, site, theme, plan);
-    found.extend(translations::check(site));
+/// figures of translations (errors) and their photo sets (warnings). With
+/// `memo` (dev mode), what cannot have changed is taken from it.
+pub fn findings(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    plan: &Plan,
+    memo: Option<&mut Memo>,
+) -> Errors {
+    let (links, translations) = match memo {
+        Some(m) => (Some(&mut m.links), Some(&mut m.translations)),
+        None => (None, None),
+    };
+    let mut found = links::check(config, site, theme, plan, links);
+    found.extend(translations::check(site, translations));
     found
 }
 

@@ -4,8 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::Serialize;
 
@@ -45,21 +47,57 @@ pub(super) fn articles(site: &Site) -> BTreeMap<&str, Vec<&Page>> {
     groups
 }
 
+/// What dev mode keeps of the last translation check: each article's
+/// findings with its pages, valid while they are the same pages (the
+/// content cache hands out the same `Arc` for an unchanged article).
+#[derive(Debug, Default)]
+pub(super) struct Memo(FxHashMap<String, (Vec<Arc<Page>>, Errors)>);
+
 /// Translations whose figures differ from the original's, and photos one
-/// version shows and another does not.
-pub(super) fn check(site: &Site) -> Errors {
+/// version shows and another does not. With `memo` (dev mode), an article
+/// whose pages are as they were is not compared again.
+pub(super) fn check(site: &Site, memo: Option<&mut Memo>) -> Errors {
+    let mut groups: FxHashMap<&str, Vec<&Arc<Page>>> = FxHashMap::default();
+    for p in &site.pages {
+        groups.entry(p.key.as_str()).or_default().push(p);
+    }
+    let kept = memo.as_deref();
     // In parallel; findings are sorted later.
-    articles(site)
+    let made: Vec<(&str, Vec<&Arc<Page>>, Errors, bool)> = groups
         .into_par_iter()
-        .flat_map_iter(|(_, versions)| {
-            let (original, translations) = versions.split_first().expect("a group has a page");
+        .map(|(key, mut versions)| {
+            versions.sort_by_key(|p| p.lang);
+            let same = |was: &Vec<Arc<Page>>| {
+                was.len() == versions.len()
+                    && was.iter().zip(&versions).all(|(a, b)| Arc::ptr_eq(a, b))
+            };
+            if let Some((_, found)) = kept.and_then(|m| m.0.get(key)).filter(|(was, _)| same(was)) {
+                return (key, versions, found.clone(), false);
+            }
+            let pages: Vec<&Page> = versions.iter().map(|p| p.as_ref()).collect();
+            let (original, translations) = pages.split_first().expect("a group has a page");
             let mut errors: Errors = translations
                 .iter()
                 .flat_map(|t| figures::compare(original, t))
                 .collect();
-            errors.extend(photo_sets(&versions));
-            errors
+            errors.extend(photo_sets(&pages));
+            (key, versions, errors, true)
         })
+        .collect();
+    if let Some(memo) = memo {
+        for (key, versions, found, fresh) in &made {
+            if *fresh {
+                let pages = versions.iter().map(|p| Arc::clone(p)).collect();
+                memo.0.insert(key.to_string(), (pages, found.clone()));
+            }
+        }
+        if memo.0.len() > made.len() {
+            let live: FxHashSet<&str> = made.iter().map(|(key, ..)| *key).collect();
+            memo.0.retain(|key, _| live.contains(key.as_str()));
+        }
+    }
+    made.into_iter()
+        .flat_map(|(_, _, found, _)| found)
         .collect()
 }
 

@@ -9,7 +9,8 @@
 //! neither walks nor stats thousands of files. Files with errors are not
 //! kept: they are read again every time until fixed.
 
-use std::collections::{HashMap, HashSet};
+// Fx: these maps are hashed on every dev-mode save, by short keys.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
@@ -177,7 +178,7 @@ impl Cache {
                 .collect(),
         };
         // The original of a group is its first language's version.
-        let mut original: HashMap<&str, usize> = HashMap::new();
+        let mut original: HashMap<&str, usize> = HashMap::default();
         for (i, s) in sources.iter().enumerate() {
             if s.kind == Kind::Page {
                 let first = original.entry(&s.key).or_insert(i);

@@ -5,8 +5,10 @@
 //! translations. Groups are linked in parallel; dev mode reuses a group
 //! whose files are unchanged.
 
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
+use std::collections::BTreeMap;
+// Fx: these maps are hashed on every dev-mode save, by short keys.
+use rustc_hash::FxHashMap as HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -46,11 +48,13 @@ pub(super) fn link(
         .map(|(_, mut group)| {
             group.sort_by_key(|p| p.file.lang);
             // A page is made of its group's files only: they fingerprint it.
-            let mut hasher = std::hash::DefaultHasher::new();
+            // (xxh3 of the bytes: a `Path` hashes component by component.)
+            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
             for p in &group {
-                (&p.file.source, p.generation).hash(&mut hasher);
+                let source = p.file.source.as_os_str().as_encoded_bytes();
+                (source, p.generation).hash(&mut hasher);
             }
-            let fingerprint = hasher.finish();
+            let fingerprint = hasher.digest();
             if let Some(pages) = previous.and_then(|l| l.get(&fingerprint)) {
                 return (fingerprint, Vec::new(), Ok(pages.clone()));
             }
@@ -66,7 +70,7 @@ pub(super) fn link(
         .collect();
     let mut errors = Errors::new();
     let mut pages = Vec::new();
-    let mut kept = HashMap::new();
+    let mut kept = HashMap::default();
     let mut left_out = Vec::new();
     for (fingerprint, left, result) in made {
         match result {

@@ -330,10 +330,10 @@ serve-rebuilt = rebuilt in { $ms } ms [{ $phases } ms]: { $count ->
 } changed{ $which }
 serve-which = { " " }({ $files })
 serve-which-more = { " " }({ $files } and { $more } more)
-serve-rebuilt-search = { $rebuilt }; search index in { $ms } ms: { $files ->
+serve-indexed = rebuilt the search index in { $ms } ms: { $files ->
     [one] 1 file
    *[other] { $files } files
-}
+} changed
 serve-failed = { $count ->
     [one] 1 error
    *[other] { $count } errors

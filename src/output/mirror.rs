@@ -2,7 +2,8 @@
 //! only when its content changed, files no longer produced are removed, and
 //! each write replaces the file in one step.
 
-use std::collections::{HashMap, HashSet};
+// Fx: these maps are hashed on every dev-mode save, by short keys.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -57,8 +58,8 @@ impl Mirror {
     pub fn new(root: PathBuf) -> Self {
         Mirror {
             root,
-            files: HashMap::new(),
-            copied: HashMap::new(),
+            files: HashMap::default(),
+            copied: HashMap::default(),
         }
     }
 

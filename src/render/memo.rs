@@ -5,7 +5,8 @@
 //! whole pages), each page's `metrics.json` entry and each article's
 //! sitemap entry.
 
-use std::collections::{HashMap, HashSet};
+// Fx: these maps are hashed on every dev-mode save, by short keys.
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use minijinja::Value;
 

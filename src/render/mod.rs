@@ -15,8 +15,8 @@ mod search;
 mod templates;
 pub mod views;
 
+use rustc_hash::FxHashMap as HashMap; // hashed on every dev-mode save
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -130,14 +130,14 @@ pub fn render(
     let mut fragments = Vec::new();
     let mut site_entries: Vec<Cow<SitemapUrl>> = Vec::new();
     let mut fresh_entries = Vec::new();
-    let mut indexed: HashMap<usize, Arc<Indexed>> = HashMap::new();
+    let mut indexed: HashMap<usize, Arc<Indexed>> = HashMap::default();
     let mut fresh_indexed = Vec::new();
     let mut later = Vec::new();
-    let mut page_fps: HashMap<usize, u64> = HashMap::new();
+    let mut page_fps: HashMap<usize, u64> = HashMap::default();
     let mut fresh_indexes = Vec::new();
     let mut fresh_reuse = Vec::new();
     let mut search_later = Vec::new();
-    let mut page_files: HashMap<usize, usize> = HashMap::new();
+    let mut page_files: HashMap<usize, usize> = HashMap::default();
     for (entry, made) in plan.entries.iter().zip(made) {
         let doc = match made {
             Ok(Made::File(file, doc)) => {
@@ -190,7 +190,7 @@ pub fn render(
     // A build indexes the rendered articles of every language at once.
     let mut built = match dev {
         false => search::build(&r, &later, &files, &page_files),
-        true => HashMap::new(),
+        true => HashMap::default(),
     };
     for entry in later {
         match &entry.what {

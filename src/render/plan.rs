@@ -3,7 +3,9 @@
 //! makes each entry, dev mode's memo is keyed by them, and two sources of one
 //! path are found here, once. A new kind of output is one new [`What`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+// Fx: these maps are hashed on every dev-mode save, by short keys.
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -190,7 +192,7 @@ impl<'a> Plan<'a> {
             entries.push(entry(path, source, What::File(data)));
         }
         let cache = config.root.join(CACHE_DIR);
-        let mut photos = HashMap::new();
+        let mut photos = HashMap::default();
         for job in &site.photos {
             for v in job.photo.outputs() {
                 // The same bytes under two names in one folder (a.png and
@@ -229,7 +231,8 @@ impl<'a> Plan<'a> {
     /// page, an alias and anything. Each is reported once, on the later
     /// source, naming the other.
     fn claimed_twice(&self, config: &Config, site: &Site) -> Errors {
-        let mut by_path: HashMap<&str, Vec<&Entry>> = HashMap::with_capacity(self.entries.len());
+        let mut by_path: HashMap<&str, Vec<&Entry>> =
+            HashMap::with_capacity_and_hasher(self.entries.len(), Default::default());
         for e in &self.entries {
             by_path.entry(e.path.as_str()).or_default().push(e);
         }

@@ -4,7 +4,7 @@
 //! search page gets what its script needs. Dev mode keeps each page's index
 //! data in the memo, so a save re-indexes only the pages it changed.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::{Arc, Mutex};
 
 use minijinja::value::Serde;
@@ -83,11 +83,19 @@ pub struct SearchWork {
 impl SearchWork {
     /// The index files (in `urls::search_index`).
     pub fn files(&self) -> Vec<OutputFile> {
+        self.files_unless(&|| false).unwrap_or_default()
+    }
+
+    /// [`SearchWork::files`], or `None` once `stop` says the index is no
+    /// longer wanted (asked between stages).
+    pub fn files_unless(&self, stop: &(dyn Fn() -> bool + Sync)) -> Option<Vec<OutputFile>> {
         let mut reuse = self.reuse.lock().unwrap_or_else(|e| e.into_inner());
-        search::write_index_reusing(&self.code, &self.pages, &mut reuse)
-            .into_iter()
-            .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
-            .collect()
+        let made = search::write_index_reusing_unless(&self.code, &self.pages, &mut reuse, stop)?;
+        Some(
+            (made.into_iter())
+                .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
+                .collect(),
+        )
     }
 
     /// The folder the files go in.

@@ -280,6 +280,21 @@ pub fn write_index_reusing(
     pages: &[Arc<Indexed>],
     reuse: &mut Reuse,
 ) -> Vec<(String, Vec<u8>)> {
+    write_index_reusing_unless(lang_dir, pages, reuse, &|| false).unwrap_or_default()
+}
+
+/// [`write_index_reusing`] that gives up (`None`) once `stop` says so,
+/// asked between its stages (dev mode: a newer save makes this index out
+/// of date). What was done stays in `reuse`.
+pub fn write_index_reusing_unless(
+    lang_dir: &str,
+    pages: &[Arc<Indexed>],
+    reuse: &mut Reuse,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<(String, Vec<u8>)>> {
+    if stop() {
+        return None;
+    }
     let old = std::mem::take(&mut reuse.chunks);
     let chunks: Vec<(Vec<Arc<Indexed>>, Arc<Partial>)> = pages
         .par_chunks(REUSE_CHUNK)
@@ -300,12 +315,16 @@ pub fn write_index_reusing(
         })
         .collect();
     drop(old);
+    if stop() {
+        reuse.chunks = chunks;
+        return None;
+    }
     let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
     let frags = group_files(pages.iter().map(|p| p.fragment.as_str()));
     let parts: Vec<&Partial> = chunks.iter().map(|(_, p)| &**p).collect();
     let files = write_partials(lang_dir, &parts, &urls, frags, SHARD);
     reuse.chunks = chunks;
-    files
+    Some(files)
 }
 
 /// Single-threaded seconds of each stage over `docs` (measurements: the

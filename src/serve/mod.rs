@@ -4,6 +4,7 @@
 //! errors in the page.
 
 pub mod http;
+pub mod indexer;
 pub mod reload;
 pub mod server;
 pub mod session;
@@ -22,6 +23,7 @@ use crate::error::{self, Error, Errors};
 use crate::files::{CONFIG_FILE, is_ignored};
 use crate::messages::Localizer;
 use crate::msg;
+use indexer::Indexer;
 use reload::Hub;
 use session::{Rebuilt, Session};
 
@@ -47,6 +49,8 @@ const MOST_WAIT: Duration = Duration::from_millis(300);
 
 enum Message {
     Changed(EventKind, Vec<PathBuf>),
+    /// The search indexes of a rebuild, made (see [`indexer`]).
+    Indexed(indexer::Made),
     Stop,
 }
 
@@ -133,6 +137,10 @@ pub fn serve(
 
     let (tx, rx) = mpsc::channel();
     let stop = tx.clone();
+    let made = tx.clone();
+    let indexer = Indexer::spawn(move |m| {
+        let _ = made.send(Message::Indexed(m));
+    });
     ctrlc::set_handler(move || {
         let _ = stop.send(Message::Stop);
     })
@@ -171,8 +179,13 @@ pub fn serve(
     eprintln!("{}", loc.text(&msg!("serve-output", folder = &out_root)));
 
     while let Ok(message) = rx.recv() {
-        let Message::Changed(kind, paths) = message else {
-            break;
+        let (kind, paths) = match message {
+            Message::Changed(kind, paths) => (kind, paths),
+            Message::Indexed(made) => {
+                serve_index(&mut session, &indexer, made, &hub, loc, &report);
+                continue;
+            }
+            Message::Stop => break,
         };
         // Gather the rest of the save before building, and wait for files
         // being written to be closed: an editor that truncates and then
@@ -182,9 +195,13 @@ pub fn serve(
         note(kind, paths, &mut touched, &mut writing);
         let started = Instant::now();
         let mut stopping = false;
+        let mut early = None;
         while started.elapsed() < MOST_WAIT {
             match rx.recv_timeout(QUIET) {
                 Ok(Message::Changed(kind, paths)) => note(kind, paths, &mut touched, &mut writing),
+                // Made before this save: `session.indexed` below drops
+                // it unless this save changes nothing.
+                Ok(Message::Indexed(made)) => early = Some(made),
                 Err(RecvTimeoutError::Timeout) if !writing.is_empty() => {}
                 Ok(Message::Stop) => {
                     stopping = true;
@@ -202,43 +219,58 @@ pub fn serve(
         }
         touched.retain(|p| relevant(&root, p));
         if touched.is_empty() {
+            // Nothing to rebuild: an index made meanwhile is still current.
+            if let Some(made) = early {
+                serve_index(&mut session, &indexer, made, &hub, loc, &report);
+            }
             continue;
         }
         watch(&mut watcher, &root, &mut watched)?;
+        // The index being made may be out of date after this rebuild.
+        indexer.supersede();
         match session.rebuild(&touched) {
             Ok(r) => {
                 error::eprint_all(loc, &r.warnings);
                 hub.built(&r.changed);
-                // The pages reload first; the search index follows.
-                let started = Instant::now();
-                match session.finish() {
-                    Ok(more) if more.is_empty() => eprintln!("{}", loc.text(&describe(&r))),
-                    Ok(more) => {
-                        let ms = started.elapsed().as_millis() as u64;
-                        let m = msg!(
-                            "serve-rebuilt-search",
-                            rebuilt = describe(&r),
-                            ms = ms,
-                            files = more.len()
-                        );
-                        eprintln!("{}", loc.text(&m));
-                    }
-                    Err(errors) => {
-                        report(&errors);
-                        hub.errors(&errors);
-                    }
-                }
+                eprintln!("{}", loc.text(&describe(&r)));
             }
             Err(errors) => {
                 report(&errors);
                 hub.errors(&errors);
             }
         }
+        // The pages are served and reloaded; the search index follows,
+        // made off this loop (a failed rebuild leaves the last good
+        // rebuild's index to make).
+        session.index_later(&indexer);
     }
     drop(watcher);
     eprintln!("{}", loc.text(&msg!("serve-stopped")));
     drop(out);
     Ok(())
+}
+
+/// Serves the search indexes the worker made, if still current.
+fn serve_index(
+    session: &mut Session,
+    indexer: &Indexer,
+    made: indexer::Made,
+    hub: &Hub,
+    loc: Localizer,
+    report: &dyn Fn(&[Error]),
+) {
+    let ms = made.elapsed.as_millis() as u64;
+    match session.indexed(made, indexer) {
+        Ok(files) if files.is_empty() => {}
+        Ok(files) => {
+            let m = msg!("serve-indexed", ms = ms, files = files.len());
+            eprintln!("{}", loc.text(&m));
+        }
+        Err(errors) => {
+            report(&errors);
+            hub.errors(&errors);
+        }
+    }
 }
 
 /// Takes in one watcher event: what it touched, and which files are open

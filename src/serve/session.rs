@@ -8,10 +8,14 @@
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use super::indexer::{Indexer, Made, Works};
+use crate::check;
 use crate::content::Cache;
 use crate::error::Errors;
+use crate::files::OutputFile;
 use crate::output::Mirror;
 use crate::pipeline::{self, Options};
 use crate::render::{Memo, SearchWork};
@@ -35,12 +39,14 @@ pub struct Session {
     options: Options,
     cache: Cache,
     memo: Memo,
+    check: check::Memo,
     /// Hashes of the config and theme the cache and memo were made with.
     config_hash: u64,
     theme_hash: u64,
     mirror: Mirror,
-    /// Search indexes the last rebuild left to make (see [`Session::finish`]).
-    pending: Vec<SearchWork>,
+    /// Search indexes the last good rebuild left to make, not made yet, and
+    /// the generation of the job making them (see [`super::indexer`]).
+    pending: Option<(Works, u64)>,
 }
 
 impl Session {
@@ -56,10 +62,11 @@ impl Session {
             },
             cache: Cache::keeping(),
             memo: Memo::default(),
+            check: check::Memo::default(),
             config_hash: 0,
             theme_hash: 0,
             mirror: Mirror::new(out),
-            pending: Vec::new(),
+            pending: None,
         }
     }
 
@@ -88,6 +95,7 @@ impl Session {
             // Everything depends on the config.
             self.cache = Cache::keeping();
             self.memo = Memo::default();
+            self.check = check::Memo::default();
             self.config_hash = config_hash;
         }
         let read_from = Instant::now();
@@ -100,7 +108,7 @@ impl Session {
         // As in a build: broken links and disagreeing figures are errors.
         let check_from = Instant::now();
         let (plan, planned) = inputs.plan();
-        let warnings = inputs.gate(&plan, planned)?;
+        let warnings = inputs.gate(&plan, planned, Some(&mut self.check))?;
         let render_from = Instant::now();
         let output = inputs.render(&plan, Some(std::mem::take(&mut self.memo)))?;
         let write_from = Instant::now();
@@ -109,7 +117,12 @@ impl Session {
             .apply(&output.files, &output.unchanged)
             .map_err(Errors::from)?;
         self.memo = output.memo;
-        self.pending = output.search_later;
+        // This rebuild's indexes replace any still pending: it served the
+        // old index files (as the memo knows them) meanwhile.
+        self.pending = match output.search_later {
+            works if works.is_empty() => None,
+            works => Some((Arc::new(works), 0)),
+        };
         Ok(Rebuilt {
             changed,
             pages: inputs.site.pages.len(),
@@ -126,13 +139,35 @@ impl Session {
 }
 
 impl Session {
-    /// Makes the search indexes the last rebuild left to do: the pages are
-    /// served (and reloaded) first, the index of the edited language
-    /// follows. Returns the files written or removed.
-    pub fn finish(&mut self) -> Result<Vec<String>, Errors> {
+    /// Hands the search indexes still to make (after a rebuild, good or
+    /// not: a failed one leaves the last good one's) to `indexer`.
+    pub fn index_later(&mut self, indexer: &Indexer) {
+        if let Some((works, generation)) = &mut self.pending {
+            *generation = indexer.start(works.clone());
+        }
+    }
+
+    /// Serves indexes the worker made, if they are the pending ones of the
+    /// generation still wanted (otherwise a newer rebuild or job replaced
+    /// them: nothing happens). Returns the files written or removed.
+    pub fn indexed(&mut self, made: Made, indexer: &Indexer) -> Result<Vec<String>, Errors> {
+        match &self.pending {
+            Some((_, g)) if *g == made.generation && made.generation == indexer.wanted() => {}
+            _ => return Ok(Vec::new()),
+        }
+        let Some((works, _)) = self.pending.take() else {
+            return Ok(Vec::new());
+        };
+        self.serve_indexes(&works, made.files)
+    }
+
+    fn serve_indexes(
+        &mut self,
+        works: &[SearchWork],
+        files: Vec<Vec<OutputFile>>,
+    ) -> Result<Vec<String>, Errors> {
         let mut changed = Vec::new();
-        for work in std::mem::take(&mut self.pending) {
-            let files = work.files();
+        for (work, files) in works.iter().zip(files) {
             let paths = files.iter().map(|f| f.path.clone()).collect();
             changed.extend(self.mirror.replace_folder(&work.folder(), &files)?);
             self.memo.search_index_made(work.lang, work.key, paths);

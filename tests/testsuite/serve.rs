@@ -468,15 +468,7 @@ fn a_port_in_use_is_a_clear_error() {
 /// The served folder equals a clean build with the server's base URL.
 #[track_caller]
 fn assert_same_as_clean_build(site: &Site, server: &Server, step: &str, drafts: bool) {
-    let out = tempfile::tempdir().unwrap();
-    let out = out.path().join("public");
-    let mut args = vec!["--base-url", &server.url, "--out", out.to_str().unwrap()];
-    if drafts {
-        args.push("--drafts");
-    }
-    site.build_with(&args).ok();
-    let mut clean = tree(&out);
-    clean.remove(".unionpress-output");
+    let clean = clean_build(site, server, drafts);
     let served = tree(&server.out);
     let only_clean: Vec<&String> = clean.keys().filter(|k| !served.contains_key(*k)).collect();
     let only_served: Vec<&String> = served.keys().filter(|k| !clean.contains_key(*k)).collect();
@@ -492,6 +484,20 @@ fn assert_same_as_clean_build(site: &Site, server: &Server, step: &str, drafts: 
             String::from_utf8_lossy(bytes)
         );
     }
+}
+
+/// The files of a clean build with the server's base URL.
+fn clean_build(site: &Site, server: &Server, drafts: bool) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().join("public");
+    let mut args = vec!["--base-url", &server.url, "--out", out.to_str().unwrap()];
+    if drafts {
+        args.push("--drafts");
+    }
+    site.build_with(&args).ok();
+    let mut clean = tree(&out);
+    clean.remove(".unionpress-output");
+    clean
 }
 
 /// A change an editor makes to the site.
@@ -784,8 +790,12 @@ fn in_chinese_every_line_is_chinese_and_the_overlay_has_both_languages() {
         "1 个错误——网站仍显示上一个正确的版本"
     );
     site.write(ZH, md("title: 修好了\ndate: 2021-12-31", "正文。\n"));
-    let line = server.rebuilt();
-    assert!(line.starts_with("已重新生成，用时 "), "{line}");
+    // The rebuild's line, then (made after it) the search index's.
+    let last = server.rebuilt();
+    assert!(last.starts_with("已重新生成"), "{last}");
+    let line = (server.seen.iter().rev())
+        .find(|l| l.starts_with("已重新生成，用时 "))
+        .unwrap_or_else(|| panic!("no rebuild line: {}", server.seen.join("\n")));
     assert!(line.contains(" 个文件有变化（"), "{line}");
 }
 
@@ -900,4 +910,75 @@ fn a_copied_file_with_its_old_mtime_is_served_new() {
         server.rebuilt();
         assert_eq!(server.get(url).body, new, "{file}");
     }
+}
+
+#[test]
+fn a_burst_of_saves_while_the_index_is_made_ends_with_a_clean_builds_index() {
+    // Enough articles that each index takes a while to make (a debug
+    // build): the saves below come while one is being made.
+    let mut site = site();
+    for i in 0..300 {
+        let text = format!("第{i}篇的正文，讲职工技能大赛。\n\nParagraph {i} about the contest.\n");
+        site = site.file(
+            &format!("content/news/n{i:03}.zh.md"),
+            md(
+                &format!("title: 文章{i}\ndate: 2021-10-{:02}", 1 + i % 28),
+                &text,
+            ),
+        );
+    }
+    let mut server = Server::start(&site, &[]);
+    assert_same_as_clean_build(&site, &server, "the first build", false);
+    for round in 0..10 {
+        site.write(
+            ZH,
+            md(
+                "title: 劳动竞赛开幕\ndate: 2021-12-31\ntags: [劳动竞赛]",
+                &format!("第{round}次改的正文 word{round}。\n\n![现场](p.jpg)\n"),
+            ),
+        );
+        std::thread::sleep(Duration::from_millis(30 + 20 * (round % 3)));
+    }
+    server.rebuilt();
+    // The last save's index is served once made (a debug build may take a
+    // while), and no older one replaces it afterwards.
+    let clean = clean_build(&site, &server, false);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tree(&server.out) != clean && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(1000));
+    assert_same_as_clean_build(&site, &server, "a burst of saves", false);
+}
+
+#[test]
+fn an_anchor_broken_by_editing_the_page_it_points_to_is_found() {
+    // The linking article is unchanged: dev mode must check it again
+    // because the ids it links to changed.
+    let site = site().file(
+        "content/news/c.zh.md",
+        md("title: 第三篇\ndate: 2021-10-01", "见[小节](../b/#sec)。\n"),
+    );
+    let with_id = md(
+        "title: 第二篇\ndate: 2021-11-01",
+        "## 小节 {#sec}\n\n正文。\n",
+    );
+    site.write("content/news/b.zh.md", &with_id);
+    let mut server = Server::start(&site, &[]);
+    assert_same_as_clean_build(&site, &server, "the first build", false);
+    site.write(
+        "content/news/b.zh.md",
+        md("title: 第二篇\ndate: 2021-11-01", "## 小节\n\n正文。\n"),
+    );
+    let line = server.rebuilt();
+    assert!(line.contains("1 error"), "{line}");
+    let seen = server.seen.join("\n");
+    assert!(
+        seen.contains("content/news/c.zh.md") && seen.contains("#sec"),
+        "{seen}"
+    );
+    site.write("content/news/b.zh.md", &with_id);
+    let line = server.rebuilt();
+    assert!(line.starts_with("rebuilt"), "{line}");
+    assert_same_as_clean_build(&site, &server, "restoring the id", false);
 }
