@@ -33,6 +33,14 @@ fn every_site_yaml_error_has_a_line_and_column() {
         (with("images: { widths: [] }"), 6, "widths"),
         (with("images:\n  quality: 82\n  widths: [0]"), 8, "widths"),
         (with("images:\n  quality: 0"), 7, "quality"),
+        (with("images:\n  webp_quality: 0"), 7, "webp_quality"),
+        (with("images:\n  quality: 82\n  avif_quality: 101"), 8, "avif_quality"),
+        (with("images: { formats: [webp] }"), 6, "must end with `jpeg`"),
+        (
+            with("images:\n  formats: [webp, webp, jpeg]"),
+            7,
+            "lists `webp` twice",
+        ),
         (
             SITE_YAML.replace("https://example.org", "ftp://example.org"),
             1,

@@ -232,10 +232,9 @@ fn mistakes_that_name_their_fix_in_chinese() {
     insta::assert_snapshot!(shown(in_language(mistakes_that_name_their_fix(), "zh")));
 }
 
-/// A site for the check report: a broken link, a photo missing from the
-/// translation, an article only in Chinese, a draft, and folders that
-/// differ only in case.
-fn report_site() -> Site {
+/// A site with a broken link, a photo missing from the translation and an
+/// article only in Chinese.
+fn broken_site() -> Site {
     Site::new()
         .file(
             ZH,
@@ -250,6 +249,12 @@ fn report_site() -> Site {
             "content/news/b.zh.md",
             md("title: 乙\ndate: 2021-12-30", "正文。\n"),
         )
+}
+
+/// A site for the check report: `broken_site`, a draft, and folders that
+/// differ only in case.
+fn report_site() -> Site {
+    broken_site()
         .file(
             "content/news/draft.zh.md",
             md("title: 草稿\ndate: 2021-12-29\ndraft: true", "正文。\n"),
@@ -277,21 +282,7 @@ fn the_human_check_report_with_every_part() {
 
 #[test]
 fn the_human_check_report() {
-    let site = Site::new()
-        .file(
-            ZH,
-            md(
-                "title: 标题\ndate: 2021-12-31",
-                "![现场](a.jpg)\n\n见[丙](../c/)。\n",
-            ),
-        )
-        .file("content/news/a/a.jpg", small_jpeg())
-        .file(EN, md("title: Title", "Text.\n"))
-        .file(
-            "content/news/b.zh.md",
-            md("title: 乙\ndate: 2021-12-30", "正文。\n"),
-        );
-    let run = site.run(&["check"]);
+    let run = broken_site().run(&["check"]);
     assert_eq!(run.code, Some(1));
     insta::assert_snapshot!(run.stderr);
 }
