@@ -138,9 +138,7 @@ pub(super) fn encode_photo(
     let sources: Vec<_> = photo.sources().collect();
     let needs_sizes = photo.variants.iter().any(missing)
         || sources.iter().any(|s| s.variants.iter().any(missing));
-    let mut cards: Vec<&Photo> = cards.iter().copied().filter(|p| missing(&p.og)).collect();
-    cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
-    cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
+    let cards = missing_cards(cache, cards.iter().copied());
     if !needs_sizes && cards.is_empty() {
         return Ok((0, image));
     }
@@ -181,15 +179,36 @@ pub(super) fn encode_photo(
             .as_ref()
             .filter(|l| l.width() >= card.og.width && l.height() >= card.og.height)
             .unwrap_or(&image);
-        let mut og = resize(from, card.og.width, card.og.height, Some(card.focus))?;
-        if og.color().has_alpha() {
-            og = flatten_on_white(og);
-        }
-        let bytes = codecs::encode(&og, Format::Jpeg, settings)?;
-        write_cached(cache, &card.og.cache_name, &bytes)?;
+        write_card(settings, cache, from, card)?;
         written += 1;
     }
     Ok((written, Some(image)))
+}
+
+/// The photos among `photos` whose social card the cache lacks, one per
+/// card (two pages may crop the same photo the same way).
+fn missing_cards<'a>(cache: &Path, photos: impl Iterator<Item = &'a Photo>) -> Vec<&'a Photo> {
+    let mut cards: Vec<&Photo> = photos
+        .filter(|p| !cache.join(&p.og.cache_name).is_file())
+        .collect();
+    cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
+    cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
+    cards
+}
+
+/// Cuts `card`'s social card from `from` (JPEG: transparency on white).
+fn write_card(
+    settings: &ImageConfig,
+    cache: &Path,
+    from: &DynamicImage,
+    card: &Photo,
+) -> Result<(), Message> {
+    let mut og = resize(from, card.og.width, card.og.height, Some(card.focus))?;
+    if og.color().has_alpha() {
+        og = flatten_on_white(og);
+    }
+    let bytes = codecs::encode(&og, Format::Jpeg, settings)?;
+    write_cached(cache, &card.og.cache_name, &bytes)
 }
 
 /// An animated GIF: the GIF without its metadata, the animated WebP when
@@ -224,19 +243,11 @@ fn process_animation(config: &Config, cache: &Path, group: &[&Job]) -> Result<us
         write_cached(cache, &v.cache_name, &animation::strip(&read_gif()?)?)?;
         written += 1;
     }
-    let mut cards: Vec<&Photo> = group
-        .iter()
-        .map(|j| &*j.photo)
-        .filter(|p| missing(&p.og))
-        .collect();
-    cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
-    cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
+    let cards = missing_cards(cache, group.iter().map(|j| &*j.photo));
     if !cards.is_empty() {
         let image = decode(&config.images, photo)?;
         for card in cards {
-            let og = resize(&image, card.og.width, card.og.height, Some(card.focus))?;
-            let bytes = codecs::encode(&og, Format::Jpeg, &config.images)?;
-            write_cached(cache, &card.og.cache_name, &bytes)?;
+            write_card(&config.images, cache, &image, card)?;
             written += 1;
         }
     }
