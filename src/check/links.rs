@@ -107,14 +107,11 @@ pub(super) fn check(
         }
         for (i, (found, used)) in made.iter().enumerate() {
             if let Some(used) = used {
-                let page = site.pages[i].clone();
-                let anchors_in = used.iter().map(|&j| site.pages[j].clone());
-                let anchors_in = anchors_in.collect();
-                let found = found.clone();
+                let page = &site.pages[i];
                 let kept = Kept {
                     page: page.clone(),
-                    anchors_in,
-                    found,
+                    anchors_in: used.iter().map(|&j| site.pages[j].clone()).collect(),
+                    found: found.clone(),
                 };
                 memo.pages.insert(page.url.clone(), kept);
             }

@@ -79,8 +79,8 @@ impl Indexer {
 
     /// Gives up on every job handed over so far (a rebuild is starting:
     /// what they make may be out of date once it is done).
-    pub fn supersede(&self) -> u64 {
-        self.wanted.fetch_add(1, Ordering::SeqCst) + 1
+    pub fn supersede(&self) {
+        self.wanted.fetch_add(1, Ordering::SeqCst);
     }
 
     /// The generation a result must have to be applied.
