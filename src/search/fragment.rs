@@ -5,8 +5,8 @@
 //! Two pages a file: a file costs more to write than to fill (20,000 files
 //! are a tenth of a second of system time in a build), and compressing
 //! two pages together takes a third fewer bytes on the 10k benchmark
-//! (zh), which pays for the fastest deflate (`zlib-rs` level 1: static
-//! Huffman codes, 2–3 times cheaper than `miniz_oxide` level 1). A query's
+//! (zh), which pays for the fastest deflate (flate2 over `zlib-rs`, level
+//! 1: static Huffman codes, 2–3 times cheaper than `miniz_oxide` level 1). A query's
 //! ten `data()` calls fetch at most ten such files.
 
 use super::Doc;
@@ -16,34 +16,25 @@ use super::extract::Runs;
 pub(crate) const GROUP: usize = 2;
 
 thread_local! {
-    /// One deflate state per thread, reset for every file.
-    static DEFLATE: std::cell::RefCell<zlib_rs::Deflate> =
-        std::cell::RefCell::new(zlib_rs::Deflate::new(1, false, 15));
+    /// One deflate state per thread, reset for every file: a fresh one
+    /// allocates and clears its hash tables, which cost more than
+    /// compressing a few KB.
+    static DEFLATE: std::cell::RefCell<flate2::Compress> =
+        std::cell::RefCell::new(flate2::Compress::new(flate2::Compression::new(1), false));
 }
 
 /// gzip (RFC 1952) of `data`: no name, no time, so the bytes are reproducible.
 pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() / 3 + 64);
     out.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
-    DEFLATE.with(|d| {
-        let mut d = d.borrow_mut();
-        d.reset();
-        let mut consumed = 0;
+    DEFLATE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.reset();
         loop {
-            let start = out.len();
-            // Static codes may take 9/8 of the input, plus block headers.
-            let room = (data.len() - consumed) * 9 / 8 + 64;
-            out.resize(start + room, 0);
-            let (i, o) = (d.total_in(), d.total_out());
-            let status = d.compress(
-                &data[consumed..],
-                &mut out[start..],
-                zlib_rs::DeflateFlush::Finish,
-            );
-            consumed += (d.total_in() - i) as usize;
-            out.truncate(start + (d.total_out() - o) as usize);
-            if !matches!(status, Ok(zlib_rs::Status::Ok)) {
-                break;
+            let consumed = c.total_in() as usize;
+            match c.compress_vec(&data[consumed..], &mut out, flate2::FlushCompress::Finish) {
+                Ok(flate2::Status::StreamEnd) | Err(_) => break,
+                Ok(_) => out.reserve(out.capacity().max(1024)),
             }
         }
     });
