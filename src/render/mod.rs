@@ -188,9 +188,10 @@ pub fn render(
         }
     }
     // A build indexes the rendered articles of every language at once.
-    let mut built = match dev {
-        false => search::build(&r, &later, &files, &page_files),
-        true => HashMap::default(),
+    let mut built = if dev {
+        HashMap::default()
+    } else {
+        search::build(&r, &later, &files, &page_files)
     };
     for entry in later {
         match &entry.what {
@@ -224,14 +225,13 @@ pub fn render(
                         search_later.push(work);
                     }
                     (None, _) => files.extend(built.remove(&lang.id).unwrap_or_default()),
-                    (key, _) => {
-                        let work = search::work(&r, lang, &indexed, key.unwrap_or(0));
+                    // Dev mode, the first index of this language.
+                    (Some(key), None) => {
+                        let work = search::work(&r, lang, &indexed, key);
                         fresh_reuse.push((lang.id, work.reuse.clone()));
                         let made = work.files();
-                        if key.is_some() {
-                            let paths = made.iter().map(|f| f.path.clone()).collect();
-                            fresh_indexes.push((lang.id, (work.key, paths)));
-                        }
+                        let paths = made.iter().map(|f| f.path.clone()).collect();
+                        fresh_indexes.push((lang.id, (work.key, paths)));
                         files.extend(made);
                     }
                 }
