@@ -13,7 +13,7 @@
 //! - the quality table: for each JPEG quality, the WebP (and AVIF) quality
 //!   of equal SSIM against the resized original (the defaults of
 //!   `src/images/codecs.rs`);
-//! - libwebp's methods and rav1e's speeds: time and bytes;
+//! - libwebp's methods and segments, rav1e's speeds: time and bytes;
 //! - per format at the defaults: encode ms per photo (three widths), bytes
 //!   per photo and SSIM, next to the JPEG's;
 //! - the placeholder: bytes a page gains per photo for an average colour
@@ -196,7 +196,8 @@ fn ssim(a: &RgbImage, b: &RgbImage) -> f64 {
 #[derive(Clone, Copy, PartialEq)]
 enum Fmt {
     Jpeg,
-    Webp(i32),
+    /// libwebp's method and segments.
+    Webp(i32, i32),
     #[cfg_attr(not(feature = "avif"), allow(dead_code))]
     Avif(u8),
 }
@@ -215,10 +216,11 @@ fn encode(img: &RgbImage, fmt: Fmt, q: f32) -> Vec<u8> {
                 .unwrap();
             out
         }
-        Fmt::Webp(method) => {
+        Fmt::Webp(method, segments) => {
             let mut config = webp::WebPConfig::new().unwrap();
             config.quality = q;
             config.method = method;
+            config.segments = segments;
             webp::Encoder::from_rgb(img.as_raw(), img.width(), img.height())
                 .encode_advanced(&config)
                 .unwrap()
@@ -250,7 +252,7 @@ fn encode(img: &RgbImage, fmt: Fmt, q: f32) -> Vec<u8> {
 fn decode(bytes: &[u8], fmt: Fmt) -> RgbImage {
     match fmt {
         Fmt::Jpeg => image::load_from_memory(bytes).unwrap().into_rgb8(),
-        Fmt::Webp(_) => image::load_from_memory(bytes).unwrap().into_rgb8(),
+        Fmt::Webp(..) => image::load_from_memory(bytes).unwrap().into_rgb8(),
         Fmt::Avif(_) => {
             let dir = tempfile::tempdir().unwrap();
             let (a, p) = (dir.path().join("a.avif"), dir.path().join("a.png"));
@@ -387,14 +389,20 @@ fn main() {
     // Quality is matched at 960w (the `src`), over all photos.
     let at_960: Vec<RgbImage> = sizes.iter().map(|s| s[1].clone()).collect();
 
-    println!("\nlibwebp method at q78, 1600w (ms per image, bytes):");
+    println!("\nlibwebp method and segments at q78, 1600w (ms per image, bytes):");
     let at_1600: Vec<RgbImage> = sizes.iter().map(|s| s[0].clone()).collect();
-    for method in [0, 1, 2, 3, 4, 6] {
+    let webp_settings =
+        [0, 1, 2, 3, 4, 6]
+            .map(|m| (m, 4))
+            .into_iter()
+            .chain([(3, 1), (4, 1), (4, 2)]);
+    for (method, segments) in webp_settings {
+        let fmt = Fmt::Webp(method, segments);
         let t = ms(|| {
-            encode(&at_1600[0], Fmt::Webp(method), 78.0);
+            encode(&at_1600[0], fmt, 78.0);
         });
-        let (s, b) = score(&at_1600, Fmt::Webp(method), 78.0);
-        println!("  method {method}: {t:7.1} ms {b:8} bytes  SSIM {s:.4}");
+        let (s, b) = score(&at_1600, fmt, 78.0);
+        println!("  method {method}, {segments} segments: {t:7.1} ms {b:8} bytes  SSIM {s:.4}");
     }
     #[cfg(feature = "avif")]
     {
@@ -437,7 +445,11 @@ fn main() {
         ("example site photos", &example),
         ("both (the defaults)", &both),
     ];
-    let mut formats = vec![("WebP m2", Fmt::Webp(2)), ("WebP m4", Fmt::Webp(4))];
+    let mut formats = vec![
+        ("WebP m2", Fmt::Webp(2, 4)),
+        ("WebP m4", Fmt::Webp(4, 4)),
+        ("WebP m3 s1", Fmt::Webp(3, 1)),
+    ];
     if cfg!(feature = "avif") {
         formats.push(("AVIF s8", Fmt::Avif(8)));
         formats.push(("AVIF s10", Fmt::Avif(10)));
@@ -465,7 +477,7 @@ fn main() {
     }
 
     use unionpress::config::{ImageConfig, OutputFormat};
-    use unionpress::images::{AVIF_SPEED, WEBP_METHOD, quality_of};
+    use unionpress::images::{AVIF_SPEED, WEBP_METHOD, WEBP_SEGMENTS, quality_of};
     let settings = ImageConfig::default();
     let (wq, aq) = (
         quality_of(&settings, OutputFormat::Webp),
@@ -478,8 +490,8 @@ fn main() {
             settings.quality as f32,
         ),
         (
-            format!("WebP q{wq} m{WEBP_METHOD}"),
-            Fmt::Webp(WEBP_METHOD),
+            format!("WebP q{wq} m{WEBP_METHOD} s{WEBP_SEGMENTS}"),
+            Fmt::Webp(WEBP_METHOD, WEBP_SEGMENTS),
             wq,
         ),
     ];
@@ -515,7 +527,7 @@ fn main() {
     // The placeholder: what each photo adds to a page's HTML.
     let color = " style=\"background-color:#8a6f52\"".len();
     let tiny = fir(&src, 16).to_rgb8();
-    let lqip = encode(&tiny, Fmt::Webp(4), 40.0);
+    let lqip = encode(&tiny, Fmt::Webp(4, 4), 40.0);
     let data_uri = format!(
         " style=\"background-image:url(data:image/webp;base64,{})\"",
         base64(&lqip)

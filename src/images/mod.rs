@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 pub use cache::{process, prune};
-pub use codecs::{AVIF_SPEED, WEBP_METHOD, quality_of};
+pub use codecs::{AVIF_SPEED, WEBP_METHOD, WEBP_SEGMENTS, quality_of};
 pub use focus::Focus;
 pub use probe::probe;
 
