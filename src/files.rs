@@ -38,9 +38,13 @@ pub enum Data {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        let mut bytes = bytes.into();
+        // Held until every output is made: a rendered page's spare
+        // capacity (up to its size again) is memory for nothing.
+        bytes.shrink_to_fit();
         OutputFile {
             path: path.into(),
-            data: Data::Bytes(bytes.into()),
+            data: Data::Bytes(bytes),
         }
     }
 }
