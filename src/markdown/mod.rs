@@ -111,6 +111,9 @@ pub fn render(markdown: &str, cx: &Context) -> Result<Rendered, Vec<Error>> {
     let out = cjk::join_cjk_lines(out);
     doc.html.reserve(markdown.len() * 3 / 2);
     html::push_html(&mut doc.html, out.into_iter());
+    // The body is held for the whole build: give back what the guess
+    // above reserved beyond it.
+    doc.html.shrink_to_fit();
     Ok(doc)
 }
 
