@@ -187,12 +187,12 @@ pub fn render(
             site_entries.push(site_entry);
         }
     }
-    // A build indexes the rendered articles of every language at once.
-    let mut built = if dev {
-        HashMap::default()
-    } else {
-        search::build(&r, &later, &files, &page_files)
-    };
+    // A build indexes all languages' articles now (list cards freed first).
+    let mut built = HashMap::default();
+    if !dev {
+        r.cards.iter_mut().for_each(|c| drop(c.take()));
+        built = search::build(&r, &later, &files, &page_files);
+    }
     for entry in later {
         match &entry.what {
             What::Sitemap => {
