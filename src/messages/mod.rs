@@ -64,20 +64,6 @@ impl Message {
     }
 }
 
-/// Text not (yet) given an id: shown as it is in every language. Only
-/// for text from elsewhere; unionpress's own words have ids.
-impl From<String> for Message {
-    fn from(text: String) -> Message {
-        Message::raw(text)
-    }
-}
-
-impl From<&str> for Message {
-    fn from(text: &str) -> Message {
-        Message::raw(text)
-    }
-}
-
 impl fmt::Display for Message {
     /// English: the language of logs, JSON and tests.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
