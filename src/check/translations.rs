@@ -36,8 +36,8 @@ impl Article {
 
 /// Every article's versions by key, in the site's language order: the
 /// original (the default language's version, else the first) comes first.
-pub(super) fn articles(site: &Site) -> BTreeMap<&str, Vec<&Page>> {
-    let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+pub(super) fn articles(site: &Site) -> BTreeMap<&str, Vec<&Arc<Page>>> {
+    let mut groups: BTreeMap<&str, Vec<&Arc<Page>>> = BTreeMap::new();
     for p in &site.pages {
         groups.entry(p.key.as_str()).or_default().push(p);
     }
@@ -57,16 +57,11 @@ pub(super) struct Memo(FxHashMap<String, (Vec<Arc<Page>>, Errors)>);
 /// version shows and another does not. With `memo` (dev mode), an article
 /// whose pages are as they were is not compared again.
 pub(super) fn check(site: &Site, memo: Option<&mut Memo>) -> Errors {
-    let mut groups: FxHashMap<&str, Vec<&Arc<Page>>> = FxHashMap::default();
-    for p in &site.pages {
-        groups.entry(p.key.as_str()).or_default().push(p);
-    }
     let kept = memo.as_deref();
     // In parallel; findings are sorted later.
-    let made: Vec<(&str, Vec<&Arc<Page>>, Errors, bool)> = groups
+    let made: Vec<(&str, Vec<&Arc<Page>>, Errors, bool)> = articles(site)
         .into_par_iter()
-        .map(|(key, mut versions)| {
-            versions.sort_by_key(|p| p.lang);
+        .map(|(key, versions)| {
             let same = |was: &Vec<Arc<Page>>| {
                 was.len() == versions.len()
                     && was.iter().zip(&versions).all(|(a, b)| Arc::ptr_eq(a, b))
