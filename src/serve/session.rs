@@ -15,10 +15,9 @@ use super::indexer::{Indexer, Made, Works};
 use crate::check;
 use crate::content::Cache;
 use crate::error::Errors;
-use crate::files::OutputFile;
 use crate::output::Mirror;
 use crate::pipeline::{self, Options};
-use crate::render::{Memo, SearchWork};
+use crate::render::Memo;
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -151,23 +150,13 @@ impl Session {
     /// generation still wanted (otherwise a newer rebuild or job replaced
     /// them: nothing happens). Returns the files written or removed.
     pub fn indexed(&mut self, made: Made, indexer: &Indexer) -> Result<Vec<String>, Errors> {
-        match &self.pending {
-            Some((_, g)) if *g == made.generation && made.generation == indexer.wanted() => {}
-            _ => return Ok(Vec::new()),
-        }
-        let Some((works, _)) = self.pending.take() else {
+        let current = made.generation == indexer.wanted();
+        let Some((works, _)) = (self.pending).take_if(|(_, g)| current && *g == made.generation)
+        else {
             return Ok(Vec::new());
         };
-        self.serve_indexes(&works, made.files)
-    }
-
-    fn serve_indexes(
-        &mut self,
-        works: &[SearchWork],
-        files: Vec<Vec<OutputFile>>,
-    ) -> Result<Vec<String>, Errors> {
         let mut changed = Vec::new();
-        for (work, files) in works.iter().zip(files) {
+        for (work, files) in works.iter().zip(made.files) {
             let paths = files.iter().map(|f| f.path.clone()).collect();
             changed.extend(self.mirror.replace_folder(&work.folder(), &files)?);
             self.memo.search_index_made(work.lang, work.key, paths);
