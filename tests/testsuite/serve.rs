@@ -982,3 +982,54 @@ fn an_anchor_broken_by_editing_the_page_it_points_to_is_found() {
     assert!(line.starts_with("rebuilt"), "{line}");
     assert_same_as_clean_build(&site, &server, "restoring the id", false);
 }
+
+/// Dev mode's search index is made off the rebuild loop: an index the
+/// worker made for a rebuild that a newer save superseded is dropped (the
+/// served index stays as it was, the work stays pending), and the index
+/// made for the current generation is served.
+#[test]
+fn a_superseded_search_index_is_dropped_and_the_current_one_served() {
+    use unionpress::serve::indexer::Indexer;
+    use unionpress::serve::session::Session;
+    let site = site();
+    let out = site.path("served");
+    let mut session = Session::new(site.root(), out.clone(), "http://127.0.0.1:1/", true);
+    session.rebuild(&[]).expect("first build");
+    // The first index of each language is made with the first build; an
+    // edit leaves the edited language's index to the worker.
+    std::fs::write(
+        site.path(ZH),
+        md(
+            "title: 劳动竞赛开幕\ndate: 2021-12-31",
+            "改写后的正文：技能比武。\n",
+        ),
+    )
+    .unwrap();
+    session.rebuild(&[site.path(ZH)]).expect("rebuild");
+    let search = |out: &std::path::Path| tree(&out.join("search"));
+    let before = search(&out);
+    let (tx, made) = mpsc::channel();
+    let indexer = Indexer::spawn(move |m| {
+        let _ = tx.send(m);
+    });
+    let wait = |made: &Receiver<_>| {
+        made.recv_timeout(Duration::from_secs(60))
+            .expect("an index")
+    };
+
+    session.index_later(&indexer);
+    let stale = wait(&made);
+    indexer.supersede();
+    let changed = session.indexed(stale, &indexer).expect("no error");
+    assert!(
+        changed.is_empty(),
+        "a superseded index is not served: {changed:?}"
+    );
+    assert_eq!(search(&out), before, "the served index is as it was");
+
+    session.index_later(&indexer);
+    let current = wait(&made);
+    let changed = session.indexed(current, &indexer).expect("no error");
+    assert!(!changed.is_empty(), "the current index is served");
+    assert_ne!(search(&out), before, "the edited article's index changed");
+}
