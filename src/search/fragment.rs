@@ -6,8 +6,8 @@
 //! are a tenth of a second of system time in a build), and compressing
 //! two pages together takes a third fewer bytes on the 10k benchmark
 //! (zh), which pays for the fastest deflate (flate2 over `zlib-rs`, level
-//! 1: static Huffman codes, 2–3 times cheaper than `miniz_oxide` level 1). A query's
-//! ten `data()` calls fetch at most ten such files.
+//! 1: static Huffman codes, 2–3 times cheaper than `miniz_oxide` level 1).
+//! A query's ten `data()` calls fetch at most ten such files.
 
 use super::Doc;
 use super::extract::Runs;
