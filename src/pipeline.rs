@@ -258,8 +258,11 @@ impl Inputs {
     /// Encodes the photos the cache lacks and renders every output (with
     /// `memo`, only what changed).
     pub fn render(&self, plan: &Plan, memo: Option<Memo>) -> Result<Output, Errors> {
-        let rendered = render::render(&self.config, &self.site, &self.templates, plan, memo);
+        // Photos first, one task each: a page encodes the photos it shows
+        // when they are not encoded yet, and a list page showing twenty
+        // would encode them one after another while the other cores idle.
         let photos = images::process(&self.config, &self.site.photos);
+        let rendered = render::render(&self.config, &self.site, &self.templates, plan, memo);
         match (rendered, photos) {
             (Ok(r), Ok(stats)) => Ok(Output {
                 files: r.files,
