@@ -27,6 +27,7 @@ mod scaffold;
 mod scales;
 mod search;
 mod serve;
+mod serve_edits;
 mod serve_limits;
 mod site_yaml;
 mod sitemap;

@@ -467,7 +467,7 @@ fn a_port_in_use_is_a_clear_error() {
 
 /// The served folder equals a clean build with the server's base URL.
 #[track_caller]
-fn assert_same_as_clean_build(site: &Site, server: &Server, step: &str, drafts: bool) {
+pub(crate) fn assert_same_as_clean_build(site: &Site, server: &Server, step: &str, drafts: bool) {
     let clean = clean_build(site, server, drafts);
     let served = tree(&server.out);
     let only_clean: Vec<&String> = clean.keys().filter(|k| !served.contains_key(*k)).collect();
@@ -505,7 +505,7 @@ type Edit = Box<dyn Fn(&Site)>;
 
 /// The default theme copied into the site (as `init` writes it), so its
 /// templates and stylesheet can be edited.
-fn copy_theme_in(site: &Site) {
+pub(crate) fn copy_theme_in(site: &Site) {
     let scratch = tempfile::tempdir().unwrap();
     let new = scratch.path().join("new");
     site.run(&["init", new.to_str().unwrap()]).ok();
