@@ -2,7 +2,7 @@
 //! table), and whether its translations show the original's figures and
 //! photos.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -34,10 +34,12 @@ impl Article {
     }
 }
 
-/// Every article's versions by key, in the site's language order: the
+/// Every article's versions by key (in no order: hashed, as dev mode
+/// groups them on every save), each in the site's language order: the
 /// original (the default language's version, else the first) comes first.
-pub(super) fn articles(site: &Site) -> BTreeMap<&str, Vec<&Arc<Page>>> {
-    let mut groups: BTreeMap<&str, Vec<&Arc<Page>>> = BTreeMap::new();
+pub(super) fn articles(site: &Site) -> FxHashMap<&str, Vec<&Arc<Page>>> {
+    let mut groups: FxHashMap<&str, Vec<&Arc<Page>>> =
+        FxHashMap::with_capacity_and_hasher(site.pages.len(), Default::default());
     for p in &site.pages {
         groups.entry(p.key.as_str()).or_default().push(p);
     }
@@ -106,7 +108,9 @@ pub(super) fn status(config: &Config, site: &Site) -> (Vec<Article>, Errors) {
     };
     let mut table = Vec::new();
     let mut findings = Errors::new();
-    for (key, versions) in articles(site) {
+    let mut articles: Vec<_> = articles(site).into_iter().collect();
+    articles.sort_unstable_by_key(|(key, _)| *key);
+    for (key, versions) in articles {
         let original = versions[0];
         let languages: Vec<bool> = config
             .languages

@@ -198,7 +198,7 @@ pub fn render(
             What::Sitemap => {
                 let mut sitemap: Vec<&SitemapUrl> =
                     site_entries.iter().map(|e| e.as_ref()).collect();
-                sitemap.sort_by(|a, b| a.loc.cmp(&b.loc));
+                sitemap.par_sort_unstable_by(|a, b| a.loc.cmp(&b.loc)); // each address once
                 files.push(OutputFile::new(
                     entry.path.clone(),
                     feeds::sitemap(&sitemap),
