@@ -78,6 +78,8 @@ pub fn check(root: &Path) -> Report {
             report.articles = articles;
             report.pages = Some(inputs.site.pages.len());
             report.left_out = inputs.site.left_out.clone();
+            drop(plan);
+            free_later(inputs);
         }
         Err(errors) => report.findings = errors,
     }
@@ -149,7 +151,7 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
     // Only after a good build: a failed one may still need the entries.
     images::prune(&inputs.config, &inputs.site.photos).map_err(Errors::from)?;
     let config = &inputs.config;
-    Ok(Summary {
+    let summary = Summary {
         pages: (config.languages.iter())
             .map(|l| (l.code.clone(), inputs.site.pages_in(l.id).count()))
             .collect(),
@@ -159,7 +161,17 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
         left_out: inputs.site.left_out.clone(),
         out,
         elapsed: started.elapsed(),
-    })
+    };
+    drop(plan);
+    free_later((inputs, output));
+    Ok(summary)
+}
+
+/// Frees what a finished run held on another thread: a site's worth of
+/// small allocations takes a tenth of `check` to free one by one (40 ms
+/// at 5,000 articles), and the process may well exit first.
+fn free_later<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// `site.yaml` in `root`, with the run's overrides.
