@@ -169,9 +169,10 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
 
 /// Frees what a finished run held on another thread: a site's worth of
 /// small allocations takes a tenth of `check` to free one by one (40 ms
-/// at 5,000 articles), and the process may well exit first.
+/// at 5,000 articles), and the process may well exit first. (Where no
+/// thread can be made, the refused closure frees it here.)
 fn free_later<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
 /// `site.yaml` in `root`, with the run's overrides.

@@ -241,7 +241,9 @@ fn numbers(var: &str, default: &[u64]) -> Vec<u64> {
 
 #[test]
 fn random_edit_sequences_leave_the_served_site_equal_to_a_clean_build() {
-    let steps = numbers("UNIONPRESS_EDIT_STEPS", &[10])[0] as usize;
+    let steps = numbers("UNIONPRESS_EDIT_STEPS", &[10])
+        .first()
+        .map_or(10, |&n| n as usize);
     for seed in numbers("UNIONPRESS_EDIT_SEEDS", &[1, 2]) {
         let site = Site::new();
         copy_theme_in(&site);
