@@ -135,6 +135,11 @@ impl Server {
         last
     }
 
+    /// The files of the served folder.
+    pub(crate) fn served(&self) -> BTreeMap<String, Vec<u8>> {
+        tree(&self.out)
+    }
+
     pub(crate) fn port(&self) -> u16 {
         self.url.rsplit(':').next().unwrap().parse().unwrap()
     }
@@ -468,15 +473,24 @@ fn a_port_in_use_is_a_clear_error() {
 /// The served folder equals a clean build with the server's base URL.
 #[track_caller]
 pub(crate) fn assert_same_as_clean_build(site: &Site, server: &Server, step: &str, drafts: bool) {
-    let clean = clean_build(site, server, drafts);
-    let served = tree(&server.out);
+    let clean = clean_build(site, server, drafts)
+        .unwrap_or_else(|run| panic!("after {step}: the clean build failed:\n{run}"));
+    assert_same_tree(step, &clean, &tree(&server.out));
+}
+
+/// Asserts the served folder holds exactly the files of `clean`.
+pub(crate) fn assert_same_tree(
+    step: &str,
+    clean: &BTreeMap<String, Vec<u8>>,
+    served: &BTreeMap<String, Vec<u8>>,
+) {
     let only_clean: Vec<&String> = clean.keys().filter(|k| !served.contains_key(*k)).collect();
     let only_served: Vec<&String> = served.keys().filter(|k| !clean.contains_key(*k)).collect();
     assert!(
         only_clean.is_empty() && only_served.is_empty(),
         "after {step}: missing from the served folder {only_clean:?}; not in a clean build {only_served:?}"
     );
-    for (path, bytes) in &clean {
+    for (path, bytes) in clean {
         assert!(
             served[path] == *bytes,
             "after {step}: {path} differs from a clean build:\n--- served\n{}\n--- clean\n{}",
@@ -486,18 +500,26 @@ pub(crate) fn assert_same_as_clean_build(site: &Site, server: &Server, step: &st
     }
 }
 
-/// The files of a clean build with the server's base URL.
-fn clean_build(site: &Site, server: &Server, drafts: bool) -> BTreeMap<String, Vec<u8>> {
+/// The files of a clean build with the server's base URL, or the build's
+/// errors when it fails.
+pub(crate) fn clean_build(
+    site: &Site,
+    server: &Server,
+    drafts: bool,
+) -> Result<BTreeMap<String, Vec<u8>>, String> {
     let out = tempfile::tempdir().unwrap();
     let out = out.path().join("public");
     let mut args = vec!["--base-url", &server.url, "--out", out.to_str().unwrap()];
     if drafts {
         args.push("--drafts");
     }
-    site.build_with(&args).ok();
+    let run = site.build_with(&args);
+    if run.code != Some(0) {
+        return Err(run.stderr);
+    }
     let mut clean = tree(&out);
     clean.remove(".unionpress-output");
-    clean
+    Ok(clean)
 }
 
 /// A change an editor makes to the site.
@@ -942,7 +964,7 @@ fn a_burst_of_saves_while_the_index_is_made_ends_with_a_clean_builds_index() {
     server.rebuilt();
     // The last save's index is served once made (a debug build may take a
     // while), and no older one replaces it afterwards.
-    let clean = clean_build(&site, &server, false);
+    let clean = clean_build(&site, &server, false).expect("a good site");
     let deadline = Instant::now() + Duration::from_secs(20);
     while tree(&server.out) != clean && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));

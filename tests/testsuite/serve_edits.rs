@@ -1,13 +1,15 @@
 //! Dev mode against clean builds over random edit sequences: articles
 //! added, deleted and renamed, texts, titles, tags and dates changed,
-//! translations added and removed, photos added and templates edited, in
-//! orders no hand-written sequence thinks of. After every edit the served
-//! folder must equal a clean build of the same files.
+//! translations added and removed, photos added, links between articles
+//! (broken when their target goes), front matter broken and mended, and
+//! templates edited, in orders no hand-written sequence thinks of. After
+//! every edit the served folder must equal a clean build of the same
+//! files, or, when that build fails, stay the last good site.
 //!
 //! `UNIONPRESS_EDIT_SEEDS=7,8,9` runs other sequences (and
 //! `UNIONPRESS_EDIT_STEPS` longer ones); a failure names its seed and step.
 
-use crate::serve::{Server, assert_same_as_clean_build, copy_theme_in};
+use crate::serve::{Server, assert_same_tree, clean_build, copy_theme_in};
 use crate::support::{Site, md, small_jpeg};
 
 /// A small deterministic random number generator (xorshift).
@@ -46,6 +48,8 @@ struct Version {
     title: String,
     tags: Vec<&'static str>,
     text: String,
+    /// Folders of the articles its text links to.
+    links: Vec<String>,
 }
 
 /// An article: its folder under `content/news/`, its Chinese original (a
@@ -57,6 +61,14 @@ struct Article {
     zh: Version,
     en: Option<Version>,
     photo: bool,
+}
+
+/// The text with its links to other articles.
+fn body(v: &Version) -> String {
+    let links: String = (v.links.iter())
+        .map(|folder| format!(" [另见](/news/{folder}/)"))
+        .collect();
+    format!("{}{links}", v.text)
 }
 
 impl Article {
@@ -77,7 +89,7 @@ impl Article {
                     self.date,
                     zh.tags.join(", ")
                 ),
-                &format!("{}{shown}", zh.text),
+                &format!("{}{shown}", body(zh)),
             ),
         );
         if let Some(en) = &self.en {
@@ -115,6 +127,7 @@ impl Model {
                 title: format!("第{n}篇：{}", rng.pick(&ZH_WORDS)),
                 tags: rng.some(&ZH_TAGS),
                 text: format!("第{n}篇正文，{}。", rng.pick(&ZH_WORDS)),
+                links: Vec::new(),
             },
             en: None,
             photo: rng.below(3) == 0,
@@ -126,13 +139,14 @@ impl Model {
             title: format!("Article {n} on {}", rng.pick(&EN_WORDS)),
             tags: rng.some(&EN_TAGS),
             text: format!("The text of article {n}, on {}.", rng.pick(&EN_WORDS)),
+            links: Vec::new(),
         }
     }
 
     /// Makes one random edit to the site's files; says what it did.
     fn edit(&mut self, rng: &mut Rng, site: &Site) -> String {
         let i = rng.below(self.articles.len());
-        match rng.below(10) {
+        match rng.below(12) {
             0 => {
                 let article = self.new_article(rng);
                 article.write(site);
@@ -213,6 +227,27 @@ impl Model {
                 a.write_en(site, &en);
                 format!("edited the translation of {}", a.folder)
             }
+            // Kept while its target stays; deleting or renaming the
+            // target breaks the build until the link goes.
+            9 => {
+                let to = rng.pick(&self.articles).folder.clone();
+                let a = &mut self.articles[i];
+                a.zh.links = match rng.below(2) {
+                    0 => vec![to],
+                    _ => Vec::new(),
+                };
+                a.write(site);
+                format!("linked {} to {:?}", a.folder, a.zh.links)
+            }
+            // Mended by the next edit that writes the article.
+            10 => {
+                let a = &self.articles[i];
+                site.write(
+                    &format!("content/news/{}/index.zh.md", a.folder),
+                    "---\ntitle: [没写完\ndate: 2021-01-01\n---\n正文。\n",
+                );
+                format!("broke the front matter of {}", a.folder)
+            }
             _ => {
                 let a = &mut self.articles[i];
                 a.zh.text = format!("{}又一句，{}。", a.zh.text, rng.pick(&ZH_WORDS));
@@ -241,9 +276,10 @@ fn numbers(var: &str, default: &[u64]) -> Vec<u64> {
 
 #[test]
 fn random_edit_sequences_leave_the_served_site_equal_to_a_clean_build() {
-    let steps = numbers("UNIONPRESS_EDIT_STEPS", &[10])
+    let steps = numbers("UNIONPRESS_EDIT_STEPS", &[14])
         .first()
-        .map_or(10, |&n| n as usize);
+        .map_or(14, |&n| n as usize);
+    let (mut edits, mut failed) = (0, 0);
     for seed in numbers("UNIONPRESS_EDIT_SEEDS", &[1, 2]) {
         let site = Site::new();
         copy_theme_in(&site);
@@ -264,13 +300,38 @@ fn random_edit_sequences_leave_the_served_site_equal_to_a_clean_build() {
         }
         // Drafts are served by default: a clean build with them too.
         let mut server = Server::start(&site, &[]);
-        assert_same_as_clean_build(&site, &server, &format!("seed {seed}, first build"), true);
+        let mut good = clean_build(&site, &server, true).expect("the first site builds");
+        assert_same_tree(
+            &format!("seed {seed}, first build"),
+            &good,
+            &server.served(),
+        );
         for step in 1..=steps {
             let did = model.edit(&mut rng, &site);
             let line = server.rebuilt();
             let at = format!("seed {seed}, step {step} ({did})");
-            assert!(line.starts_with("rebuilt"), "{at}: {line}");
-            assert_same_as_clean_build(&site, &server, &at, true);
+            match clean_build(&site, &server, true) {
+                Ok(clean) => {
+                    assert!(line.starts_with("rebuilt"), "{at}: {line}");
+                    assert_same_tree(&at, &clean, &server.served());
+                    good = clean;
+                }
+                // The served site stays the last good one.
+                Err(errors) => {
+                    assert!(
+                        line.contains("error"),
+                        "{at}: {line}\nthe build said:\n{errors}"
+                    );
+                    assert_same_tree(&at, &good, &server.served());
+                    failed += 1;
+                }
+            }
+            edits += 1;
         }
     }
+    // Both ways an edit can end were taken (on any run long enough).
+    assert!(
+        edits < 20 || (failed > 0 && failed < edits),
+        "{failed} of {edits} edits failed"
+    );
 }
