@@ -474,7 +474,7 @@ fn a_port_in_use_is_a_clear_error() {
 #[track_caller]
 pub(crate) fn assert_same_as_clean_build(site: &Site, server: &Server, step: &str, drafts: bool) {
     let clean = clean_build(site, server, drafts)
-        .unwrap_or_else(|run| panic!("after {step}: the clean build failed:\n{run}"));
+        .unwrap_or_else(|errors| panic!("after {step}: the clean build failed:\n{errors}"));
     assert_same_tree(step, &clean, &tree(&server.out));
 }
 

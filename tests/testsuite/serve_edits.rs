@@ -43,7 +43,6 @@ const ZH_WORDS: [&str; 4] = ["工会", "劳动模范", "职工之家", "阜阳�
 const EN_WORDS: [&str; 4] = ["union", "model workers", "training", "Fuyang"];
 
 /// One language version of an article, as the model knows it.
-#[derive(Clone)]
 struct Version {
     title: String,
     tags: Vec<&'static str>,
@@ -54,7 +53,6 @@ struct Version {
 
 /// An article: its folder under `content/news/`, its Chinese original (a
 /// translation takes its date), maybe an English translation and a photo.
-#[derive(Clone)]
 struct Article {
     folder: String,
     date: String,
@@ -92,17 +90,17 @@ impl Article {
                 &format!("{}{shown}", body(zh)),
             ),
         );
-        if let Some(en) = &self.en {
-            self.write_en(site, en);
-        }
+        self.write_en(site);
     }
 
-    fn write_en(&self, site: &Site, en: &Version) {
+    /// The English file, when there is a translation.
+    fn write_en(&self, site: &Site) {
+        let Some(en) = &self.en else { return };
         site.write(
             &format!("content/news/{}/index.en.md", self.folder),
             md(
                 &format!("title: {}\ntags: [{}]", en.title, en.tags.join(", ")),
-                &format!("{}\n", en.text),
+                &format!("{}\n", body(en)),
             ),
         );
     }
@@ -131,15 +129,6 @@ impl Model {
             },
             en: None,
             photo: rng.below(3) == 0,
-        }
-    }
-
-    fn translation(&self, rng: &mut Rng, n: usize) -> Version {
-        Version {
-            title: format!("Article {n} on {}", rng.pick(&EN_WORDS)),
-            tags: rng.some(&EN_TAGS),
-            text: format!("The text of article {n}, on {}.", rng.pick(&EN_WORDS)),
-            links: Vec::new(),
         }
     }
 
@@ -190,10 +179,9 @@ impl Model {
                 format!("tagged {} {:?}", a.folder, a.zh.tags)
             }
             5 if self.articles[i].en.is_none() => {
-                let en = self.translation(rng, i);
                 let a = &mut self.articles[i];
-                a.write_en(site, &en);
-                a.en = Some(en);
+                a.en = Some(translation(rng, &a.folder));
+                a.write_en(site);
                 format!("translated {}", a.folder)
             }
             5 => {
@@ -220,11 +208,11 @@ impl Model {
             }
             8 if self.articles[i].en.is_some() => {
                 let a = &mut self.articles[i];
-                let en = a.en.as_mut().unwrap();
-                en.tags = rng.some(&EN_TAGS);
-                en.text = format!("{} More on {}.", en.text, rng.pick(&EN_WORDS));
-                let en = en.clone();
-                a.write_en(site, &en);
+                if let Some(en) = &mut a.en {
+                    en.tags = rng.some(&EN_TAGS);
+                    en.text = format!("{} More on {}.", en.text, rng.pick(&EN_WORDS));
+                }
+                a.write_en(site);
                 format!("edited the translation of {}", a.folder)
             }
             // Kept while its target stays; deleting or renaming the
@@ -255,6 +243,16 @@ impl Model {
                 format!("edited the text of {}", a.folder)
             }
         }
+    }
+}
+
+/// An English version of the article in `folder`.
+fn translation(rng: &mut Rng, folder: &str) -> Version {
+    Version {
+        title: format!("Article {folder} on {}", rng.pick(&EN_WORDS)),
+        tags: rng.some(&EN_TAGS),
+        text: format!("The text of article {folder}, on {}.", rng.pick(&EN_WORDS)),
+        links: Vec::new(),
     }
 }
 
@@ -293,7 +291,7 @@ fn random_edit_sequences_leave_the_served_site_equal_to_a_clean_build() {
             let mut article = model.new_article(&mut rng);
             article.photo = false;
             if rng.below(2) == 0 {
-                article.en = Some(model.translation(&mut rng, model.made));
+                article.en = Some(translation(&mut rng, &article.folder));
             }
             article.write(&site);
             model.articles.push(article);
