@@ -323,6 +323,29 @@ fn an_article_only_in_chinese_is_in_the_status_table() {
     );
 }
 
+/// The table lists articles by key, however the check groups them.
+#[test]
+fn the_status_table_lists_articles_by_key() {
+    let mut site = Site::new();
+    for key in ["m", "c", "x", "a", "q", "f", "k", "b"] {
+        site = site.file(
+            &format!("content/news/{key}/index.zh.md"),
+            zh("只有中文。\n"),
+        );
+    }
+    let run = check(&site).ok();
+    let rows: Vec<&str> = (run.stderr.lines())
+        .filter_map(|l| l.trim_start().strip_prefix("news/"))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        rows,
+        ["a", "b", "c", "f", "k", "m", "q", "x"],
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn complete_translations_can_be_required() {
     let site = with_b(Site::new())
