@@ -53,6 +53,15 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Addresses in order, so a sitemap diffs cleanly from build to build.
+#[test]
+fn addresses_are_listed_in_order() {
+    let urls = site().build().ok().sitemap();
+    let locs: Vec<&str> = urls.iter().map(|u| u.loc.as_str()).collect();
+    assert!(locs.len() > 10, "{locs:?}");
+    assert!(locs.is_sorted(), "{locs:#?}");
+}
+
 #[test]
 fn every_loc_is_a_file_of_the_output() {
     let built = site().build().ok();
