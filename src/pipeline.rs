@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::check::{self, Report};
 use crate::config::Config;
 use crate::content::{self, Cache, LeftOut, LoadOptions, Site};
@@ -40,8 +42,11 @@ pub struct Inputs {
 
 /// The rendered site, ready to write.
 pub struct Output {
-    /// Every output file (with a memo, only the documents that changed).
+    /// Every output file not given to the sink (with a memo, only the
+    /// documents that changed).
     pub files: Vec<OutputFile>,
+    /// How many files went to the sink (a build wrote them already).
+    pub sunk: usize,
     /// Documents left out of `files` because they are as they were.
     pub unchanged: Vec<String>,
     pub memo: Memo,
@@ -145,9 +150,25 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
     let inputs = read(config(root, options)?, options, &mut Cache::default())?;
     let (plan, planned) = inputs.plan();
     let warnings = inputs.gate(&plan, planned, None)?;
-    let output = inputs.render(&plan, None)?;
     let out = out.unwrap_or_else(|| root.join("public"));
-    output::write_site(&out, &output.files).map_err(Errors::from)?;
+    // Each file is written as soon as it is made; a failed build takes back
+    // what it wrote (`output::Stream`).
+    let stream = output::Stream::open(&out).map_err(Errors::from)?;
+    let written = (inputs.render(&plan, None, Some(&|f| stream.put(f)))).and_then(|mut output| {
+        // What is made last, from the rest: the sitemap, the search indexes.
+        let rest = std::mem::take(&mut output.files);
+        output.sunk += rest.len();
+        let put = rest.into_par_iter().try_for_each(|f| stream.put(f));
+        put.map(|()| output).map_err(Errors::from)
+    });
+    let output = match written {
+        Ok(output) => output,
+        Err(errors) => {
+            stream.abort();
+            return Err(errors);
+        }
+    };
+    stream.commit().map_err(Errors::from)?;
     // Only after a good build: a failed one may still need the entries.
     images::prune(&inputs.config, &inputs.site.photos).map_err(Errors::from)?;
     let config = &inputs.config;
@@ -155,7 +176,7 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
         pages: (config.languages.iter())
             .map(|l| (l.code.clone(), inputs.site.pages_in(l.id).count()))
             .collect(),
-        files: output.files.len(),
+        files: output.sunk,
         photos: output.photos,
         warnings,
         left_out: inputs.site.left_out.clone(),
@@ -269,16 +290,28 @@ impl Inputs {
     }
 
     /// Encodes the photos the cache lacks and renders every output (with
-    /// `memo`, only what changed).
-    pub fn render(&self, plan: &Plan, memo: Option<Memo>) -> Result<Output, Errors> {
+    /// `memo`, only what changed), each file to `sink` when there is one.
+    pub fn render(
+        &self,
+        plan: &Plan,
+        memo: Option<Memo>,
+        sink: Option<&render::Sink>,
+    ) -> Result<Output, Errors> {
         // Photos first, one task each: a page encodes the photos it shows
         // when they are not encoded yet, and a list page showing twenty
         // would encode them one after another while the other cores idle.
         let photos = images::process(&self.config, &self.site.photos);
-        let rendered = render::render(&self.config, &self.site, &self.templates, plan, memo);
+        let (config, site, templates) = (&self.config, &self.site, &self.templates);
+        // A failed photo fails the build: the render still runs, for its
+        // own errors, but writes nothing (its copies of the photo are not
+        // there to write).
+        let discard: &render::Sink = &|_| Ok(());
+        let sink = sink.map(|s| if photos.is_ok() { s } else { discard });
+        let rendered = render::render(config, site, templates, plan, memo, sink);
         match (rendered, photos) {
             (Ok(r), Ok(stats)) => Ok(Output {
                 files: r.files,
+                sunk: r.sunk,
                 unchanged: r.unchanged,
                 memo: r.memo,
                 photos: stats,

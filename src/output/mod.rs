@@ -14,22 +14,18 @@ use std::path::Path;
 use rayon::prelude::*;
 
 pub use mirror::Mirror;
-pub use write::{MARKER, write_site};
+pub use write::{MARKER, Stream, write_site};
 
 use crate::error::Error;
 pub use crate::files::{Data, OutputFile};
 
-/// Writes `data` to `target` unless it already holds exactly that.
-fn update(target: &Path, data: &Data) -> Result<(), Error> {
-    let unchanged = match data {
+/// Whether the file at `target` already holds `data`.
+fn holds_data(target: &Path, data: &Data) -> bool {
+    match data {
         Data::Bytes(b) => holds(target, b),
         Data::Static(b) => holds(target, b),
         Data::Copy(src) => same_bytes_as_file(target, src),
-    };
-    if unchanged {
-        return Ok(());
     }
-    put(target, data).map_err(|e| written_error(target, data, e))
 }
 
 /// A failed write of `data` to `target`: named by the copy's source when

@@ -1,16 +1,30 @@
-//! Builds update the output folder in place: everything that can fail before
-//! writing (content, templates, photos, missing copy sources) is found
-//! before the first byte is written, so a failed build leaves the previous
-//! output untouched. An output folder unionpress did not create is never
-//! cleared.
+//! Builds update the output folder in place, file by file as the render
+//! makes them ([`Stream`]), so a page's bytes are not held until the whole
+//! site is rendered. A failed build still changes nothing:
+//!
+//! - a file new to the folder is written where it belongs, and removed
+//!   again if the build fails ([`Stream::abort`]);
+//! - a file that is there with other bytes gets its new bytes beside it
+//!   (`<name>.unionpress-new`), renamed over it only once the whole build
+//!   succeeded ([`Stream::commit`]);
+//! - a file that is there with the same bytes is left alone;
+//! - stale files are removed only on commit, and a file that needs the
+//!   place of one (a folder where a stale file stands, or the other way
+//!   round) waits in memory until then.
+//!
+//! An output folder unionpress did not create is never written to. A build
+//! killed half-way leaves new files and `.unionpress-new` files; the next
+//! build treats them as its own (the marker is written first) and removes
+//! what it does not produce.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{Data, OutputFile, copy_error, parents, put, remove_files, update, written_error};
+use super::{OutputFile, holds_data, parents, put, remove_files, written_error};
 use crate::error::{Error, io_reason};
 use crate::messages::Message;
 use crate::msg;
@@ -18,98 +32,221 @@ use crate::msg;
 /// Marks a folder as unionpress output, so it may be updated and cleared.
 pub const MARKER: &str = ".unionpress-output";
 
+/// Where a changed file's new bytes wait for the commit.
+const PENDING: &str = ".unionpress-new";
+
 /// Makes `out` hold exactly `files` (and the marker). Files already there
 /// with the same content are not rewritten.
 pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    check_replaceable(out)?;
-    let dirs = check_paths(files)?;
-    // A copy whose source vanished fails here, before anything is written.
-    for f in files {
-        if let Data::Copy(src) = &f.data {
-            fs::metadata(src).map_err(|e| copy_error(src, e))?;
+    let stream = Stream::open(out)?;
+    match files.par_iter().try_for_each(|f| stream.put(f.clone())) {
+        Ok(()) => stream.commit(),
+        Err(e) => {
+            stream.abort();
+            Err(e)
         }
     }
-    let existing = existing_files(out)?;
-    fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    update(
-        &out.join(MARKER),
-        &Data::Static(
-            b"This folder is written by unionpress and cleared of stale files on every build.\n",
-        ),
-    )?;
-    // Stale files go first: one may stand where a folder is now needed.
-    let produced: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    let stale: Vec<&str> = (existing.files.iter().map(String::as_str))
-        .filter(|p| !produced.contains(p))
-        .collect();
-    remove_files(out, &stale)?;
-    // Only what may be there already is compared; a new file is written
-    // (one open, not a failed one first), and a folder that still holds a
-    // file (so the removal above kept it) is not made again.
-    let there: HashSet<&str> = (existing.files.iter().map(String::as_str))
-        .filter(|p| produced.contains(p))
-        .collect();
-    let standing: HashSet<&str> = there.iter().flat_map(|p| parents(p)).collect();
-    // Parents before children: sorted, and each level in parallel.
-    let mut by_depth: Vec<Vec<&str>> = Vec::new();
-    for dir in dirs.into_iter().filter(|d| !standing.contains(d)) {
-        let depth = dir.matches('/').count();
-        if by_depth.len() <= depth {
-            by_depth.resize(depth + 1, Vec::new());
-        }
-        by_depth[depth].push(dir);
-    }
-    for level in by_depth {
-        level.par_iter().try_for_each(|dir| {
-            let d = out.join(dir);
-            match fs::create_dir(&d) {
-                Ok(()) => Ok(()),
-                Err(_) if d.is_dir() => Ok(()),
-                Err(e) => Err(Error::io(&d, e)),
-            }
-        })?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let target = out.join(&f.path);
-        match there.contains(f.path.as_str()) {
-            true => update(&target, &f.data),
-            false => put(&target, &f.data).map_err(|e| written_error(&target, &f.data, e)),
-        }
-    })?;
-    Ok(())
 }
 
-/// The folders `files` need, after checking no path leaves the output.
-fn check_paths(files: &[OutputFile]) -> Result<BTreeSet<&str>, Error> {
-    let mut dirs = BTreeSet::new();
-    for f in files {
-        if f.path
-            .split('/')
-            .any(|part| part == ".." || part.is_empty())
-            || f.path.starts_with('/')
-            || f.path == MARKER
-        {
-            return Err(Error::new(&f.path, msg!("output-escapes")));
-        }
-        for dir in parents(&f.path) {
-            // Its parents are in already.
-            if !dirs.insert(dir) {
-                break;
+/// An output folder being written as files come ([`Stream::put`]), then
+/// committed or aborted.
+pub struct Stream {
+    out: PathBuf,
+    /// Files in the folder when the build started (the marker left out).
+    existing: HashSet<String>,
+    /// Whether the build made the folder (an abort removes it again).
+    made_out: bool,
+    /// Whether the build wrote the marker.
+    made_marker: bool,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    /// Every path put so far (to find the stale files, and twice-put ones).
+    produced: HashSet<String>,
+    /// Folders known to exist.
+    dirs: HashSet<String>,
+    /// Folders this build made, parents first.
+    made_dirs: Vec<String>,
+    /// Files new to the folder, written in place.
+    made_files: Vec<String>,
+    /// Files there with other bytes: their new bytes are at `<path>.unionpress-new`.
+    pending: Vec<String>,
+    /// Files whose place a stale file or folder holds until the commit.
+    waiting: Vec<OutputFile>,
+}
+
+impl Stream {
+    /// Opens `out` for a build: refuses a folder unionpress did not make,
+    /// lists what is there, and makes the folder and its marker.
+    pub fn open(out: &Path) -> Result<Stream, Error> {
+        check_replaceable(out)?;
+        let existing = existing_files(out)?;
+        let made_out = !out.exists();
+        fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+        let marker = out.join(MARKER);
+        let made_marker = !marker.is_file();
+        let mut stream = Stream {
+            out: out.to_path_buf(),
+            made_out,
+            made_marker: false,
+            state: Mutex::new(State {
+                dirs: existing
+                    .iter()
+                    .flat_map(|p| parents(p))
+                    .map(String::from)
+                    .collect(),
+                ..State::default()
+            }),
+            existing: existing.into_iter().collect(),
+        };
+        if made_marker {
+            stream.made_marker = true;
+            if let Err(e) = fs::write(&marker, MARKER_TEXT) {
+                stream.abort();
+                return Err(Error::io(&marker, e));
             }
         }
+        Ok(stream)
     }
-    Ok(dirs)
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Writes one file of the build (see the module comment for where).
+    pub fn put(&self, file: OutputFile) -> Result<(), Error> {
+        check_path(&file.path)?;
+        // The plan gives every output one source; a second one is ignored.
+        if !self.state().produced.insert(file.path.clone()) {
+            return Ok(());
+        }
+        let target = self.out.join(&file.path);
+        if self.existing.contains(&file.path) {
+            if holds_data(&target, &file.data) {
+                return Ok(());
+            }
+            let beside = pending_path(&target);
+            put(&beside, &file.data).map_err(|e| written_error(&target, &file.data, e))?;
+            self.state().pending.push(file.path);
+            return Ok(());
+        }
+        if !self.make_parents(&file.path)? {
+            self.state().waiting.push(file);
+            return Ok(());
+        }
+        match put(&target, &file.data) {
+            Ok(()) => {
+                self.state().made_files.push(file.path);
+                Ok(())
+            }
+            // A stale folder stands where the file goes.
+            Err(_) if target.is_dir() => {
+                self.state().waiting.push(file);
+                Ok(())
+            }
+            Err(e) => Err(written_error(&target, &file.data, e)),
+        }
+    }
+
+    /// Makes the folders above `path`; false when a stale file stands
+    /// where one of them goes (the file then waits for the commit).
+    fn make_parents(&self, path: &str) -> Result<bool, Error> {
+        let needed: Vec<&str> = {
+            let state = self.state();
+            parents(path)
+                .take_while(|d| !state.dirs.contains(*d))
+                .collect()
+        };
+        // Parents first.
+        for dir in needed.into_iter().rev() {
+            let full = self.out.join(dir);
+            match fs::create_dir(&full) {
+                Ok(()) => {
+                    let mut state = self.state();
+                    state.made_dirs.push(dir.to_string());
+                    state.dirs.insert(dir.to_string());
+                }
+                Err(_) if full.is_dir() => {
+                    self.state().dirs.insert(dir.to_string());
+                }
+                Err(_) if full.is_file() && self.existing.contains(dir) => return Ok(false),
+                Err(e) => return Err(Error::io(&full, e)),
+            }
+        }
+        Ok(true)
+    }
+
+    /// Ends a good build: changed files take their new bytes, stale files
+    /// go, and files that waited for their place are written.
+    pub fn commit(self) -> Result<(), Error> {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let out = &self.out;
+        state.pending.par_iter().try_for_each(|p| {
+            let target = out.join(p);
+            fs::rename(pending_path(&target), &target).map_err(|e| Error::io(&target, e))
+        })?;
+        let stale: Vec<&str> = (self.existing.iter())
+            .filter(|p| !state.produced.contains(*p))
+            .map(String::as_str)
+            .collect();
+        remove_files(out, &stale)?;
+        for f in &state.waiting {
+            let target = out.join(&f.path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            }
+            put(&target, &f.data).map_err(|e| written_error(&target, &f.data, e))?;
+        }
+        Ok(())
+    }
+
+    /// Ends a failed build: removes what it wrote, so the folder is as it
+    /// was (best effort: what cannot be removed stays, and the next build
+    /// removes it).
+    pub fn abort(self) {
+        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let out = &self.out;
+        (state.made_files.par_iter()).for_each(|p| drop(fs::remove_file(out.join(p))));
+        (state.pending.par_iter()).for_each(|p| drop(fs::remove_file(pending_path(&out.join(p)))));
+        for dir in state.made_dirs.iter().rev() {
+            let _ = fs::remove_dir(out.join(dir));
+        }
+        if self.made_marker {
+            let _ = fs::remove_file(out.join(MARKER));
+        }
+        if self.made_out {
+            let _ = fs::remove_dir(out);
+        }
+    }
+}
+
+const MARKER_TEXT: &[u8] =
+    b"This folder is written by unionpress and cleared of stale files on every build.\n";
+
+/// Where the new bytes of the file at `target` wait for the commit.
+fn pending_path(target: &Path) -> PathBuf {
+    let mut name = target.as_os_str().to_owned();
+    name.push(PENDING);
+    PathBuf::from(name)
+}
+
+/// Refuses a path that would leave the output folder or take the marker.
+fn check_path(path: &str) -> Result<(), Error> {
+    if path.split('/').any(|part| part == ".." || part.is_empty())
+        || path.starts_with('/')
+        || path == MARKER
+    {
+        return Err(Error::new(path, msg!("output-escapes")));
+    }
+    Ok(())
 }
 
 /// What `out` holds: its files (the marker left out), paths relative to
 /// it, `/`-separated. Empty when `out` does not exist.
-#[derive(Default)]
-struct Existing {
-    files: Vec<String>,
-}
-
-fn existing_files(out: &Path) -> Result<Existing, Error> {
-    let mut found = Existing::default();
+fn existing_files(out: &Path) -> Result<Vec<String>, Error> {
+    let mut found = Vec::new();
     if !out.exists() {
         return Ok(found);
     }
@@ -123,7 +260,7 @@ fn existing_files(out: &Path) -> Result<Existing, Error> {
         let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
         let rel = rel.to_string_lossy().replace('\\', "/");
         if !entry.file_type().is_dir() && rel != MARKER {
-            found.files.push(rel);
+            found.push(rel);
         }
     }
     Ok(found)
@@ -146,10 +283,10 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
     }
     Err(Error::new(out, msg!("output-foreign", marker = MARKER)))
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::files::Data;
 
     #[test]
     fn replaces_own_output_and_refuses_foreign_folders() {

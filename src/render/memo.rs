@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use super::feeds::SitemapUrl;
 use super::plan::Plan;
+use super::{Renderer, What, fingerprint};
 use crate::config::LangId;
 use crate::content::Site;
 use crate::search::{Indexed, Reuse};
@@ -78,6 +79,55 @@ impl Memo {
                 .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
             self.metrics
                 .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
+        }
+    }
+}
+
+impl Renderer<'_> {
+    fn card_hashes(&self, pages: impl Iterator<Item = usize>) -> Vec<u64> {
+        pages.map(|i| self.card_and_hash(i).1).collect()
+    }
+
+    fn site_hash(&self, lang: LangId) -> u64 {
+        self.site_views[usize::from(lang)].1
+    }
+
+    /// Everything a document is made of, hashed: the site's navigation and
+    /// its page's fingerprint, or the cards it lists.
+    pub(super) fn fingerprint(&self, what: &What) -> Option<u64> {
+        match what {
+            What::Page(i) => {
+                let p = &self.site.pages[*i];
+                Some(fingerprint((self.site_hash(p.lang), p.fingerprint)))
+            }
+            What::List(spec, n) => {
+                let per_page = self.config.paginate;
+                let shown = self.card_hashes(spec.pages[spec.range(*n, per_page)].iter().copied());
+                Some(fingerprint((
+                    self.site_hash(spec.lang),
+                    (spec.kind, &spec.key, &spec.title, &spec.description),
+                    (&spec.content, &spec.versions, &spec.url),
+                    (*n, spec.page_count(per_page), shown),
+                )))
+            }
+            What::Home(lang) => {
+                let (lead, latest, figures) = self.home_parts(lang);
+                let index = self.site.section_index("", lang.id);
+                Some(fingerprint((
+                    self.site_hash(lang.id),
+                    index.map(|s| (&s.title, &s.description, &s.html)),
+                    self.card_hashes(lead.into_iter().chain(latest)),
+                    figures.map(|i| self.site.pages[i].fingerprint),
+                )))
+            }
+            What::Archive(lang) => Some(fingerprint((
+                self.site_hash(lang.id),
+                self.card_hashes(self.site.indices_in(lang.id)),
+            ))),
+            What::Tags(lang, tags) => Some(fingerprint((self.site_hash(lang.id), tags))),
+            What::Search(lang) => Some(self.site_hash(lang.id)),
+            What::NotFound => Some(self.site_hash(self.config.default_language().id)),
+            _ => None,
         }
     }
 }

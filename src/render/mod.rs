@@ -27,6 +27,7 @@ use rayon::prelude::*;
 
 pub use memo::Memo;
 pub use plan::{Entry, Plan, What};
+use search::IndexDoc;
 pub use search::SearchWork;
 pub use templates::{Templates, format_date};
 
@@ -56,14 +57,17 @@ struct Renderer<'a> {
     previous: Option<&'a Memo>,
 }
 
-/// What the render made of one entry.
+/// Takes each file as it is made (a build writes it at once).
+pub type Sink<'s> = dyn Fn(OutputFile) -> Result<(), Error> + Sync + 's;
+
+/// What the render made of one entry; its file is `None` once in the sink.
 enum Made<'m> {
     /// A file (and for a document, what else it made).
-    File(OutputFile, Document<'m>),
+    File(Option<OutputFile>, Document<'m>),
     /// A document as it was (dev mode).
     Unchanged(Document<'m>),
     /// `metrics.json`, with the page entries it made.
-    Metrics(OutputFile, Vec<(PageKey, String)>),
+    Metrics(Option<OutputFile>, Vec<(PageKey, String)>),
     /// Made last, from what the others made: the sitemap, a search index.
     Later,
 }
@@ -78,11 +82,23 @@ struct Document<'m> {
     indexed: Option<Arc<Indexed>>,
 }
 
+impl Made<'_> {
+    /// Hands the file to `sink`, if there is one.
+    fn sink(mut self, sink: Option<&Sink>) -> Result<Self, Error> {
+        if let (Some(sink), Made::File(file, _) | Made::Metrics(file, _)) = (sink, &mut self) {
+            file.take().map_or(Ok(()), sink)?;
+        }
+        Ok(self)
+    }
+}
+
 /// The result of [`render`].
 pub struct Rendered {
-    /// Every output file; with a memo, only the documents that changed (and
-    /// every file that is not a document).
+    /// Every output file not given to the sink; with a memo, only the
+    /// documents that changed (and every file that is not a document).
     pub files: Vec<OutputFile>,
+    /// How many files went to the sink.
+    pub sunk: usize,
     /// Documents left out of `files` because they are as they were.
     pub unchanged: Vec<String>,
     pub memo: Memo,
@@ -93,13 +109,15 @@ pub struct Rendered {
 
 /// Renders every entry of `plan`, skipping the documents `previous` shows
 /// unchanged. The memo is updated in place and returned (on error it is
-/// dropped, and the next render makes everything again).
+/// dropped, and the next render makes everything again). With `sink`, each
+/// file goes there as soon as it is made (a build: see `output::Stream`).
 pub fn render(
     config: &Config,
     site: &Site,
     templates: &Templates,
     plan: &Plan,
     previous: Option<Memo>,
+    sink: Option<&Sink>,
 ) -> Result<Rendered, Errors> {
     let old = previous.as_ref();
     let site_views = config
@@ -121,7 +139,22 @@ pub fn render(
         previous: old,
     };
     let dev = old.is_some();
-    let made: Vec<Result<Made, Error>> = plan.entries.par_iter().map(|e| r.make(e)).collect();
+    // A build indexes its articles as it renders them (`search::build`).
+    let index_now = !dev && config.search.enabled;
+    let mut made: Vec<Option<Result<Made, Error>>> = (plan.entries.par_iter())
+        .map(|e| match (index_now, &e.what) {
+            (true, What::Page(_)) => None,
+            _ => Some(r.make(e, None).and_then(|m| m.sink(sink))),
+        })
+        .collect();
+    let mut built = match index_now {
+        true => {
+            // The lists are made: their cards are not needed any more.
+            r.cards.iter_mut().for_each(|c| drop(c.take()));
+            search::build(&r, plan, &mut made, sink)
+        }
+        false => HashMap::default(),
+    };
 
     let mut errors = Errors::new();
     let mut files = Vec::with_capacity(made.len());
@@ -137,17 +170,20 @@ pub fn render(
     let mut fresh_indexes = Vec::new();
     let mut fresh_reuse = Vec::new();
     let mut search_later = Vec::new();
-    let mut page_files: HashMap<usize, usize> = HashMap::default();
+    let mut sunk = 0;
+    let mut keep = |file: Option<OutputFile>| match file {
+        Some(f) => files.push(f),
+        None => sunk += 1,
+    };
     for (entry, made) in plan.entries.iter().zip(made) {
+        // (An article no language's index took: none in a planned site.)
+        let made = made.unwrap_or_else(|| r.make(entry, None).and_then(|m| m.sink(sink)));
         let doc = match made {
             Ok(Made::File(file, doc)) => {
                 if let Some(fp) = doc.fingerprint {
                     documents.push((entry.path.clone(), fp));
                 }
-                if let What::Page(i) = entry.what {
-                    page_files.insert(i, files.len());
-                }
-                files.push(file);
+                keep(file);
                 doc
             }
             Ok(Made::Unchanged(doc)) => {
@@ -155,7 +191,7 @@ pub fn render(
                 doc
             }
             Ok(Made::Metrics(file, made)) => {
-                files.push(file);
+                keep(file);
                 fragments.extend(made);
                 continue;
             }
@@ -186,12 +222,6 @@ pub fn render(
             }
             site_entries.push(site_entry);
         }
-    }
-    // A build indexes all languages' articles now (list cards freed first).
-    let mut built = HashMap::default();
-    if !dev {
-        r.cards.iter_mut().for_each(|c| drop(c.take()));
-        built = search::build(&r, &later, &files, &page_files);
     }
     for entry in later {
         match &entry.what {
@@ -270,6 +300,7 @@ pub fn render(
         files,
         unchanged,
         memo,
+        sunk,
         search_later,
     })
 }
@@ -282,8 +313,9 @@ fn fingerprint(value: impl Hash) -> u64 {
 
 impl<'a> Renderer<'a> {
     /// One entry of the plan.
-    fn make(&self, entry: &'a Entry) -> Result<Made<'a>, Error> {
-        let file = |bytes: String| OutputFile::new(entry.path.clone(), bytes);
+    /// An article's page also goes to `index` (a build's search index).
+    fn make(&self, entry: &'a Entry, index: Option<&mut IndexDoc>) -> Result<Made<'a>, Error> {
+        let file = |bytes: String| Some(OutputFile::new(entry.path.clone(), bytes));
         let config = self.config;
         Ok(match &entry.what {
             what if what.is_document() => {
@@ -311,9 +343,14 @@ impl<'a> Renderer<'a> {
                     return Ok(Made::Unchanged(doc));
                 }
                 let html = self.document(entry)?;
-                // A build indexes its articles after the render (`search::build`).
-                if let (What::Page(i), true, Some(_)) = (what, self.indexes(what), self.previous) {
-                    doc.indexed = Some(self.index(&self.site.pages[*i], &html));
+                match (what, index) {
+                    (What::Page(i), Some(index)) => {
+                        self.to_index(&self.site.pages[*i], &html, index)
+                    }
+                    (What::Page(i), None) if self.indexes(what) && self.previous.is_some() => {
+                        doc.indexed = Some(self.index(&self.site.pages[*i], &html));
+                    }
+                    _ => {}
                 }
                 Made::File(file(html), doc)
             }
@@ -350,11 +387,11 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn copy(&self, entry: &Entry, data: Data) -> OutputFile {
-        OutputFile {
+    fn copy(&self, entry: &Entry, data: Data) -> Option<OutputFile> {
+        Some(OutputFile {
             path: entry.path.clone(),
             data,
-        }
+        })
     }
 
     /// Whether the document's page goes into the search index.
@@ -503,53 +540,6 @@ impl<'a> Renderer<'a> {
                 ((Value::from(Serde(view)), hash), true)
             })
             .0
-    }
-
-    fn card_hashes(&self, pages: impl Iterator<Item = usize>) -> Vec<u64> {
-        pages.map(|i| self.card_and_hash(i).1).collect()
-    }
-
-    fn site_hash(&self, lang: LangId) -> u64 {
-        self.site_views[usize::from(lang)].1
-    }
-
-    /// Everything a document is made of, hashed: the site's navigation and
-    /// its page's fingerprint, or the cards it lists.
-    fn fingerprint(&self, what: &What) -> Option<u64> {
-        match what {
-            What::Page(i) => {
-                let p = &self.site.pages[*i];
-                Some(fingerprint((self.site_hash(p.lang), p.fingerprint)))
-            }
-            What::List(spec, n) => {
-                let per_page = self.config.paginate;
-                let shown = self.card_hashes(spec.pages[spec.range(*n, per_page)].iter().copied());
-                Some(fingerprint((
-                    self.site_hash(spec.lang),
-                    (spec.kind, &spec.key, &spec.title, &spec.description),
-                    (&spec.content, &spec.versions, &spec.url),
-                    (*n, spec.page_count(per_page), shown),
-                )))
-            }
-            What::Home(lang) => {
-                let (lead, latest, figures) = self.home_parts(lang);
-                let index = self.site.section_index("", lang.id);
-                Some(fingerprint((
-                    self.site_hash(lang.id),
-                    index.map(|s| (&s.title, &s.description, &s.html)),
-                    self.card_hashes(lead.into_iter().chain(latest)),
-                    figures.map(|i| self.site.pages[i].fingerprint),
-                )))
-            }
-            What::Archive(lang) => Some(fingerprint((
-                self.site_hash(lang.id),
-                self.card_hashes(self.site.indices_in(lang.id)),
-            ))),
-            What::Tags(lang, tags) => Some(fingerprint((self.site_hash(lang.id), tags))),
-            What::Search(lang) => Some(self.site_hash(lang.id)),
-            What::NotFound => Some(self.site_hash(self.config.default_language().id)),
-            _ => None,
-        }
     }
 
     /// How the sitemap lists a document, if at all.

@@ -11,11 +11,11 @@ use minijinja::value::Serde;
 use minijinja::{Value, context};
 
 use super::views::{self, SearchPage};
-use super::{Entry, Renderer, What};
+use super::{Made, Plan, Renderer, Sink, What};
 use crate::config::{LangId, Language};
 use crate::content::Page;
 use crate::error::Error;
-use crate::files::{Data, OutputFile};
+use crate::files::OutputFile;
 use crate::search::{self, Doc, Indexed};
 use crate::urls::{self, link};
 
@@ -126,51 +126,62 @@ pub(super) fn work(
     }
 }
 
-/// A build's search indexes: for each `SearchIndex` entry of `later`, its
-/// language's files, made from the rendered articles (`page_files`: the
-/// index in `files` of each article's page), all languages at once.
-pub(super) fn build(
-    r: &Renderer,
-    later: &[&Entry],
-    files: &[OutputFile],
-    page_files: &HashMap<usize, usize>,
+/// Takes an article's page into a build's search index.
+pub(super) type IndexDoc<'d> = dyn FnMut(&Doc) + 'd;
+
+impl Renderer<'_> {
+    /// Hands article `p`'s rendered page to a build's search index.
+    pub(super) fn to_index(&self, p: &Page, html: &str, index: &mut IndexDoc) {
+        let (url, date, section) = self.doc_fields(p);
+        index(&Doc {
+            url: &url,
+            title: &p.title,
+            date: &date,
+            section: &section,
+            html,
+        });
+    }
+}
+
+/// A build's articles and search indexes: for each `SearchIndex` entry of
+/// the plan, its language's articles are rendered in doc order (newest
+/// first) and indexed as they are made, each page to `sink` right after,
+/// so no page is held for the index. Their results go into `made` (the
+/// plan's order); returns each language's index files.
+pub(super) fn build<'a>(
+    r: &Renderer<'a>,
+    plan: &'a Plan,
+    made: &mut [Option<Result<Made<'a>, Error>>],
+    sink: Option<&Sink>,
 ) -> HashMap<LangId, Vec<OutputFile>> {
-    let langs: Vec<&Language> = (later.iter())
+    let mut entry_of = vec![None; r.site.pages.len()];
+    for (k, e) in plan.entries.iter().enumerate() {
+        if let What::Page(i) = e.what {
+            entry_of[i] = Some(k);
+        }
+    }
+    // One language after the other (each uses every core): the first
+    // language's partial index is gone before the next one's is made.
+    (plan.entries.iter())
         .filter_map(|e| match &e.what {
             What::SearchIndex(lang) => Some(*lang),
             _ => None,
         })
-        .collect();
-    // One language after the other (each uses every core): the first
-    // language's partial index is gone before the next one's is made.
-    langs
-        .iter()
         .map(|lang| {
-            let pages: Vec<(&Page, &str)> = (r.site.indices_in(lang.id))
-                .filter_map(|i| {
-                    let html = match &files.get(*page_files.get(&i)?)?.data {
-                        Data::Bytes(b) => std::str::from_utf8(b).ok()?,
-                        _ => return None,
-                    };
-                    Some((&*r.site.pages[i], html))
-                })
+            let items: Vec<usize> = (r.site.indices_in(lang.id))
+                .filter_map(|i| entry_of[i])
                 .collect();
-            let fields: Vec<(String, String, String)> =
-                pages.iter().map(|(p, _)| r.doc_fields(p)).collect();
-            let docs: Vec<Doc> = (pages.iter().zip(&fields))
-                .map(|((p, html), (url, date, section))| Doc {
-                    url,
-                    title: &p.title,
-                    date,
-                    section,
-                    html,
-                })
-                .collect();
-            let made = search::build_index(&lang.code, &docs)
-                .into_iter()
+            let (files, results) = search::build_index_with(&lang.code, &items, |&k, index| {
+                r.make(&plan.entries[k], Some(index))
+                    .and_then(|m| m.sink(sink))
+            });
+            for (k, result) in items.into_iter().zip(results) {
+                made[k] = Some(result);
+            }
+            let files = (files.into_iter())
                 .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
                 .collect();
-            (lang.id, made)
+            (lang.id, files)
         })
         .collect()
 }

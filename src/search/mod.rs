@@ -173,48 +173,79 @@ fn group_files<'a>(frags: impl Iterator<Item = &'a str>) -> Vec<Vec<u8>> {
 /// (newest first, ties by URL: that order is the last ranking tie-break).
 /// Paths are relative to the search folder, starting with `lang_dir`.
 pub fn build_index(lang_dir: &str, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
-    let chunks: Vec<(Partial, Vec<Vec<u8>>)> = docs
-        .par_chunks(chunk_len(docs.len()))
+    build_index_with(lang_dir, docs, |doc, index| index(doc)).0
+}
+
+/// [`build_index`] over pages made as they are indexed: `make(item,
+/// index)` makes the page of each item (in doc order, in parallel) and
+/// hands it to `index`, so a build holds no page longer than that. Returns
+/// the files and what `make` returned for each item, in order. An item
+/// whose `make` does not call `index` (its render failed, and so does the
+/// build) is indexed as an empty page, so the others keep their numbers.
+pub fn build_index_with<T: Sync, R: Send>(
+    lang_dir: &str,
+    items: &[T],
+    make: impl Fn(&T, &mut dyn FnMut(&Doc)) -> R + Sync,
+) -> (Vec<(String, Vec<u8>)>, Vec<R>) {
+    let n = chunk_len(items.len());
+    let chunks: Vec<Chunk<R>> = items
+        .par_chunks(n)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut part = Partial::new((c * chunk_len(docs.len())) as u32);
-            let mut frags = Vec::with_capacity(chunk.len() / GROUP + 1);
-            let mut group: Vec<String> = Vec::with_capacity(GROUP);
+            let mut out = Chunk {
+                part: Partial::new((c * n) as u32),
+                frags: Vec::with_capacity(chunk.len() / GROUP + 1),
+                urls: Vec::with_capacity(chunk.len()),
+                made: Vec::with_capacity(chunk.len()),
+            };
             SCRATCH.with(|s| {
                 let mut s = s.borrow_mut();
+                let mut group: Vec<String> = Vec::with_capacity(GROUP);
                 let mut buf = String::new();
-                for doc in chunk {
-                    s.page(doc);
-                    part.add_doc(s.norm_runs());
-                    group.push(std::mem::take(&mut s.frag));
-                    if group.len() == GROUP {
-                        frags.push(fragment::group_file(
-                            group.iter().map(|f| f.as_str()),
-                            &mut buf,
-                        ));
+                for item in chunk {
+                    let mut url = None;
+                    let made = make(item, &mut |doc| {
+                        s.page(doc);
+                        out.part.add_doc(s.norm_runs());
+                        group.push(std::mem::take(&mut s.frag));
+                        url = Some(doc.url.to_string());
+                    });
+                    out.made.push(made);
+                    if url.is_none() {
+                        out.part.add_doc(std::iter::empty());
+                        group.push("{}".to_string());
+                    }
+                    out.urls.push(url.unwrap_or_default());
+                    if group.len() == GROUP || out.urls.len() == chunk.len() {
+                        let texts = group.iter().map(|f| f.as_str());
+                        out.frags.push(fragment::group_file(texts, &mut buf));
                         group.clear();
                     }
                 }
-                if !group.is_empty() {
-                    frags.push(fragment::group_file(
-                        group.iter().map(|f| f.as_str()),
-                        &mut buf,
-                    ));
-                }
             });
-            part.finish();
-            (part, frags)
+            out.part.finish();
+            out
         })
         .collect();
-    let (parts, frags): (Vec<Partial>, Vec<Vec<Vec<u8>>>) = chunks.into_iter().unzip();
-    let urls: Vec<&str> = docs.iter().map(|d| d.url).collect();
-    write_partials(
-        lang_dir,
-        &parts.iter().collect::<Vec<_>>(),
-        &urls,
-        frags.into_iter().flatten().collect(),
-        SHARD,
-    )
+    let mut parts = Vec::with_capacity(chunks.len());
+    let (mut frags, mut urls, mut made) = (Vec::new(), Vec::new(), Vec::new());
+    for c in chunks {
+        parts.push(c.part);
+        frags.extend(c.frags);
+        urls.extend(c.urls);
+        made.extend(c.made);
+    }
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+    let parts: Vec<&Partial> = parts.iter().collect();
+    (write_partials(lang_dir, &parts, &urls, frags, SHARD), made)
+}
+
+/// What one parallel task of [`build_index_with`] made.
+struct Chunk<R> {
+    part: Partial,
+    frags: Vec<Vec<u8>>,
+    urls: Vec<String>,
+    made: Vec<R>,
 }
 
 /// The index files of one language from its pages' cached data (dev mode),

@@ -103,6 +103,102 @@ fn failed_build_leaves_the_previous_output_untouched() {
     );
 }
 
+/// The theme's page template, made to fail at render for one article only
+/// (`第7条消息`): the build writes the other pages before it fails.
+fn fail_one_page(site: &Site) {
+    crate::serve::copy_theme_in(site);
+    let page = "themes/default/templates/page.html";
+    let failing = site.read(page).replacen(
+        "{% block main %}",
+        "{% block main %}{% if page.title == \"第7条消息\" %}{{ no_such_function() }}{% endif %}",
+        1,
+    );
+    site.write(page, failing);
+}
+
+#[test]
+fn a_render_that_fails_half_way_takes_back_what_it_wrote() {
+    let site = rich_site();
+    let good = site.build().ok();
+    let before = good.tree();
+    let entries = site.root_entries();
+
+    // A new article (a file new to the folder), a changed one (new bytes
+    // for a file that is there) and a deleted one (a stale file), then a
+    // template that fails for one page.
+    site.write(
+        "content/news/fresh.zh.md",
+        md("title: 新文章\ndate: 2021-07-01", "新的正文。\n"),
+    );
+    site.write(
+        "content/news/item-05.zh.md",
+        md("title: 第5条消息\ndate: 2021-06-01", "改过的正文。\n"),
+    );
+    site.remove("content/news/item-08.zh.md");
+    fail_one_page(&site);
+    let run = site.build().fails();
+    assert!(run.stderr.contains("no_such_function"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("themes/default/templates/page.html"),
+        "{}",
+        run.stderr
+    );
+    assert_same_tree(&before, &tree(&site.path("public")));
+    assert_eq!(
+        site.root_entries(),
+        [entries.clone(), vec!["themes".to_string()]].concat(),
+        "nothing beside public/"
+    );
+
+    // Mended, the same edits build: new, changed and stale files as they should be.
+    site.remove("themes");
+    let after = site.build().ok();
+    assert!(
+        after
+            .html("news/fresh/index.html")
+            .text("main")
+            .contains("新的正文")
+    );
+    assert!(
+        after
+            .html("news/item-05/index.html")
+            .text("main")
+            .contains("改过的正文")
+    );
+    assert!(!after.exists("news/item-08"));
+    let leftovers: Vec<String> = (after.tree().into_keys())
+        .filter(|p| p.ends_with(".unionpress-new"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_first_build_that_fails_at_render_leaves_no_output_folder() {
+    let site = rich_site();
+    fail_one_page(&site);
+    let before = site.root_entries();
+    let run = site.build().fails();
+    assert!(run.stderr.contains("no_such_function"), "{}", run.stderr);
+    assert!(!site.exists("public"), "{:?}", site.root_entries());
+    let beside = [vec![".unionpress-cache".to_string()], before].concat();
+    assert_eq!(site.root_entries(), beside, "only the photo cache is new");
+}
+
+#[test]
+fn a_build_killed_half_way_is_repaired_by_the_next() {
+    // What a killed build leaves: new files in place and the new bytes of
+    // changed files beside them.
+    let site = rich_site();
+    let good = site.build().ok();
+    let expected = good.tree();
+    let public = site.path("public");
+    fs::write(public.join("index.html.unionpress-new"), "half").unwrap();
+    fs::create_dir_all(public.join("news/gone")).unwrap();
+    fs::write(public.join("news/gone/index.html"), "old").unwrap();
+    let again = site.build().ok();
+    assert_same_tree(&expected, &again.tree());
+}
+
 #[test]
 fn refuses_to_clear_a_folder_it_did_not_create() {
     let site = rich_site();
