@@ -254,7 +254,14 @@ pub fn render(
                         fresh_reuse.push((lang.id, work.reuse.clone()));
                         search_later.push(work);
                     }
-                    (None, _) => files.extend(built.remove(&lang.id).unwrap_or_default()),
+                    (None, _) => match built.remove(&lang.id) {
+                        Some(Ok((kept, n))) => {
+                            files.extend(kept);
+                            sunk += n;
+                        }
+                        Some(Err(e)) => errors.push(e),
+                        None => {}
+                    },
                     // Dev mode, the first index of this language.
                     (Some(key), None) => {
                         let work = search::work(&r, lang, &indexed, key);

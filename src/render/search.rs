@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use minijinja::value::Serde;
 use minijinja::{Value, context};
+use rayon::prelude::*;
 
 use super::views::{self, SearchPage};
 use super::{Made, Plan, Renderer, Sink, What};
@@ -147,13 +148,14 @@ impl Renderer<'_> {
 /// the plan, its language's articles are rendered in doc order (newest
 /// first) and indexed as they are made, each page to `sink` right after,
 /// so no page is held for the index. Their results go into `made` (the
-/// plan's order); returns each language's index files.
+/// plan's order); returns each language's index files, or with `sink`
+/// how many it took.
 pub(super) fn build<'a>(
     r: &Renderer<'a>,
     plan: &'a Plan,
     made: &mut [Option<Result<Made<'a>, Error>>],
     sink: Option<&Sink>,
-) -> HashMap<LangId, Vec<OutputFile>> {
+) -> HashMap<LangId, Result<(Vec<OutputFile>, usize), Error>> {
     let mut entry_of = vec![None; r.site.pages.len()];
     for (k, e) in plan.entries.iter().enumerate() {
         if let What::Page(i) = e.what {
@@ -178,9 +180,20 @@ pub(super) fn build<'a>(
             for (k, result) in items.into_iter().zip(results) {
                 made[k] = Some(result);
             }
-            let files = (files.into_iter())
+            let files: Vec<OutputFile> = (files.into_iter())
                 .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
                 .collect();
+            // Written now, not held while the next language is indexed.
+            let files = match sink {
+                Some(sink) => {
+                    let n = files.len();
+                    files
+                        .into_par_iter()
+                        .try_for_each(sink)
+                        .map(|()| (Vec::new(), n))
+                }
+                None => Ok((files, 0)),
+            };
             (lang.id, files)
         })
         .collect()
