@@ -6,11 +6,13 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::memo::{Memo, PageKey};
+use super::memo::{FreshEntry, Memo, MetricsEntry, MetricsKey};
+use super::{Document, Entry, Made, Renderer};
 use crate::config::{Config, Language};
 use crate::content::front_matter::Date;
 use crate::content::{Page, Site};
 use crate::error::Error;
+use crate::files::OutputFile;
 use crate::text::escape_html;
 use crate::urls;
 
@@ -44,7 +46,7 @@ pub(super) fn metrics_json(
     site: &Site,
     lang: &Language,
     previous: Option<&Memo>,
-) -> Result<(String, Vec<(PageKey, String)>), Error> {
+) -> Result<Metrics, Error> {
     #[derive(Serialize)]
     struct Item<'a> {
         label: &'a str,
@@ -101,11 +103,15 @@ pub(super) fn metrics_json(
         .filter(|p| !p.body.metrics.is_empty())
         .collect();
     // Each entry: the memo's, or made now (and then returned for the memo).
-    let fragments: Vec<(Cow<str>, Option<PageKey>)> = pages
+    let old = |p: &Page| {
+        let e = previous?.metrics.get(&(p.fingerprint, p.lang))?;
+        (e.url == p.url).then_some(e)
+    };
+    let entries: Vec<(Cow<str>, u64, Option<MetricsKey>)> = pages
         .par_iter()
         .map(|p| {
-            if let Some(f) = previous.and_then(|m| m.metrics.get(&(p.fingerprint, p.url.clone()))) {
-                return Ok((Cow::Borrowed(f.as_str()), None));
+            if let Some(e) = old(p) {
+                return Ok((Cow::Borrowed(e.json.as_str()), e.hash, None));
             }
             let json = serde_json::to_string_pretty(&entry(config, p)).map_err(|e| {
                 Error::new(
@@ -113,25 +119,56 @@ pub(super) fn metrics_json(
                     crate::messages::Message::raw(e.to_string()),
                 )
             })?;
-            let key = (p.fingerprint, p.url.clone());
-            Ok((
-                Cow::Owned(format!("  {}", json.replace('\n', "\n  "))),
-                Some(key),
-            ))
+            let json = format!("  {}", json.replace('\n', "\n  "));
+            // Hashed only in dev mode, where the file is fingerprinted.
+            let hash = previous.map_or(0, |_| super::fingerprint(&json));
+            Ok((Cow::Owned(json), hash, Some((p.fingerprint, p.lang))))
         })
         .collect::<Result<_, Error>>()?;
-    let json = if fragments.is_empty() {
-        "[]\n".to_string()
-    } else {
-        let entries: Vec<&str> = fragments.iter().map(|(f, _)| f.as_ref()).collect();
-        format!("[\n{}\n]\n", entries.join(",\n"))
+    let fingerprint = super::fingerprint(entries.iter().map(|(_, h, _)| h).collect::<Vec<_>>());
+    let same = previous.and_then(|m| m.metrics_file.get(&lang.id)) == Some(&fingerprint);
+    let json = match (same, entries.is_empty()) {
+        (true, _) => None,
+        (false, true) => Some("[]\n".to_string()),
+        (false, false) => {
+            let texts: Vec<&str> = entries.iter().map(|(f, ..)| f.as_ref()).collect();
+            Some(format!("[\n{}\n]\n", texts.join(",\n")))
+        }
     };
     let made = match previous {
-        Some(_) => fragments
-            .into_iter()
-            .filter_map(|(f, key)| Some((key?, f.into_owned())))
+        Some(_) => (entries.into_iter().zip(pages))
+            .filter_map(|((json, hash, fp), p)| {
+                let (url, json) = (p.url.clone(), json.into_owned());
+                Some((fp?, MetricsEntry { url, json, hash }))
+            })
             .collect(),
         None => Vec::new(),
     };
-    Ok((json, made))
+    Ok(Metrics {
+        json,
+        made,
+        fingerprint,
+    })
+}
+
+/// A language's `metrics.json`: its text (`None` in dev mode when it is as
+/// it was), the entries made now and a fingerprint of all of them.
+pub(super) struct Metrics {
+    pub json: Option<String>,
+    pub made: Vec<FreshEntry>,
+    pub fingerprint: u64,
+}
+
+impl<'a> Renderer<'a> {
+    /// A language's `metrics.json`; in dev mode left as it was while its
+    /// entries are.
+    pub(super) fn metrics(&self, entry: &Entry, lang: &Language) -> Result<Made<'a>, Error> {
+        let m = metrics_json(self.config, self.site, lang, self.previous)?;
+        let Some(json) = m.json else {
+            return Ok(Made::Unchanged(Document::default()));
+        };
+        let file = OutputFile::new(entry.path.clone(), json);
+        let fingerprint = self.previous.map(|_| (lang.id, m.fingerprint));
+        Ok(Made::Metrics(Some(file), m.made, fingerprint))
+    }
 }

@@ -23,6 +23,22 @@ use crate::search::{Indexed, Reuse};
 /// are made of.
 pub(super) type PageKey = (u64, String);
 
+/// A page's entry in `metrics.json`: the page's URL (the entry is made of
+/// its fingerprint and URL), the entry, and a hash of it.
+#[derive(Debug, Clone)]
+pub(super) struct MetricsEntry {
+    pub url: String,
+    pub json: String,
+    pub hash: u64,
+}
+
+/// A page's fingerprint and language: what its `metrics.json` entry is
+/// kept by (its URL is checked).
+pub(super) type MetricsKey = (u64, LangId);
+
+/// A `metrics.json` entry made now.
+pub(super) type FreshEntry = (MetricsKey, MetricsEntry);
+
 /// A page's list card for templates, and a hash of its content.
 pub(super) type Card = (Value, u64);
 
@@ -33,8 +49,11 @@ pub struct Memo {
     /// Each document's fingerprint, by output path.
     pub(super) documents: HashMap<String, u64>,
     pub(super) cards: HashMap<PageKey, Card>,
-    /// Each page's entry in `metrics.json`.
-    pub(super) metrics: HashMap<PageKey, String>,
+    /// Each page's entry in `metrics.json`, by its page's fingerprint and
+    /// language (translations share a fingerprint).
+    pub(super) metrics: HashMap<MetricsKey, MetricsEntry>,
+    /// Each language's `metrics.json`, by the hashes of its entries.
+    pub(super) metrics_file: HashMap<LangId, u64>,
     /// Each article's sitemap entry, by path, with its document's
     /// fingerprint.
     pub(super) sitemap: HashMap<String, (u64, SitemapUrl)>,
@@ -78,7 +97,7 @@ impl Memo {
             self.cards
                 .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
             self.metrics
-                .retain(|(fp, url), _| live.contains(&(*fp, url.as_str())));
+                .retain(|(fp, _), e| live.contains(&(*fp, e.url.as_str())));
         }
     }
 }

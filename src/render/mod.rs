@@ -39,7 +39,7 @@ use crate::files::{Data, OutputFile};
 use crate::search::{Indexed, SEARCH_JS};
 use crate::urls::{self, permalink};
 use feeds::SitemapUrl;
-use memo::{Card, PageKey};
+use memo::{Card, FreshEntry, PageKey};
 use views::{Alternate, Switch};
 
 /// A URL path in each language a document has: (language, URL path).
@@ -66,8 +66,8 @@ enum Made<'m> {
     File(Option<OutputFile>, Document<'m>),
     /// A document as it was (dev mode).
     Unchanged(Document<'m>),
-    /// `metrics.json`, with the page entries it made.
-    Metrics(Option<OutputFile>, Vec<(PageKey, String)>),
+    /// `metrics.json`, its page entries and (dev mode) language and fingerprint.
+    Metrics(Option<OutputFile>, Vec<FreshEntry>, Option<(LangId, u64)>),
     /// Made last, from what the others made: the sitemap, a search index.
     Later,
 }
@@ -85,7 +85,7 @@ struct Document<'m> {
 impl Made<'_> {
     /// Hands the file to `sink`, if there is one.
     fn sink(mut self, sink: Option<&Sink>) -> Result<Self, Error> {
-        if let (Some(sink), Made::File(file, _) | Made::Metrics(file, _)) = (sink, &mut self) {
+        if let (Some(sink), Made::File(file, _) | Made::Metrics(file, ..)) = (sink, &mut self) {
             file.take().map_or(Ok(()), sink)?;
         }
         Ok(self)
@@ -139,7 +139,8 @@ pub fn render(
         previous: old,
     };
     let dev = old.is_some();
-    // A build indexes its articles as it renders them (`search::build`).
+    // A build indexes its articles as it renders them (`search::build`;
+    // an article no language's index took, none in a planned site, later).
     let index_now = !dev && config.search.enabled;
     let mut made: Vec<Option<Result<Made, Error>>> = (plan.entries.par_iter())
         .map(|e| match (index_now, &e.what) {
@@ -170,13 +171,13 @@ pub fn render(
     let mut fresh_indexes = Vec::new();
     let mut fresh_reuse = Vec::new();
     let mut search_later = Vec::new();
+    let mut metrics_files = Vec::new();
     let mut sunk = 0;
     let mut keep = |file: Option<OutputFile>| match file {
         Some(f) => files.push(f),
         None => sunk += 1,
     };
     for (entry, made) in plan.entries.iter().zip(made) {
-        // (An article no language's index took: none in a planned site.)
         let made = made.unwrap_or_else(|| r.make(entry, None).and_then(|m| m.sink(sink)));
         let doc = match made {
             Ok(Made::File(file, doc)) => {
@@ -190,9 +191,10 @@ pub fn render(
                 unchanged.push(entry.path.clone());
                 doc
             }
-            Ok(Made::Metrics(file, made)) => {
+            Ok(Made::Metrics(file, made, fp)) => {
                 keep(file);
                 fragments.extend(made);
+                metrics_files.extend(fp);
                 continue;
             }
             Ok(Made::Later) => {
@@ -295,6 +297,7 @@ pub fn render(
     if dev {
         memo.documents.extend(documents);
         memo.metrics.extend(fragments);
+        memo.metrics_file.extend(metrics_files);
         memo.cards.extend(fresh_cards);
         memo.sitemap.extend(fresh_entries);
         memo.search.extend(fresh_indexed);
@@ -368,10 +371,7 @@ impl<'a> Renderer<'a> {
                 let atom = feeds::atom(config, lang, &pages, |url| permalink(config, url));
                 Made::File(file(atom), Document::default())
             }
-            What::Metrics(lang) => {
-                let (json, fragments) = data::metrics_json(config, self.site, lang, self.previous)?;
-                Made::Metrics(file(json), fragments)
-            }
+            What::Metrics(lang) => self.metrics(entry, lang)?,
             What::Sitemap | What::SearchIndex(_) => Made::Later,
             What::Robots => {
                 let robots = feeds::robots(&permalink(config, urls::SITEMAP));

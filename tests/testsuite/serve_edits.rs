@@ -52,13 +52,15 @@ struct Version {
 }
 
 /// An article: its folder under `content/news/`, its Chinese original (a
-/// translation takes its date), maybe an English translation and a photo.
+/// translation takes its date), maybe an English translation, a photo and
+/// a key figure (a `metrics` block of the original, in `metrics.json`).
 struct Article {
     folder: String,
     date: String,
     zh: Version,
     en: Option<Version>,
     photo: bool,
+    figure: Option<usize>,
 }
 
 /// The text with its links to other articles.
@@ -72,11 +74,11 @@ fn body(v: &Version) -> String {
 impl Article {
     fn write(&self, site: &Site) {
         let dir = format!("content/news/{}", self.folder);
-        let shown = if self.photo {
-            "\n\n![现场](p.jpg)\n"
-        } else {
-            "\n"
+        let mut shown = match self.photo {
+            true => "\n\n![现场](p.jpg)\n".to_string(),
+            false => "\n".to_string(),
         };
+        shown += &self.figure_block("数据", "新增会员", "人");
         let zh = &self.zh;
         site.write(
             &format!("{dir}/index.zh.md"),
@@ -93,6 +95,18 @@ impl Article {
         self.write_en(site);
     }
 
+    /// The `metrics` block of the figure, if there is one (the same figure
+    /// in every language: `check` holds translations to it).
+    fn figure_block(&self, title: &str, label: &str, unit: &str) -> String {
+        (self.figure)
+            .map(|n| {
+                format!(
+                    "\n```metrics {title}\n- {{ label: {label}, value: {n}, unit: {unit} }}\n```\n"
+                )
+            })
+            .unwrap_or_default()
+    }
+
     /// The English file, when there is a translation.
     fn write_en(&self, site: &Site) {
         let Some(en) = &self.en else { return };
@@ -100,7 +114,11 @@ impl Article {
             &format!("content/news/{}/index.en.md", self.folder),
             md(
                 &format!("title: {}\ntags: [{}]", en.title, en.tags.join(", ")),
-                &format!("{}\n", body(en)),
+                &format!(
+                    "{}\n{}",
+                    body(en),
+                    self.figure_block("Figures", "New members", "people")
+                ),
             ),
         );
     }
@@ -129,13 +147,14 @@ impl Model {
             },
             en: None,
             photo: rng.below(3) == 0,
+            figure: (rng.below(2) == 0).then(|| rng.below(100_000)),
         }
     }
 
     /// Makes one random edit to the site's files; says what it did.
     fn edit(&mut self, rng: &mut Rng, site: &Site) -> String {
         let i = rng.below(self.articles.len());
-        match rng.below(12) {
+        match rng.below(13) {
             0 => {
                 let article = self.new_article(rng);
                 article.write(site);
@@ -226,6 +245,12 @@ impl Model {
                 };
                 a.write(site);
                 format!("linked {} to {:?}", a.folder, a.zh.links)
+            }
+            11 => {
+                let a = &mut self.articles[i];
+                a.figure = (rng.below(3) > 0).then(|| rng.below(100_000));
+                a.write(site);
+                format!("set the figure of {} to {:?}", a.folder, a.figure)
             }
             // Mended by the next edit that writes the article.
             10 => {
