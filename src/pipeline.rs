@@ -7,8 +7,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
-
 use crate::check::{self, Report};
 use crate::config::Config;
 use crate::content::{self, Cache, LeftOut, LoadOptions, Site};
@@ -154,14 +152,7 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
     // Each file is written as soon as it is made; a failed build takes back
     // what it wrote (`output::Stream`).
     let stream = output::Stream::open(&out).map_err(Errors::from)?;
-    let written = (inputs.render(&plan, None, Some(&|f| stream.put(f)))).and_then(|mut output| {
-        // What is made last, from the rest: the sitemap, the search indexes.
-        let rest = std::mem::take(&mut output.files);
-        output.sunk += rest.len();
-        let put = rest.into_par_iter().try_for_each(|f| stream.put(f));
-        put.map(|()| output).map_err(Errors::from)
-    });
-    let output = match written {
+    let output = match inputs.render(&plan, None, Some(&|f| stream.put(f))) {
         Ok(output) => output,
         Err(errors) => {
             stream.abort();

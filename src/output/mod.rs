@@ -14,7 +14,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 pub use mirror::Mirror;
-pub use write::{MARKER, Stream, write_site};
+pub use write::{MARKER, Stream};
 
 use crate::error::Error;
 pub use crate::files::{Data, OutputFile};

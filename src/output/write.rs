@@ -35,19 +35,6 @@ pub const MARKER: &str = ".unionpress-output";
 /// Where a changed file's new bytes wait for the commit.
 const PENDING: &str = ".unionpress-new";
 
-/// Makes `out` hold exactly `files` (and the marker). Files already there
-/// with the same content are not rewritten.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    let stream = Stream::open(out)?;
-    match files.par_iter().try_for_each(|f| stream.put(f.clone())) {
-        Ok(()) => stream.commit(),
-        Err(e) => {
-            stream.abort();
-            Err(e)
-        }
-    }
-}
-
 /// An output folder being written as files come ([`Stream::put`]), then
 /// committed or aborted.
 pub struct Stream {
@@ -86,11 +73,10 @@ impl Stream {
         let made_out = !out.exists();
         fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
         let marker = out.join(MARKER);
-        let made_marker = !marker.is_file();
-        let mut stream = Stream {
+        let stream = Stream {
             out: out.to_path_buf(),
             made_out,
-            made_marker: false,
+            made_marker: !marker.is_file(),
             state: Mutex::new(State {
                 dirs: existing
                     .iter()
@@ -101,12 +87,11 @@ impl Stream {
             }),
             existing: existing.into_iter().collect(),
         };
-        if made_marker {
-            stream.made_marker = true;
-            if let Err(e) = fs::write(&marker, MARKER_TEXT) {
-                stream.abort();
-                return Err(Error::io(&marker, e));
-            }
+        if stream.made_marker
+            && let Err(e) = fs::write(&marker, MARKER_TEXT)
+        {
+            stream.abort();
+            return Err(Error::io(&marker, e));
         }
         Ok(stream)
     }
@@ -287,6 +272,35 @@ fn check_replaceable(out: &Path) -> Result<(), Error> {
 mod tests {
     use super::*;
     use crate::files::Data;
+
+    /// Makes `out` hold exactly `files` (and the marker), as a build does.
+    fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
+        let stream = Stream::open(out)?;
+        match files.iter().try_for_each(|f| stream.put(f.clone())) {
+            Ok(()) => stream.commit(),
+            Err(e) => {
+                stream.abort();
+                Err(e)
+            }
+        }
+    }
+
+    #[test]
+    fn a_first_build_killed_half_way_leaves_a_folder_the_next_may_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let killed = Stream::open(&out).unwrap();
+        killed
+            .put(OutputFile::new("news/a/index.html", "half"))
+            .unwrap();
+        drop(killed); // neither committed nor aborted
+        write_site(&out, &[OutputFile::new("index.html", "home")]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "home");
+        assert!(
+            !out.join("news").exists(),
+            "what the killed build wrote is gone"
+        );
+    }
 
     #[test]
     fn replaces_own_output_and_refuses_foreign_folders() {

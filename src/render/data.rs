@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::memo::{FreshEntry, Memo, MetricsEntry, MetricsKey};
+use super::memo::{FreshEntry, Memo, MetricsEntry, MetricsKey, fingerprint};
 use super::{Document, Entry, Made, Renderer};
 use crate::config::{Config, Language};
 use crate::content::front_matter::Date;
@@ -121,11 +121,12 @@ pub(super) fn metrics_json(
             })?;
             let json = format!("  {}", json.replace('\n', "\n  "));
             // Hashed only in dev mode, where the file is fingerprinted.
-            let hash = previous.map_or(0, |_| super::fingerprint(&json));
+            let hash = previous.map_or(0, |_| fingerprint(&json));
             Ok((Cow::Owned(json), hash, Some((p.fingerprint, p.lang))))
         })
         .collect::<Result<_, Error>>()?;
-    let fingerprint = super::fingerprint(entries.iter().map(|(_, h, _)| h).collect::<Vec<_>>());
+    let hashes: Vec<u64> = entries.iter().map(|(_, h, _)| *h).collect();
+    let fingerprint = fingerprint(&hashes);
     let same = previous.and_then(|m| m.metrics_file.get(&lang.id)) == Some(&fingerprint);
     let json = match (same, entries.is_empty()) {
         (true, _) => None,
@@ -137,9 +138,11 @@ pub(super) fn metrics_json(
     };
     let made = match previous {
         Some(_) => (entries.into_iter().zip(pages))
-            .filter_map(|((json, hash, fp), p)| {
+            // Only the entries made now: the memo has the others.
+            .filter_map(|((json, hash, key), p)| {
+                let key = key?;
                 let (url, json) = (p.url.clone(), json.into_owned());
-                Some((fp?, MetricsEntry { url, json, hash }))
+                Some((key, MetricsEntry { url, json, hash }))
             })
             .collect(),
         None => Vec::new(),

@@ -10,11 +10,12 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use minijinja::Value;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use super::feeds::SitemapUrl;
 use super::plan::Plan;
-use super::{Renderer, What, fingerprint};
+use super::{Renderer, What};
 use crate::config::LangId;
 use crate::content::Site;
 use crate::search::{Indexed, Reuse};
@@ -100,6 +101,13 @@ impl Memo {
                 .retain(|(fp, _), e| live.contains(&(*fp, e.url.as_str())));
         }
     }
+}
+
+/// A hash of `value`, for fingerprints.
+pub(super) fn fingerprint(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 impl Renderer<'_> {

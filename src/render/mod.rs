@@ -17,7 +17,6 @@ pub mod views;
 
 use rustc_hash::FxHashMap as HashMap; // hashed on every dev-mode save
 use std::borrow::Cow;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -39,8 +38,7 @@ use crate::files::{Data, OutputFile};
 use crate::search::{Indexed, SEARCH_JS};
 use crate::urls::{self, permalink};
 use feeds::SitemapUrl;
-use memo::{Card, FreshEntry, PageKey};
-use views::{Alternate, Switch};
+use memo::{Card, FreshEntry, PageKey, fingerprint};
 
 /// A URL path in each language a document has: (language, URL path).
 type Versions = Vec<(LangId, String)>;
@@ -92,6 +90,22 @@ impl Made<'_> {
     }
 }
 
+/// Hands `files` to `sink`, if there is one: what is left to return, and
+/// how many it took.
+fn sink_all(
+    files: Vec<OutputFile>,
+    sink: Option<&Sink>,
+) -> Result<(Vec<OutputFile>, usize), Error> {
+    let Some(sink) = sink else {
+        return Ok((files, 0));
+    };
+    let n = files.len();
+    files
+        .into_par_iter()
+        .try_for_each(sink)
+        .map(|()| (Vec::new(), n))
+}
+
 /// The result of [`render`].
 pub struct Rendered {
     /// Every output file not given to the sink; with a memo, only the
@@ -139,8 +153,8 @@ pub fn render(
         previous: old,
     };
     let dev = old.is_some();
-    // A build indexes its articles as it renders them (`search::build`;
-    // an article no language's index took, none in a planned site, later).
+    // A build indexes its articles as it renders them (`search::build`; any
+    // article no index took, none in a planned site, is made below).
     let index_now = !dev && config.search.enabled;
     let mut made: Vec<Option<Result<Made, Error>>> = (plan.entries.par_iter())
         .map(|e| match (index_now, &e.what) {
@@ -279,6 +293,14 @@ pub fn render(
         }
     }
     drop(site_entries);
+    // What is made last (the sitemap): to the sink too.
+    let (mut files, sunk) = match sink_all(files, sink) {
+        Ok((kept, n)) => (kept, sunk + n),
+        Err(e) => {
+            errors.push(e);
+            (Vec::new(), sunk)
+        }
+    };
     if !errors.is_empty() {
         errors.sort();
         errors.dedup();
@@ -313,12 +335,6 @@ pub fn render(
         sunk,
         search_later,
     })
-}
-
-fn fingerprint(value: impl Hash) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
 }
 
 impl<'a> Renderer<'a> {
@@ -422,48 +438,6 @@ impl<'a> Renderer<'a> {
 
     fn render_template(&self, name: &str, ctx: Value, shown: &Path) -> Result<String, Error> {
         self.templates.render(name, ctx, shown)
-    }
-
-    /// hreflang links: every version of the page, itself included, and
-    /// `x-default` (the default language's version, else this page).
-    fn alternates(&self, versions: &[(LangId, String)]) -> Vec<Alternate> {
-        let mut out: Vec<Alternate> = versions
-            .iter()
-            .map(|(lang, url)| Alternate {
-                hreflang: self.config.lang(*lang).locale.clone(),
-                href: permalink(self.config, url),
-            })
-            .collect();
-        let default = self.config.default_language().id;
-        let x_default = versions
-            .iter()
-            .find(|(l, _)| *l == default)
-            .unwrap_or(&versions[0]);
-        out.push(Alternate {
-            hreflang: "x-default".into(),
-            href: permalink(self.config, &x_default.1),
-        });
-        out
-    }
-
-    /// The language switcher: each language's version of this page, or that
-    /// language's home where there is none.
-    fn switcher(&self, current: LangId, versions: &[(LangId, String)]) -> Vec<Switch<'_>> {
-        self.config
-            .languages
-            .iter()
-            .map(|l| {
-                let version = versions.iter().find(|(c, _)| *c == l.id);
-                Switch {
-                    code: &l.code,
-                    name: &l.name,
-                    locale: &l.locale,
-                    url: urls::link(self.config, version.map_or(&l.prefix, |v| &v.1)),
-                    current: l.id == current,
-                    translated: version.is_some(),
-                }
-            })
-            .collect()
     }
 
     /// The context every template gets: site, language, canonical URL,

@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use minijinja::value::Serde;
 use minijinja::{Value, context};
-use rayon::prelude::*;
 
 use super::views::{self, SearchPage};
-use super::{Made, Plan, Renderer, Sink, What};
+use super::{Made, Plan, Renderer, Sink, What, sink_all};
 use crate::config::{LangId, Language};
 use crate::content::Page;
 use crate::error::Error;
@@ -184,17 +183,7 @@ pub(super) fn build<'a>(
                 .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
                 .collect();
             // Written now, not held while the next language is indexed.
-            let files = match sink {
-                Some(sink) => {
-                    let n = files.len();
-                    files
-                        .into_par_iter()
-                        .try_for_each(sink)
-                        .map(|()| (Vec::new(), n))
-                }
-                None => Ok((files, 0)),
-            };
-            (lang.id, files)
+            (lang.id, sink_all(files, sink))
         })
         .collect()
 }

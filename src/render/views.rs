@@ -401,6 +401,54 @@ pub fn figures<'p>(config: &Config, p: &'p Page) -> Figures<'p> {
     }
 }
 
+impl super::Renderer<'_> {
+    /// hreflang links: every version of the page, itself included, and
+    /// `x-default` (the default language's version, else this page).
+    pub(super) fn alternates(&self, versions: &[(LangId, String)]) -> Vec<Alternate> {
+        let mut out: Vec<Alternate> = versions
+            .iter()
+            .map(|(lang, url)| Alternate {
+                hreflang: self.config.lang(*lang).locale.clone(),
+                href: permalink(self.config, url),
+            })
+            .collect();
+        let default = self.config.default_language().id;
+        let x_default = versions
+            .iter()
+            .find(|(l, _)| *l == default)
+            .unwrap_or(&versions[0]);
+        out.push(Alternate {
+            hreflang: "x-default".into(),
+            href: permalink(self.config, &x_default.1),
+        });
+        out
+    }
+
+    /// The language switcher: each language's version of this page, or that
+    /// language's home where there is none.
+    pub(super) fn switcher(
+        &self,
+        current: LangId,
+        versions: &[(LangId, String)],
+    ) -> Vec<Switch<'_>> {
+        self.config
+            .languages
+            .iter()
+            .map(|l| {
+                let version = versions.iter().find(|(c, _)| *c == l.id);
+                Switch {
+                    code: &l.code,
+                    name: &l.name,
+                    locale: &l.locale,
+                    url: urls::link(self.config, version.map_or(&l.prefix, |v| &v.1)),
+                    current: l.id == current,
+                    translated: version.is_some(),
+                }
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
