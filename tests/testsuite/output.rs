@@ -2,6 +2,7 @@
 //! build keeps the previous output), safe (a folder unionpress did not create is never
 //! cleared) and complete (stale files of earlier builds disappear).
 
+use std::collections::BTreeMap;
 use std::fs;
 
 use crate::support::{REPO, Site, assert_same_tree, list_dir, md, small_jpeg, tree};
@@ -89,17 +90,33 @@ fn failed_build_leaves_the_previous_output_untouched() {
         "content/news/review/index.zh.md",
         md("title: 年度回顾\ndate: [2021", "正文。\n"),
     );
-    let run = site.build().fails();
-    assert!(
-        run.stderr.contains("content/news/review/index.zh.md:"),
-        "{}",
-        run.stderr
+    fails_leaving(
+        &site,
+        &["content/news/review/index.zh.md:"],
+        &before,
+        &entries,
     );
-    assert_same_tree(&before, &tree(&site.path("public")));
+}
+
+/// Builds `site`, which must fail naming each of `says`, leave `public/`
+/// as `before` and nothing beside it but `entries` (no temporary or
+/// backup folder).
+#[track_caller]
+fn fails_leaving(
+    site: &Site,
+    says: &[&str],
+    before: &BTreeMap<String, Vec<u8>>,
+    entries: &[String],
+) {
+    let run = site.build().fails();
+    for said in says {
+        assert!(run.stderr.contains(said), "{said}: {}", run.stderr);
+    }
+    assert_same_tree(before, &tree(&site.path("public")));
     assert_eq!(
         site.root_entries(),
         entries,
-        "nothing may be left beside public/ (no temporary or backup folder)"
+        "nothing is left beside public/"
     );
 }
 
@@ -136,19 +153,9 @@ fn a_render_that_fails_half_way_takes_back_what_it_wrote() {
     );
     site.remove("content/news/item-08.zh.md");
     fail_one_page(&site);
-    let run = site.build().fails();
-    assert!(run.stderr.contains("no_such_function"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("themes/default/templates/page.html"),
-        "{}",
-        run.stderr
-    );
-    assert_same_tree(&before, &tree(&site.path("public")));
-    assert_eq!(
-        site.root_entries(),
-        [entries.clone(), vec!["themes".to_string()]].concat(),
-        "nothing beside public/"
-    );
+    let says = ["no_such_function", "themes/default/templates/page.html"];
+    let entries = [entries, vec!["themes".to_string()]].concat();
+    fails_leaving(&site, &says, &before, &entries);
 
     // Mended, the same edits build: new, changed and stale files as they should be.
     site.remove("themes");
