@@ -63,38 +63,57 @@ pub fn is_ignored(name: &str) -> bool {
 /// relative to `dir`, full path), editor backups and hidden files left out.
 /// Unreadable entries are reported with their path.
 pub fn files_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
-    let mut files = Vec::new();
-    for entry in walk(dir) {
-        let entry = entry.map_err(|e| walk_error(dir, e))?;
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .expect("walkdir stays below its root");
-            files.push((slash_path(rel), entry.path().to_path_buf()));
+    walk_files(dir).into_iter().collect()
+}
+
+/// A walk of the files below `dir` in the order of a sorted depth-first
+/// walk (each folder's entries by name, a folder's files in its place),
+/// names [`is_ignored`] left out, links not followed. Each file as
+/// (`/`-separated path relative to `dir`, full path), or why a folder
+/// could not be read. Folders are read in parallel: a site of 10,000
+/// articles has 5,000 of them, and a serial walk was a tenth of `check`.
+pub fn walk_files(dir: &Path) -> Vec<Result<(String, PathBuf), Error>> {
+    walk_below(dir, String::new())
+}
+
+fn walk_below(dir: &Path, rel: String) -> Vec<Result<(String, PathBuf), Error>> {
+    use rayon::prelude::*;
+    let fail = |path: &Path, e: std::io::Error| vec![Err(Error::new(path, io_reason(&e)))];
+    let read = match std::fs::read_dir(dir) {
+        Ok(read) => read,
+        Err(e) => return fail(dir, e),
+    };
+    let mut entries = Vec::new();
+    for entry in read {
+        let entry = match entry.and_then(|e| Ok((e.file_name(), e.file_type()?))) {
+            Ok(entry) => entry,
+            Err(e) => return fail(dir, e),
+        };
+        if !is_ignored(&entry.0.to_string_lossy()) {
+            entries.push(entry);
         }
     }
-    Ok(files)
-}
-
-/// A sorted walk of `dir` that skips ignored names below it.
-pub fn walk(dir: &Path) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-}
-
-/// A failed walk step as an error on the entry that failed.
-pub fn walk_error(dir: &Path, e: walkdir::Error) -> Error {
-    let path = e
-        .path()
-        .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
-    let why = match e.io_error() {
-        Some(io) => io_reason(io),
-        None => msg!("walk-loop"),
-    };
-    Error::new(path, why)
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let below: Vec<Vec<_>> = entries
+        .into_par_iter()
+        .map(|(name, kind)| {
+            let path = dir.join(&name);
+            let name = name.to_string_lossy();
+            let rel = if rel.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{rel}/{name}")
+            };
+            if kind.is_dir() {
+                walk_below(&path, rel)
+            } else if kind.is_file() {
+                vec![Ok((rel, path))]
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    below.into_iter().flatten().collect()
 }
 
 /// A relative path with `/` separators on every platform.

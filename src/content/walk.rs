@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Asset;
 use crate::config::{Config, LangId};
 use crate::error::{Error, Errors};
-use crate::files::{CONTENT_DIR, relative, slash_path, walk, walk_error};
+use crate::files::{CONTENT_DIR, relative, walk_files};
 use crate::messages::Message;
 use crate::msg;
 
@@ -44,24 +44,18 @@ pub(super) fn discover(config: &Config) -> Result<Listing, Errors> {
     let mut sources = Vec::new();
     let mut assets = Vec::new();
     let mut errors = Errors::new();
-    for entry in walk(&dir) {
-        let entry = match entry {
-            Ok(e) => e,
+    for entry in walk_files(&dir) {
+        let (path, full) = match entry {
+            Ok(entry) => entry,
             Err(e) => {
-                let e = walk_error(&dir, e);
                 errors.push(Error::new(relative(&config.root, &e.path), e.message));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel_content = entry
-            .path()
-            .strip_prefix(&dir)
-            .expect("walkdir stays inside content/");
-        let path = slash_path(rel_content);
-        let source = Path::new(CONTENT_DIR).join(rel_content);
+        let source = Path::new(CONTENT_DIR).join(
+            full.strip_prefix(&dir)
+                .expect("the walk stays inside content/"),
+        );
         if path.ends_with(".md") {
             match classify(config, &path) {
                 Ok((key, lang, kind)) => {
@@ -79,10 +73,7 @@ pub(super) fn discover(config: &Config) -> Result<Listing, Errors> {
                 Err(message) => errors.push(Error::new(source, message).at(1, 1)),
             }
         } else {
-            assets.push(Asset {
-                source: entry.path().to_path_buf(),
-                path,
-            });
+            assets.push(Asset { source: full, path });
         }
     }
     if errors.is_empty() {

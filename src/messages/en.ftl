@@ -123,7 +123,6 @@ base-url-alone = `base_url` must be the site's address alone, without { $what ->
 
 ## Files and themes
 
-walk-loop = a folder link leads back into a folder above it: remove the link
 not-utf8 = the file is not valid UTF-8: save it as UTF-8 (GBK and GB2312 are not supported)
 theme-not-found = theme `{ $theme }` not found: no folder { $folder }
 theme-no-strings = the theme has no UI strings for language `{ $code }`: add this file

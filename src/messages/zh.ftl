@@ -109,7 +109,6 @@ base-url-alone = `base_url` 只写网站地址本身，不能带{ $what ->
 
 ## 文件和主题
 
-walk-loop = 有一个文件夹链接指回了它上层的文件夹：请删掉这个链接
 not-utf8 = 这个文件不是 UTF-8 编码：请另存为 UTF-8（不支持 GBK 和 GB2312）
 theme-not-found = 找不到主题 `{ $theme }`：没有文件夹 { $folder }
 theme-no-strings = 主题里没有语言 `{ $code }` 的界面文字：请添加这个文件
