@@ -34,7 +34,7 @@ use extract::{Runs, extract_into};
 use fragment::GROUP;
 use partial::Partial;
 use text::normalize_into;
-use write::{SHARD, write_partials};
+use write::{SHARD, write_partials, write_partials_unless};
 
 /// One article page as the build renders it.
 pub struct Doc<'a> {
@@ -295,7 +295,17 @@ const REUSE_CHUNK: usize = 256;
 /// the memo keeps an unchanged page's data as the same `Arc`).
 #[derive(Default)]
 pub struct Reuse {
-    chunks: Vec<(Vec<Arc<Indexed>>, Arc<Partial>)>,
+    chunks: Vec<Reused>,
+}
+
+/// One chunk of docs as last indexed.
+#[derive(Clone)]
+struct Reused {
+    pages: Vec<Arc<Indexed>>,
+    part: Arc<Partial>,
+    /// Its fragment files (compressed: a chunk starts at a multiple of
+    /// `GROUP`, so its files are its own).
+    frags: Arc<Vec<Vec<u8>>>,
 }
 
 impl std::fmt::Debug for Reuse {
@@ -326,23 +336,29 @@ pub fn write_index_reusing_unless(
     if stop() {
         return None;
     }
+    const { assert!(REUSE_CHUNK.is_multiple_of(GROUP)) };
     let old = std::mem::take(&mut reuse.chunks);
-    let chunks: Vec<(Vec<Arc<Indexed>>, Arc<Partial>)> = pages
+    let chunks: Vec<Reused> = pages
         .par_chunks(REUSE_CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let same = old.get(c).filter(|(was, _)| {
-                was.len() == chunk.len() && was.iter().zip(chunk).all(|(a, b)| Arc::ptr_eq(a, b))
+            let same = old.get(c).filter(|was| {
+                was.pages.len() == chunk.len()
+                    && was.pages.iter().zip(chunk).all(|(a, b)| Arc::ptr_eq(a, b))
             });
-            if let Some((was, part)) = same {
-                return (was.clone(), part.clone());
+            if let Some(was) = same {
+                return was.clone();
             }
             let mut part = Partial::new((c * REUSE_CHUNK) as u32);
             for pg in chunk {
                 part.add_doc(pg.runs());
             }
             part.finish();
-            (chunk.to_vec(), Arc::new(part))
+            Reused {
+                pages: chunk.to_vec(),
+                part: Arc::new(part),
+                frags: Arc::new(group_files(chunk.iter().map(|p| p.fragment.as_str()))),
+            }
         })
         .collect();
     drop(old);
@@ -351,11 +367,14 @@ pub fn write_index_reusing_unless(
         return None;
     }
     let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
-    let frags = group_files(pages.iter().map(|p| p.fragment.as_str()));
-    let parts: Vec<&Partial> = chunks.iter().map(|(_, p)| &**p).collect();
-    let files = write_partials(lang_dir, &parts, &urls, frags, SHARD);
+    let frags = chunks
+        .iter()
+        .flat_map(|c| c.frags.iter().cloned())
+        .collect();
+    let parts: Vec<&Partial> = chunks.iter().map(|c| &*c.part).collect();
+    let files = write_partials_unless(lang_dir, &parts, &urls, frags, SHARD, stop);
     reuse.chunks = chunks;
-    Some(files)
+    files
 }
 
 /// Single-threaded seconds of each stage over `docs` (measurements: the

@@ -374,3 +374,43 @@ fn fragment_has_text_as_written() {
         &serde_json::from_str::<serde_json::Value>(&a.fragment).unwrap()
     );
 }
+
+/// Dev mode's index from chunks kept between saves: after edits in some
+/// chunks (and fragment files reused from the others), and after a save
+/// given up half-way, it is the index made from scratch.
+#[test]
+fn reused_chunks_make_the_index_made_from_scratch() {
+    let make = |i: usize, v: usize| {
+        Arc::new(page(
+            &format!("/p{i}/"),
+            &format!("<h1>第{i}篇</h1><p>工会会员{v} union {i} 版本{v}</p>"),
+        ))
+    };
+    // Three chunks and a part of one: 600 is not a multiple of 256.
+    let mut pages: Vec<Arc<Indexed>> = (0..600).map(|i| make(i, 0)).collect();
+    let scratch =
+        |pages: &[Arc<Indexed>]| write_index("zh", &pages.iter().map(|p| &**p).collect::<Vec<_>>());
+    let mut reuse = Reuse::default();
+    assert_eq!(
+        write_index_reusing("zh", &pages, &mut reuse),
+        scratch(&pages)
+    );
+    for (save, i) in [3, 300, 599].into_iter().enumerate() {
+        pages[i] = make(i, save + 1);
+        assert_eq!(
+            write_index_reusing("zh", &pages, &mut reuse),
+            scratch(&pages)
+        );
+    }
+    // A save that stops after the chunks are made, in the shards' pass.
+    pages[10] = make(10, 9);
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let stop = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 2;
+    assert!(write_index_reusing_unless("zh", &pages, &mut reuse, &stop).is_none());
+    assert!(asked.into_inner() > 2, "asked again in the shards' pass");
+    pages.truncate(500);
+    assert_eq!(
+        write_index_reusing("zh", &pages, &mut reuse),
+        scratch(&pages)
+    );
+}

@@ -353,13 +353,19 @@ fn ranges(parts: &[&Partial], keys: &[KeyRef]) -> Vec<(usize, usize)> {
     out
 }
 
-/// The shards (doc-level, positional) of one range of merged keys.
+/// Keys between two questions to `stop`: at 10,000 articles a language
+/// has about a million, and a range's pass takes tens of milliseconds.
+const STOP_EVERY: usize = 4096;
+
+/// The shards (doc-level, positional) of one range of merged keys, or
+/// `None` once `stop` says so.
 fn range_shards(
     parts: &[&Partial],
     keys: &[KeyRef],
     tlen: &[u32],
     shard: usize,
-) -> (Vec<Shard>, Vec<Shard>) {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<(Vec<Shard>, Vec<Shard>)> {
     let n_docs = tlen.len();
     let mut pass = Pass {
         n_docs,
@@ -378,7 +384,14 @@ fn range_shards(
     };
     let mut i = 0;
     let mut key = Vec::new();
+    let mut asked = 0;
     while i < keys.len() {
+        if i >= asked {
+            if stop() {
+                return None;
+            }
+            asked = i + STOP_EVERY;
+        }
         let mut buf = [0u8; 12];
         key.clear();
         key.extend_from_slice(key_bytes(parts, &keys[i], &mut buf));
@@ -394,7 +407,7 @@ fn range_shards(
     }
     pass.end_cjk();
     pass.end_word();
-    (pass.d.finish(), pass.p.finish())
+    Some((pass.d.finish(), pass.p.finish()))
 }
 
 /// The index files of one language from its partials (consecutive doc
@@ -408,6 +421,22 @@ pub(crate) fn write_partials(
     fragments: Vec<Vec<u8>>,
     shard: usize,
 ) -> Vec<(String, Vec<u8>)> {
+    write_partials_unless(lang_dir, parts, urls, fragments, shard, &|| false)
+        .expect("never asked to stop")
+}
+
+/// [`write_partials`] that gives up (`None`) soon after `stop` says so:
+/// it is asked every [`STOP_EVERY`] keys. Dev mode's index is made while
+/// the editor works on; a save that makes it out of date must not wait
+/// for it (two cores: its threads' lowest priority was not enough).
+pub(crate) fn write_partials_unless(
+    lang_dir: &str,
+    parts: &[&Partial],
+    urls: &[&str],
+    fragments: Vec<Vec<u8>>,
+    shard: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<(String, Vec<u8>)>> {
     let lens: Vec<(u32, u32)> = parts.iter().flat_map(|p| p.lens.iter().copied()).collect();
     let n_docs = lens.len();
     let tlen: Vec<u32> = lens.iter().map(|l| l.1).collect();
@@ -426,8 +455,8 @@ pub(crate) fn write_partials(
     let ranges = ranges(parts, &keys);
     let made: Vec<(Vec<Shard>, Vec<Shard>)> = ranges
         .par_iter()
-        .map(|&(a, b)| range_shards(parts, &keys[a..b], &tlen, shard))
-        .collect();
+        .map(|&(a, b)| range_shards(parts, &keys[a..b], &tlen, shard, stop))
+        .collect::<Option<_>>()?;
     let (d, p): (Vec<Vec<Shard>>, Vec<Vec<Shard>>) = made.into_iter().unzip();
     let (mut files, d_index) = number(lang_dir, "d", d.into_iter().flatten());
     let (p_files, p_index) = number(lang_dir, "p", p.into_iter().flatten());
@@ -461,5 +490,5 @@ pub(crate) fn write_partials(
     for (i, f) in fragments.into_iter().enumerate() {
         files.push((format!("{lang_dir}/f/{i}.gz"), f));
     }
-    files
+    Some(files)
 }
