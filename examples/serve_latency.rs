@@ -10,7 +10,9 @@
 //! live-reload stream, then edits one article EDITS times (default 15: a
 //! sentence appended to its last paragraph, written as a whole file) and
 //! prints each save-to-reload time and the median. The article is restored
-//! afterwards. `UNIONPRESS_BIN` names another binary to start.
+//! afterwards. `UNIONPRESS_BIN` names another binary to start;
+//! `PAUSE_MS` is the pause between a reload and the next save (default 300;
+//! a few seconds lets each save's search index be finished first).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
@@ -63,10 +65,14 @@ fn main() {
     let mut events = BufReader::new(stream);
     wait_for(&mut events, "event: hello");
 
+    let pause: u64 = std::env::var("PAUSE_MS")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(300);
     println!("article: {}", article.display());
     let mut times = Vec::new();
     for i in 0..edits {
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(pause));
         let text = format!(
             "{}\n\nEdit number {i} of the latency run.\n",
             original.trim_end()
