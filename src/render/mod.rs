@@ -193,17 +193,18 @@ pub fn render(
     };
     for (entry, made) in plan.entries.iter().zip(made) {
         let made = made.unwrap_or_else(|| r.make(entry, None).and_then(|m| m.sink(sink)));
-        let doc = match made {
+        // Whether the document was made now (not reused from the memo).
+        let (doc, fresh) = match made {
             Ok(Made::File(file, doc)) => {
                 if let Some(fp) = doc.fingerprint {
                     documents.push((entry.path.clone(), fp));
                 }
                 keep(file);
-                doc
+                (doc, true)
             }
             Ok(Made::Unchanged(doc)) => {
                 unchanged.push(entry.path.clone());
-                doc
+                (doc, false)
             }
             Ok(Made::Metrics(file, made, fp)) => {
                 keep(file);
@@ -224,7 +225,9 @@ pub fn render(
             page_fps.insert(*i, fp);
         }
         if let (What::Page(i), Some(x)) = (&entry.what, doc.indexed) {
-            if let (true, Some(fp)) = (dev, doc.fingerprint) {
+            // An unchanged document's index data is the memo's own: only
+            // new data goes in (re-inserting 40,000 was 25 ms a save).
+            if let (true, true, Some(fp)) = (dev, fresh, doc.fingerprint) {
                 fresh_indexed.push((entry.path.clone(), (fp, x.clone())));
             }
             indexed.insert(*i, x);
