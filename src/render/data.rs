@@ -167,11 +167,17 @@ impl<'a> Renderer<'a> {
     /// entries are.
     pub(super) fn metrics(&self, entry: &Entry, lang: &Language) -> Result<Made<'a>, Error> {
         let m = metrics_json(self.config, self.site, lang, self.previous)?;
-        let Some(json) = m.json else {
-            return Ok(Made::Unchanged(Document::default()));
+        // Entries made now go to the memo even when the file is as it was
+        // (an edit that left them the same), or they would be made again
+        // on every save.
+        let doc = Document {
+            metrics: m.made,
+            metrics_file: self.previous.map(|_| (lang.id, m.fingerprint)),
+            ..Document::default()
         };
-        let file = OutputFile::new(entry.path.clone(), json);
-        let fingerprint = self.previous.map(|_| (lang.id, m.fingerprint));
-        Ok(Made::Metrics(Some(file), m.made, fingerprint))
+        Ok(match m.json {
+            Some(json) => Made::File(Some(OutputFile::new(entry.path.clone(), json)), doc),
+            None => Made::Unchanged(doc),
+        })
     }
 }

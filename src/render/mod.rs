@@ -64,8 +64,6 @@ enum Made<'m> {
     File(Option<OutputFile>, Document<'m>),
     /// A document as it was (dev mode).
     Unchanged(Document<'m>),
-    /// `metrics.json`, its page entries and (dev mode) language and fingerprint.
-    Metrics(Option<OutputFile>, Vec<FreshEntry>, Option<(LangId, u64)>),
     /// Made last, from what the others made: the sitemap, a search index.
     Later,
 }
@@ -78,12 +76,16 @@ struct Document<'m> {
     sitemap: Option<Cow<'m, SitemapUrl>>,
     /// An article's search index data (when search is on).
     indexed: Option<Arc<Indexed>>,
+    /// `metrics.json`: the page entries made now and (dev mode) its
+    /// language and fingerprint, kept even when the file is as it was.
+    metrics: Vec<FreshEntry>,
+    metrics_file: Option<(LangId, u64)>,
 }
 
 impl Made<'_> {
     /// Hands the file to `sink`, if there is one.
     fn sink(mut self, sink: Option<&Sink>) -> Result<Self, Error> {
-        if let (Some(sink), Made::File(file, _) | Made::Metrics(file, ..)) = (sink, &mut self) {
+        if let (Some(sink), Made::File(file, _)) = (sink, &mut self) {
             file.take().map_or(Ok(()), sink)?;
         }
         Ok(self)
@@ -206,12 +208,6 @@ pub fn render(
                 unchanged.push(entry.path.clone());
                 (doc, false)
             }
-            Ok(Made::Metrics(file, made, fp)) => {
-                keep(file);
-                fragments.extend(made);
-                metrics_files.extend(fp);
-                continue;
-            }
             Ok(Made::Later) => {
                 later.push(entry);
                 continue;
@@ -221,6 +217,8 @@ pub fn render(
                 continue;
             }
         };
+        fragments.extend(doc.metrics);
+        metrics_files.extend(doc.metrics_file);
         if let (What::Page(i), Some(fp)) = (&entry.what, doc.fingerprint) {
             page_fps.insert(*i, fp);
         }
@@ -367,6 +365,7 @@ impl<'a> Renderer<'a> {
                     fingerprint: fp,
                     sitemap,
                     indexed: old_index.map(|(_, x)| x.clone()),
+                    ..Document::default()
                 };
                 if kept.is_some() && (doc.indexed.is_some() || !self.indexes(what)) {
                     return Ok(Made::Unchanged(doc));
