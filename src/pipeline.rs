@@ -25,9 +25,10 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Include drafts and pages dated in the future.
     pub drafts: bool,
-    /// Encode photos (a build); `check` writes nothing, not even the photo
-    /// cache, so it only probes them.
-    pub photos: bool,
+    /// A run that publishes (a build, dev mode): photos encoded, the text's
+    /// HTML made. `check` writes nothing, not even the photo cache, so it
+    /// only probes photos, and it makes no HTML.
+    pub publish: bool,
 }
 
 /// Everything a site is made of, read and checked stage by stage.
@@ -140,9 +141,8 @@ impl std::fmt::Display for Summary {
 /// stage succeeded.
 pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Summary, Errors> {
     let started = Instant::now();
-    // A build always encodes its photos.
     let options = &Options {
-        photos: true,
+        publish: true,
         ..options.clone()
     };
     let inputs = read(config(root, options)?, options, &mut Cache::default())?;
@@ -216,7 +216,7 @@ pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inpu
         .and_then(Templates::compile);
     let load = LoadOptions {
         drafts: options.drafts,
-        photos: options.photos,
+        publish: options.publish,
     };
     let site = content::load(&config, load, cache);
     match (theme, templates, site) {
@@ -230,7 +230,7 @@ pub fn read(config: Config, options: &Options, cache: &mut Cache) -> Result<Inpu
             let mut errors = theme.err().unwrap_or_default();
             errors.extend(templates.err().unwrap_or_default());
             match site {
-                Ok(site) if options.photos => errors.extend(
+                Ok(site) if options.publish => errors.extend(
                     images::process(&config, &site.photos)
                         .err()
                         .unwrap_or_default(),

@@ -17,6 +17,7 @@ use crate::content::Site;
 use crate::error::{Error, Errors};
 use crate::files::line_of;
 use crate::markdown::LinkUse;
+use crate::markdown::ids_in;
 use crate::messages::Message;
 use crate::msg;
 use crate::render::Plan;
@@ -371,12 +372,15 @@ impl<'a> Targets<'a> {
     /// Whether article `i` has the id: its text's (headings, `{#custom}`,
     /// footnotes, HTML) or its template's.
     fn has_id(&self, i: usize, id: &str) -> bool {
-        self.template_ids.contains(id) || self.text_ids(i).contains(id)
+        self.template_ids.contains(id)
+            || self
+                .text_ids(i)
+                .binary_search_by(|k| k.as_str().cmp(id))
+                .is_ok()
     }
 
-    fn text_ids(&self, i: usize) -> &HashSet<String> {
-        let body = &self.pages[i].body;
-        body.ids.get_or_init(|| ids_in(&body.html).collect())
+    fn text_ids(&self, i: usize) -> &[String] {
+        &self.pages[i].body.ids
     }
 
     /// "; did you mean `x`?" for the nearest id of article `i`, if one is near.
@@ -410,32 +414,6 @@ fn normalize(path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-/// The values of the `id="…"` attributes in `html` (template expressions
-/// left out).
-fn ids_in(html: &str) -> impl Iterator<Item = String> + '_ {
-    // Found by their `=` (a fast search for one byte), then checked.
-    let bytes = html.as_bytes();
-    html.match_indices('=').filter_map(move |(i, _)| {
-        if i < 3 || &bytes[i - 3..i] != b" id" || bytes.get(i + 1) != Some(&b'"') {
-            return None;
-        }
-        let rest = &html[i + 2..];
-        let value = &rest[..rest.find('"')?];
-        (!value.contains('{')).then(|| unescape(value))
-    })
-}
-
-fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    s.replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// The literal ids of template `name` and the templates it extends and

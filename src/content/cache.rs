@@ -167,9 +167,9 @@ impl Cache {
         config: &Config,
         sources: &[SourceFile],
         assets: &[Asset],
-        encode: bool,
+        publish: bool,
     ) -> Vec<Result<Parsed, Errors>> {
-        let probed = self.probe(config, assets, encode);
+        let probed = self.probe(config, assets, publish);
         let files = Files {
             all: assets.iter().map(|a| a.path.as_str()).collect(),
             photos: probed
@@ -194,7 +194,7 @@ impl Cache {
         let mut reads: Vec<Option<Read>> = (0..sources.len()).map(|_| None).collect();
         let first: Vec<(usize, Read)> = originals
             .par_iter()
-            .map(|&i| (i, self.read_one(config, &files, &sources[i], None)))
+            .map(|&i| (i, self.read_one(config, &files, &sources[i], None, publish)))
             .collect();
         for (i, read) in first {
             reads[i] = Some(read);
@@ -215,7 +215,10 @@ impl Cache {
             .filter(|&i| reads[i].is_none())
             .map(|i| {
                 let inherited = covers.get(sources[i].key.as_str()).cloned().flatten();
-                (i, self.read_one(config, &files, &sources[i], inherited))
+                (
+                    i,
+                    self.read_one(config, &files, &sources[i], inherited, publish),
+                )
             })
             .collect();
         for (i, read) in second {
@@ -260,9 +263,17 @@ impl Cache {
         files: &Files,
         file: &SourceFile,
         inherited: Option<String>,
+        publish: bool,
     ) -> Read {
         if !self.keeps {
-            let result = parse_file(config, files, file.clone(), &Mutex::default(), inherited);
+            let result = parse_file(
+                config,
+                files,
+                file.clone(),
+                &Mutex::default(),
+                inherited,
+                publish,
+            );
             return Read {
                 result,
                 fresh: None,
@@ -289,7 +300,14 @@ impl Cache {
             };
         }
         let seen = Mutex::default();
-        let result = parse_file(config, files, file.clone(), &seen, inherited.clone());
+        let result = parse_file(
+            config,
+            files,
+            file.clone(),
+            &seen,
+            inherited.clone(),
+            publish,
+        );
         let fresh = stamp.map(|stamp| ReadFrom {
             stamp,
             deps: (seen.into_inner().unwrap_or_default().into_iter())

@@ -30,11 +30,13 @@ use front_matter::{Correction, Date};
 pub struct LoadOptions {
     /// Include drafts and pages dated in the future.
     pub drafts: bool,
-    /// Make photos (a build): each new photo is encoded when a page first
-    /// shows it, and when files have errors the photos of the files that
-    /// read are still decoded, so a damaged one is named in the same run.
-    /// `check` writes nothing, not even the photo cache.
-    pub photos: bool,
+    /// A run that publishes (a build, dev mode): photos are made (each new
+    /// one is encoded when a page first shows it, and when files have
+    /// errors the photos of the files that read are still decoded, so a
+    /// damaged one is named in the same run) and the text's HTML is made
+    /// and counted for its reading time. `check` writes nothing, not even
+    /// the photo cache, and needs neither HTML nor reading times.
+    pub publish: bool,
 }
 
 /// A cover image with its URL resolved.
@@ -230,7 +232,7 @@ impl Site {
 pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<Site, Errors> {
     let listing = cache.listing(config)?;
     let (sources, assets) = (&listing.0, &listing.1);
-    let parsed = cache.read(config, sources, assets, options.photos);
+    let parsed = cache.read(config, sources, assets, options.publish);
     let mut errors = Errors::new();
     let mut pages = Vec::new();
     let mut sections = Vec::new();
@@ -242,7 +244,7 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
         }
     }
     if !errors.is_empty() {
-        if options.photos {
+        if options.publish {
             let photos = photo_jobs(pages.iter().map(|p| (&p.file.source, &p.cover, &*p.body)));
             errors.extend(images::process(config, &photos).err().unwrap_or_default());
         }

@@ -49,12 +49,14 @@ pub(super) struct Files<'a> {
 /// Every file the page refers to goes into `seen` (for the dev cache).
 /// `inherited` is the URL of the cover a translation without its own takes
 /// from its original: the text's first photo then waits like the others.
+/// Unless `publish`, the text's HTML is not made (`check`).
 pub(super) fn parse_file(
     config: &Config,
     files: &Files,
     file: SourceFile,
     seen: &Mutex<Vec<String>>,
     inherited: Option<String>,
+    publish: bool,
 ) -> Result<Parsed, Errors> {
     let path = file.source.clone();
     let text = read_utf8(&config.root.join(&path), &path).map_err(Errors::from)?;
@@ -68,6 +70,7 @@ pub(super) fn parse_file(
         resolve_image: &resolve,
         base_path: &config.base_path,
         cover: None,
+        html: publish,
     };
 
     match file.kind {

@@ -75,7 +75,7 @@ impl<'a> Renderer<'_, 'a> {
             }
         }
         for img in &images {
-            self.doc.count.add(&img.caption);
+            self.count(&img.caption);
         }
         let mut out = String::new();
         let gallery = images.len() > 1;

@@ -7,6 +7,7 @@
 
 mod cjk;
 mod figures;
+mod ids;
 mod walk;
 
 use std::collections::HashSet;
@@ -20,6 +21,8 @@ use crate::error::Error;
 use crate::images::Photo;
 use crate::metrics::{MetricBlock, NumberStyle};
 use crate::text::TextCount;
+pub use ids::ids_in;
+use ids::ids_of;
 use walk::Renderer;
 
 /// What the renderer needs to know about the page it renders.
@@ -38,6 +41,9 @@ pub struct Context<'a> {
     /// text does not show it, it goes above the text and loads first: the
     /// text's first photo then loads lazily like the others.
     pub cover: Option<&'a str>,
+    /// Make the HTML and count the text for the reading time (a run that
+    /// publishes); `check` needs neither, only what the walk finds.
+    pub html: bool,
 }
 
 /// An image reference resolved.
@@ -86,9 +92,9 @@ pub struct Rendered {
     /// Plain text of the first paragraph that is not a figure (for summaries).
     pub first_paragraph: String,
     pub count: TextCount,
-    /// Every `id` in `html`, found when `check` first needs them and kept
-    /// with the text (dev mode reuses both between rebuilds).
-    pub ids: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// Every `id` the HTML has, sorted, each once (for `check`'s anchors;
+    /// known without the HTML).
+    pub ids: Vec<String>,
 }
 
 /// Renders `markdown` (the body, without front matter). Every problem in the
@@ -107,6 +113,10 @@ pub fn render(markdown: &str, cx: &Context) -> Result<Rendered, Vec<Error>> {
     let (out, mut doc, errors) = r.finish();
     if !errors.is_empty() {
         return Err(errors);
+    }
+    doc.ids = ids_of(&out);
+    if !cx.html {
+        return Ok(doc);
     }
     let out = cjk::join_cjk_lines(out);
     doc.html.reserve(markdown.len() * 3 / 2);
@@ -214,6 +224,10 @@ mod tests {
     use super::*;
 
     fn md(text: &str) -> Rendered {
+        md_with(text, true)
+    }
+
+    fn md_with(text: &str, html: bool) -> Rendered {
         let resolve = |src: &str| {
             if src.contains("missing") {
                 Err(crate::msg!(
@@ -236,8 +250,86 @@ mod tests {
             resolve_image: &resolve,
             base_path: "/",
             cover: None,
+            html,
         };
         render(text, &cx).unwrap()
+    }
+
+    /// The ids `ids_in` finds in the written HTML, as `Rendered::ids` holds
+    /// them.
+    fn ids_in_html(html: &str) -> Vec<String> {
+        let mut ids: Vec<String> = ids_in(html).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    #[test]
+    fn ids_are_known_without_making_the_html() {
+        let text = concat!(
+            "## 以思想政治引领\n\n## Same\n\n## Same\n\n## A & B {#a&b .wide id=extra}\n\n",
+            "## {{ x }} {#t{x}}\n\n",
+            "```metrics 主要数据\n- { label: 会员, value: 36186, unit: 人 }\n```\n\n",
+            "![说明](a.jpg \"标题\")\n\n",
+            "Text[^n1] with <span id=\"inline\">HTML</span> and `code id=\"no\"`.\n\n",
+            "<div class=\"box\"\n     id=\"block\">\n<p id=\"{{ tpl }}\">x</p>\n</div>\n\n",
+            "A link [x](/y/ \"title id=\\\"no\\\"\") and text id=\"no\".\n\n",
+            "[^n1]: The note.\n",
+        );
+        let made = md_with(text, true);
+        // Text that reads `id="no"` is written as it is (quotes are not
+        // escaped in text), so a scan of the HTML took it for an id.
+        let scanned: Vec<String> = ids_in_html(&made.html)
+            .into_iter()
+            .filter(|i| i != "no")
+            .collect();
+        assert_eq!(made.ids, scanned, "{}", made.html);
+        for id in [
+            "以思想政治引领",
+            "same",
+            "same-1",
+            "a&b",
+            "extra",
+            "metrics-1",
+            "n1",
+            "inline",
+            "block",
+        ] {
+            assert!(made.ids.iter().any(|i| i == id), "{id} in {:?}", made.ids);
+        }
+        assert!(!made.ids.iter().any(|i| i == "no"), "{:?}", made.ids);
+        // `check` makes no HTML and counts nothing, and finds the same.
+        let checked = md_with(text, false);
+        assert_eq!(checked.ids, made.ids);
+        assert_eq!(checked.headings, made.headings);
+        assert_eq!(checked.links, made.links);
+        assert_eq!(checked.first_paragraph, made.first_paragraph);
+        assert_eq!(checked.metrics.len(), 1);
+        assert!(checked.html.is_empty());
+        assert_eq!(checked.count, TextCount::default());
+    }
+
+    /// Every text of the example site: the ids known from the walk are the
+    /// ids of its HTML.
+    #[test]
+    fn the_example_sites_ids_are_those_of_its_html() {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut seen = 0;
+        for entry in walkdir::WalkDir::new(&content) {
+            let path = entry.unwrap().into_path();
+            if path.extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The body: after the front matter's closing `---`.
+            let body = (text.strip_prefix("---\n"))
+                .and_then(|t| t.split_once("\n---\n"))
+                .map_or(text.as_str(), |(_, body)| body);
+            let made = md_with(body, true);
+            assert_eq!(made.ids, ids_in_html(&made.html), "{}", path.display());
+            seen += 1;
+        }
+        assert!(seen > 10, "{seen} texts");
     }
 
     #[test]
@@ -346,6 +438,7 @@ mod tests {
                 resolve_image: &resolve,
                 base_path: "/",
                 cover: Some(cover),
+                html: true,
             };
             render(text, &cx).unwrap().html
         };
@@ -398,6 +491,7 @@ mod tests {
             resolve_image: &resolve,
             base_path: "/",
             cover: None,
+            html: true,
         };
         let errs = render(
             "Text\n\n![a](missing.jpg)\n\n```metrics\n- { label: x, value: abc }\n```\n",

@@ -150,9 +150,16 @@ impl<'a> Renderer<'_, 'a> {
 
     pub(super) fn push(&mut self, event: Event<'a>) {
         if let Event::Text(t) | Event::Code(t) = &event {
-            self.doc.count.add(t);
+            self.count(t);
         }
         self.out.push(event);
+    }
+
+    /// Counts text for the reading time (only a published text has one).
+    pub(super) fn count(&mut self, text: &str) {
+        if self.cx.html {
+            self.doc.count.add(text);
+        }
     }
 
     fn paragraph(&mut self, events: &[(Event<'a>, Range<usize>)], start: usize) -> usize {

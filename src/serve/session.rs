@@ -57,7 +57,7 @@ impl Session {
             options: Options {
                 base_url: Some(base_url.to_string()),
                 drafts,
-                photos: true,
+                publish: true,
             },
             cache: Cache::keeping(),
             memo: Memo::default(),

@@ -197,6 +197,26 @@ fn broken_anchors_on_the_page_and_into_another() {
 }
 
 #[test]
+fn an_anchor_needs_an_element_not_text_that_reads_like_one() {
+    // `check` knows a page's ids without making its HTML: raw HTML's and
+    // headings' count, text and code that read `id="…"` do not.
+    let site = Site::new().file(
+        ZH,
+        zh("示例 `<p id=\"code\">` 与 id=\"prose\"。<span id=\"raw\">注</span>\n\n[甲](#code) [乙](#prose) [丙](#raw)\n"),
+    );
+    let run = check(&site).fails();
+    let line = run.error_at(ZH, 7, 1);
+    assert!(line.contains("broken anchor `#code`"), "{line}");
+    assert!(
+        run.stderr.contains("broken anchor `#prose`"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("`#raw`"), "{}", run.stderr);
+    assert_eq!(run.error_lines().len(), 2, "{}", run.stderr);
+}
+
+#[test]
 fn root_relative_links_must_name_the_sites_path() {
     let site = with_b(Site::new()).file(ZH, zh("[乙](/news/b/) [乙](/union/news/b/)\n"));
     let yaml = site
