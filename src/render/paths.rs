@@ -6,9 +6,14 @@
 //! alias `/metrics.json/` under the generated `metrics.json`). Exact
 //! duplicates are the plan's own check ([`super::Plan`]).
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+// Fx: dev mode checks every output path on every save.
+use rustc_hash::FxHashMap;
 
 use super::plan::{Entry, What};
 use crate::config::Config;
@@ -24,17 +29,23 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
     let sources = Sources::new(&config.root);
     let blame = |e: &Entry, why: Message| blame(&sources, site, e, why);
     let mut errors = Errors::new();
-    for e in entries {
-        if let Some(why) = path_problem(&e.path) {
-            errors.push(blame(e, why));
-        } else if named_by_editor(&e.what) && e.path.contains('%') {
+    let problems: Vec<(&Entry, Message)> = (entries.par_iter())
+        .filter_map(|e| match path_problem(&e.path) {
+            Some(why) => Some((e, why)),
             // Links keep `%` as it is (an address may come encoded), so a
             // browser would read `%2e` in a slug as an escape.
-            errors.push(blame(e, msg!("path-percent")));
-        }
+            None if named_by_editor(&e.what) && e.path.contains('%') => {
+                Some((e, msg!("path-percent")))
+            }
+            None => None,
+        })
+        .collect();
+    for (e, why) in problems {
+        errors.push(blame(e, why));
     }
     // Each folder some output needs, with the first entry inside it.
-    let mut folders: HashMap<&str, usize> = HashMap::new();
+    let mut folders: FxHashMap<&str, usize> =
+        FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
     for (i, e) in entries.iter().enumerate() {
         let path = e.path.strip_suffix('/').unwrap_or(&e.path);
         if e.path.ends_with('/') {
@@ -78,9 +89,10 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
         errors.push(blame(culprit, why));
     }
     // Paths equal but for case are one file on macOS and Windows.
-    let mut folded: HashMap<String, &Entry> = HashMap::new();
+    let mut folded: FxHashMap<Cow<str>, &Entry> =
+        FxHashMap::with_capacity_and_hasher(entries.len(), Default::default());
     for e in entries {
-        let Some(other) = folded.insert(e.path.to_lowercase(), e) else {
+        let Some(other) = folded.insert(fold_case(&e.path), e) else {
             continue;
         };
         if other.path != e.path {
@@ -95,6 +107,14 @@ pub(super) fn unwritable(config: &Config, site: &Site, entries: &[Entry]) -> Err
     errors.sort();
     errors.dedup();
     errors
+}
+
+/// `path` in lower case (most paths are already: they are not copied).
+fn fold_case(path: &str) -> Cow<'_, str> {
+    match path.chars().all(|c| c.to_lowercase().eq([c])) {
+        true => Cow::Borrowed(path),
+        false => Cow::Owned(path.to_lowercase()),
+    }
 }
 
 /// An article's address with its slug, or a tag's list: an address an

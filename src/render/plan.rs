@@ -4,10 +4,13 @@
 //! path are found here, once. A new kind of output is one new [`What`].
 
 use std::collections::BTreeMap;
+use std::collections::hash_map::Entry as Slot;
 // Fx: these maps are hashed on every dev-mode save, by short keys.
 use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use super::lists::{self, ListSpec};
 use crate::config::{Config, Language};
@@ -93,13 +96,23 @@ impl<'a> Plan<'a> {
     /// The plan of `site`, and the outputs two sources claim (errors naming
     /// both). Unreadable static folders are errors too.
     pub fn new(config: &'a Config, site: &'a Site, theme: &Theme) -> (Plan<'a>, Errors) {
-        let mut entries = Vec::new();
         let mut errors = Errors::new();
         let entry = |path: String, source: PathBuf, what| Entry { path, source, what };
-        for (i, p) in site.pages.iter().enumerate() {
-            entries.push(entry(index_file(&p.url), p.source.clone(), What::Page(i)));
-        }
-        for lang in &config.languages {
+        // Dev mode plans again on every save: the parts that go over every
+        // article run beside each other.
+        let (mut entries, lists): (Vec<Entry>, Vec<Vec<ListSpec>>) = rayon::join(
+            || {
+                (site.pages.par_iter().enumerate())
+                    .map(|(i, p)| entry(index_file(&p.url), p.source.clone(), What::Page(i)))
+                    .collect()
+            },
+            || {
+                (config.languages.par_iter())
+                    .map(|lang| lists::lists(config, site, theme.i18n.get(&lang.code), lang))
+                    .collect()
+            },
+        );
+        for (lang, specs) in config.languages.iter().zip(lists) {
             let content = || PathBuf::from(CONTENT_DIR);
             let home_source = site
                 .section_index("", lang.id)
@@ -109,7 +122,6 @@ impl<'a> Plan<'a> {
                 home_source,
                 What::Home(lang),
             ));
-            let specs = lists::lists(config, site, theme.i18n.get(&lang.code), lang);
             let tags = (specs.iter().filter(|s| s.kind == "tag"))
                 .map(|s| (s.url.clone(), s.key.clone(), s.pages.len()))
                 .collect();
@@ -205,9 +217,13 @@ impl<'a> Plan<'a> {
                 entries.push(entry(v.path.clone(), source, what));
             }
         }
-        errors.extend(super::paths::unwritable(config, site, &entries));
         let plan = Plan { entries };
-        errors.extend(plan.claimed_twice(config, site));
+        let (unwritable, twice) = rayon::join(
+            || super::paths::unwritable(config, site, &plan.entries),
+            || plan.claimed_twice(config, site),
+        );
+        errors.extend(unwritable);
+        errors.extend(twice);
         if let Some(logo) = &config.logo
             && !plan.paths().any(|p| p == logo)
         {
@@ -231,10 +247,19 @@ impl<'a> Plan<'a> {
     /// page, an alias and anything. Each is reported once, on the later
     /// source, naming the other.
     fn claimed_twice(&self, config: &Config, site: &Site) -> Errors {
-        let mut by_path: HashMap<&str, Vec<&Entry>> =
+        // Each path's first entry, and every entry of a path claimed again.
+        let mut first: HashMap<&str, &Entry> =
             HashMap::with_capacity_and_hasher(self.entries.len(), Default::default());
+        let mut by_path: HashMap<&str, Vec<&Entry>> = HashMap::default();
         for e in &self.entries {
-            by_path.entry(e.path.as_str()).or_default().push(e);
+            match first.entry(e.path.as_str()) {
+                Slot::Vacant(slot) => {
+                    slot.insert(e);
+                }
+                Slot::Occupied(slot) => (by_path.entry(e.path.as_str()))
+                    .or_insert_with(|| vec![*slot.get()])
+                    .push(e),
+            }
         }
         let mut errors = Errors::new();
         let sources = super::paths::Sources::new(&config.root);
@@ -258,7 +283,7 @@ impl<'a> Plan<'a> {
                 }
             }
         }
-        for (path, mut claims) in by_path.into_iter().filter(|(_, c)| c.len() > 1) {
+        for (path, mut claims) in by_path {
             // Owners before aliases; among owners, documents from Markdown
             // first, by file, so the report does not depend on the walk.
             claims.sort_by_key(|e| (alias_of(e).is_some(), !e.what.is_document(), &e.source));
