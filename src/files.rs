@@ -167,4 +167,71 @@ mod tests {
         }
         assert!(!is_ignored("index.zh.md"));
     }
+
+    #[test]
+    fn the_walk_is_sorted_depth_first_and_leaves_out_ignored_names_and_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in [
+            "b.md",
+            "a/2.md",
+            "a/10.md",
+            "a/1.md",
+            "a/.x.md.swp",
+            "a/x.md~",
+            "c/d/e.md",
+            "c/f.md",
+            ".git/config",
+            "#d/x.md",
+            "工会/新闻.md",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(root.join("a"), root.join("link")).unwrap();
+            std::os::unix::fs::symlink(root.join("b.md"), root.join("c/to-b.md")).unwrap();
+        }
+        let walked: Vec<String> = (walk_files(root).into_iter())
+            .map(|r| {
+                let (rel, full) = r.unwrap();
+                assert_eq!(full, root.join(&rel));
+                rel
+            })
+            .collect();
+        // By name (bytes), each folder's files where the folder sorts.
+        let expected = [
+            "a/1.md",
+            "a/10.md",
+            "a/2.md",
+            "b.md",
+            "c/d/e.md",
+            "c/f.md",
+            "工会/新闻.md",
+        ];
+        assert_eq!(walked, expected);
+        // The order of walkdir's sorted walk.
+        let sorted: Vec<String> = walkdir::WalkDir::new(root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| slash_path(e.path().strip_prefix(root).unwrap()))
+            .collect();
+        assert_eq!(walked, sorted);
+    }
+
+    #[test]
+    fn a_folder_that_cannot_be_read_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let gone = dir.path().join("content");
+        let walked = walk_files(&gone);
+        assert_eq!(walked.len(), 1);
+        let e = walked.into_iter().next().unwrap().unwrap_err();
+        assert_eq!(e.path, gone);
+        assert!(files_under(&gone).is_err());
+    }
 }
