@@ -3,11 +3,11 @@
 
 use pulldown_cmark::{Event, Tag};
 
-/// The ids `ids_in` finds in the HTML `events` make: headings' (an `id`
-/// among their `{…}` attributes too), footnote definitions' and those in
-/// the raw HTML and the HTML the walk made (figures, key figures). Text,
-/// code and attributes are escaped when written, so nothing else can hold
-/// one.
+/// The ids of the elements the HTML of `events` has: headings' (an `id`
+/// among their `{…}` attributes too), footnote definitions', and those in
+/// the raw HTML and in the HTML the walk made (figures, key figures). Text
+/// and code make no element, so `id="x"` in them is no id (it is written
+/// with its quotes as they are: a scan of the HTML took it for one).
 pub(super) fn ids_of(events: &[Event]) -> Vec<String> {
     let mut ids = Vec::new();
     // A run of HTML events is written as one piece.
@@ -33,7 +33,7 @@ pub(super) fn ids_of(events: &[Event]) -> Vec<String> {
         }
     }
     ids.extend(ids_in(&html));
-    // As in written HTML (see `ids_in`).
+    // One rule with `ids_in`, which leaves out template expressions.
     ids.retain(|id| !id.contains('{'));
     ids.sort_unstable();
     ids.dedup();

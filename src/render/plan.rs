@@ -100,7 +100,7 @@ impl<'a> Plan<'a> {
         let entry = |path: String, source: PathBuf, what| Entry { path, source, what };
         // Dev mode plans again on every save: the parts that go over every
         // article run beside each other.
-        let (mut entries, lists): (Vec<Entry>, Vec<Vec<ListSpec>>) = rayon::join(
+        let (mut entries, by_lang): (Vec<Entry>, Vec<Vec<ListSpec>>) = rayon::join(
             || {
                 (site.pages.par_iter().enumerate())
                     .map(|(i, p)| entry(index_file(&p.url), p.source.clone(), What::Page(i)))
@@ -112,7 +112,7 @@ impl<'a> Plan<'a> {
                     .collect()
             },
         );
-        for (lang, specs) in config.languages.iter().zip(lists) {
+        for (lang, specs) in config.languages.iter().zip(by_lang) {
             let content = || PathBuf::from(CONTENT_DIR);
             let home_source = site
                 .section_index("", lang.id)
