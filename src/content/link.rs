@@ -5,7 +5,6 @@
 //! translations. Groups are linked in parallel; dev mode reuses a group
 //! whose files are unchanged.
 
-use std::collections::BTreeMap;
 // Fx: these maps are hashed on every dev-mode save, by short keys.
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hash;
@@ -37,20 +36,24 @@ pub(super) fn link(
     options: LoadOptions,
     linked: Option<&mut Linked>,
 ) -> Result<(Vec<Arc<Page>>, Vec<LeftOut>), Errors> {
-    let mut groups: BTreeMap<&str, Vec<Arc<ParsedPage>>> = BTreeMap::new();
-    for p in &parsed {
-        groups.entry(&p.file.key).or_default().push(p.clone());
+    // The groups by key, each in language order. (The walk lists files by
+    // key already, so the stable sort by key is one pass.)
+    let mut sorted: Vec<&Arc<ParsedPage>> = parsed.iter().collect();
+    sorted.sort_by(|a, b| a.file.key.cmp(&b.file.key));
+    for group in sorted.chunk_by_mut(|a, b| a.file.key == b.file.key) {
+        group.sort_by_key(|p| p.file.lang);
     }
+    let groups: Vec<&[&Arc<ParsedPage>]> =
+        sorted.chunk_by(|a, b| a.file.key == b.file.key).collect();
     let previous = linked.as_deref();
     // Each group: its fingerprint, whether to keep it, its pages.
     let made: Vec<(u64, Vec<LeftOut>, Result<Group, Errors>)> = groups
         .into_par_iter()
-        .map(|(_, mut group)| {
-            group.sort_by_key(|p| p.file.lang);
+        .map(|group| {
             // A page is made of its group's files only: they fingerprint it.
             // (xxh3 of the bytes: a `Path` hashes component by component.)
             let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-            for p in &group {
+            for p in group {
                 let source = p.file.source.as_os_str().as_encoded_bytes();
                 (source, p.generation).hash(&mut hasher);
             }
@@ -58,6 +61,7 @@ pub(super) fn link(
             if let Some(pages) = previous.and_then(|l| l.get(&fingerprint)) {
                 return (fingerprint, Vec::new(), Ok(pages.clone()));
             }
+            let group = group.iter().map(|&p| p.clone()).collect();
             match link_group(config, group, fingerprint, options) {
                 Ok((pages, left)) => (
                     fingerprint,
