@@ -3,7 +3,10 @@
 //! holds indices into the site's pages; templates get the cards made once in
 //! [`super::Renderer::cards`], so a page costs the same in every list.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+// Fx: every tag of every article is looked up on every dev-mode save.
+use rustc_hash::FxHashMap as HashMap;
 use std::path::Path;
 
 use minijinja::Value;
@@ -82,16 +85,15 @@ pub fn sections_in(site: &Site, lang: LangId) -> Vec<String> {
 }
 
 /// Every paginated list of one language: its sections, then its tags.
+/// `sections` are every language's ([`sections_in`]).
 pub fn lists(
     config: &Config,
     site: &Site,
     strings: Option<&Strings>,
     lang: &Language,
+    sections: &[Vec<String>],
 ) -> Vec<ListSpec> {
     let mut specs = Vec::new();
-    let sections: Vec<Vec<String>> = (config.languages.iter())
-        .map(|l| sections_in(site, l.id))
-        .collect();
     for key in &sections[usize::from(lang.id)] {
         let key = key.clone();
         let index = site.section_index(&key, lang.id);
@@ -302,8 +304,8 @@ impl Renderer<'_> {
 pub(super) fn tags_in(site: &Site, lang: &Language) -> BTreeMap<String, (String, Vec<usize>)> {
     // A few dozen tags on thousands of pages: each spelling is slugified
     // once and found again by one hash look-up.
-    let mut slot_of_spelling: HashMap<&str, usize> = HashMap::new();
-    let mut slot_of_url: HashMap<String, usize> = HashMap::new();
+    let mut slot_of_spelling: HashMap<&str, usize> = HashMap::default();
+    let mut slot_of_url: HashMap<String, usize> = HashMap::default();
     let mut found: Vec<(String, String, Vec<usize>)> = Vec::new();
     for i in site.indices_in(lang.id) {
         for tag in &site.pages[i].tags {

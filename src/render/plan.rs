@@ -107,8 +107,14 @@ impl<'a> Plan<'a> {
                     .collect()
             },
             || {
+                let sections: Vec<Vec<String>> = (config.languages.iter())
+                    .map(|l| lists::sections_in(site, l.id))
+                    .collect();
                 (config.languages.par_iter())
-                    .map(|lang| lists::lists(config, site, theme.i18n.get(&lang.code), lang))
+                    .map(|lang| {
+                        let strings = theme.i18n.get(&lang.code);
+                        lists::lists(config, site, strings, lang, &sections)
+                    })
                     .collect()
             },
         );
