@@ -61,7 +61,7 @@ pub(super) fn link(
             if let Some(pages) = previous.and_then(|l| l.get(&fingerprint)) {
                 return (fingerprint, Vec::new(), Ok(pages.clone()));
             }
-            let group = group.iter().map(|&p| p.clone()).collect();
+            let group = group.iter().map(|&p| Arc::clone(p)).collect();
             match link_group(config, group, fingerprint, options) {
                 Ok((pages, left)) => (
                     fingerprint,

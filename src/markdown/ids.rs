@@ -17,8 +17,10 @@ pub(super) fn ids_of(events: &[Event]) -> Vec<String> {
             html.push_str(h);
             continue;
         }
-        ids.extend(ids_in(&html));
-        html.clear();
+        if !html.is_empty() {
+            ids.extend(ids_in(&html));
+            html.clear();
+        }
         match e {
             Event::Start(Tag::Heading { id, attrs, .. }) => {
                 ids.extend(id.iter().map(|id| id.to_string()));

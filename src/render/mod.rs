@@ -140,8 +140,8 @@ pub fn render(
         .languages
         .iter()
         .map(|l| {
-            let sections = lists::sections_in(site, l.id);
-            let view = views::site_view(config, site, templates.strings(&l.code), l, &sections);
+            let sections = &plan.sections[usize::from(l.id)];
+            let view = views::site_view(config, site, templates.strings(&l.code), l, sections);
             let hash = fingerprint(serde_json::to_string(&view).unwrap_or_default());
             (Value::from(Serde(&view)), hash)
         })

@@ -255,3 +255,33 @@ fn index_key(text: &str, key: &str) -> Option<Key> {
         items,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_in_lower_case_are_folded_without_a_copy() {
+        for path in [
+            "news/a/index.html",
+            "tags/劳动竞赛/index.html",
+            "sitemap.xml",
+        ] {
+            assert!(
+                matches!(fold_case(path), Cow::Borrowed(p) if p == path),
+                "{path}"
+            );
+        }
+        for (path, folded) in [
+            ("News/A/index.html", "news/a/index.html"),
+            ("tags/Ärzte/", "tags/ärzte/"),
+            ("ΣΟΦΙΑΣ/", "σοφιας/"),
+        ] {
+            assert!(
+                matches!(fold_case(path), Cow::Owned(ref p) if p == folded),
+                "{path}"
+            );
+            assert_eq!(fold_case(path), path.to_lowercase());
+        }
+    }
+}

@@ -90,6 +90,9 @@ pub struct Entry<'a> {
 #[derive(Debug)]
 pub struct Plan<'a> {
     pub entries: Vec<Entry<'a>>,
+    /// Every language's sections ([`lists::sections_in`]), by language:
+    /// the lists are planned from them and the site views show them.
+    pub sections: Vec<Vec<String>>,
 }
 
 impl<'a> Plan<'a> {
@@ -100,22 +103,23 @@ impl<'a> Plan<'a> {
         let entry = |path: String, source: PathBuf, what| Entry { path, source, what };
         // Dev mode plans again on every save: the parts that go over every
         // article run beside each other.
-        let (mut entries, by_lang): (Vec<Entry>, Vec<Vec<ListSpec>>) = rayon::join(
+        let (mut entries, (sections, by_lang)) = rayon::join(
             || {
                 (site.pages.par_iter().enumerate())
                     .map(|(i, p)| entry(index_file(&p.url), p.source.clone(), What::Page(i)))
-                    .collect()
+                    .collect::<Vec<Entry>>()
             },
             || {
                 let sections: Vec<Vec<String>> = (config.languages.iter())
                     .map(|l| lists::sections_in(site, l.id))
                     .collect();
-                (config.languages.par_iter())
+                let by_lang: Vec<Vec<ListSpec>> = (config.languages.par_iter())
                     .map(|lang| {
                         let strings = theme.i18n.get(&lang.code);
                         lists::lists(config, site, strings, lang, &sections)
                     })
-                    .collect()
+                    .collect();
+                (sections, by_lang)
             },
         );
         for (lang, specs) in config.languages.iter().zip(by_lang) {
@@ -223,7 +227,7 @@ impl<'a> Plan<'a> {
                 entries.push(entry(v.path.clone(), source, what));
             }
         }
-        let plan = Plan { entries };
+        let plan = Plan { entries, sections };
         let (unwritable, twice) = rayon::join(
             || super::paths::unwritable(config, site, &plan.entries),
             || plan.claimed_twice(config, site),
