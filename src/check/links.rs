@@ -30,12 +30,43 @@ struct Targets<'a> {
     /// Each language's URL prefix: "" for the default language, `en/`.
     prefixes: Vec<&'a str>,
     /// Every file the build writes, decoded.
-    files: FxHashSet<&'a str>,
+    files: Kept<'a, FxHashSet<&'a str>, FxHashSet<Box<str>>>,
     pages: &'a [Arc<Page>],
     /// Indices into `pages` by URL path (`news/x/`), for anchors.
-    by_url: FxHashMap<&'a str, usize>,
+    by_url: Kept<'a, FxHashMap<&'a str, usize>, FxHashMap<Box<str>, usize>>,
     /// Ids the article template gives every article (`main`).
     template_ids: HashSet<String>,
+}
+
+/// Made now, or kept by the memo (dev mode's [`recheck`] has no plan).
+enum Kept<'a, Made, Memo> {
+    Made(Made),
+    Memo(&'a Memo),
+}
+
+impl<'a> Kept<'a, FxHashSet<&'a str>, FxHashSet<Box<str>>> {
+    fn get(&self, path: &str) -> Option<&'a str> {
+        match self {
+            Kept::Made(set) => set.get(path).copied(),
+            Kept::Memo(set) => set.get(path).map(|p| &**p),
+        }
+    }
+}
+
+impl Kept<'_, FxHashMap<&str, usize>, FxHashMap<Box<str>, usize>> {
+    fn get(&self, url: &str) -> Option<usize> {
+        match self {
+            Kept::Made(map) => map.get(url).copied(),
+            Kept::Memo(map) => map.get(url).copied(),
+        }
+    }
+
+    fn urls(&self) -> Vec<&str> {
+        match self {
+            Kept::Made(map) => map.keys().copied().collect(),
+            Kept::Memo(map) => map.keys().map(|u| &**u).collect(),
+        }
+    }
 }
 
 /// Where a link leads.
@@ -57,11 +88,15 @@ enum Target {
 #[derive(Debug, Default)]
 pub(super) struct Memo {
     key: u64,
-    pages: FxHashMap<String, Kept>,
+    pages: FxHashMap<String, Checked>,
+    /// The plan's paths and the articles' URLs while `key` holds, for
+    /// [`recheck`] (which has no plan).
+    files: FxHashSet<Box<str>>,
+    by_url: FxHashMap<Box<str>, usize>,
 }
 
 #[derive(Debug)]
-struct Kept {
+struct Checked {
     page: Arc<Page>,
     /// The articles whose ids its anchors were looked up in.
     anchors_in: Vec<Arc<Page>>,
@@ -81,11 +116,13 @@ pub(super) fn check(
     let targets = Targets {
         base_path: &config.base_path,
         prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
-        files: plan.paths().collect(),
+        files: Kept::Made(plan.paths().collect()),
         pages: &site.pages,
-        by_url: (site.pages.iter().enumerate())
-            .map(|(i, p)| (p.url.as_str(), i))
-            .collect(),
+        by_url: Kept::Made(
+            (site.pages.iter().enumerate())
+                .map(|(i, p)| (p.url.as_str(), i))
+                .collect(),
+        ),
         template_ids: template_ids(theme, "page.html"),
     };
     let key = memo.as_ref().map(|_| targets.key(plan));
@@ -105,11 +142,15 @@ pub(super) fn check(
         if memo.key != key {
             memo.pages.clear();
             memo.key = key;
+            if let (Kept::Made(files), Kept::Made(by_url)) = (&targets.files, &targets.by_url) {
+                memo.files = files.iter().map(|&f| Box::from(f)).collect();
+                memo.by_url = by_url.iter().map(|(&u, &i)| (Box::from(u), i)).collect();
+            }
         }
         for (i, (found, used)) in made.iter().enumerate() {
             if let Some(used) = used {
                 let page = &site.pages[i];
-                let kept = Kept {
+                let kept = Checked {
                     page: page.clone(),
                     anchors_in: used.iter().map(|&j| site.pages[j].clone()).collect(),
                     found: found.clone(),
@@ -119,7 +160,7 @@ pub(super) fn check(
         }
         if memo.pages.len() > site.pages.len() {
             memo.pages
-                .retain(|url, _| targets.by_url.contains_key(url.as_str()));
+                .retain(|url, _| targets.by_url.get(url).is_some());
         }
     }
     let mut errors: Errors = made.into_iter().flat_map(|(found, _)| found).collect();
@@ -128,6 +169,64 @@ pub(super) fn check(
         errors.extend(targets.links(&s.source, &url, &s.links, &mut Vec::new()));
     }
     errors
+}
+
+/// Dev mode, after the pages at `changed` were replaced by pages the same
+/// but for their text ([`Page::same_outside`]; with the pages they replaced,
+/// `was`): the findings that went, and those that came, of those pages and
+/// of the pages that link to their anchors. `None` when the memo cannot
+/// tell (it holds no check of this site) or a list intro links to their
+/// anchors (intros are not kept).
+pub(super) fn recheck(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    memo: &mut Memo,
+    changed: &[usize],
+    was: &[Arc<Page>],
+) -> Option<(Errors, Errors)> {
+    if memo.files.is_empty() {
+        return None;
+    }
+    let targets = Targets {
+        base_path: &config.base_path,
+        prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
+        files: Kept::Memo(&memo.files),
+        pages: &site.pages,
+        by_url: Kept::Memo(&memo.by_url),
+        template_ids: template_ids(theme, "page.html"),
+    };
+    let into_changed = |l: &LinkUse, url: &str| match targets.resolve(url, &l.href) {
+        (Target::Page(i), Some(_)) => changed.contains(&i),
+        _ => false,
+    };
+    for s in &site.sections {
+        let url = urls::section(config.lang(s.lang), &s.key);
+        if s.links.iter().any(|l| into_changed(l, &url)) {
+            return None;
+        }
+    }
+    let is_old = |p: &Arc<Page>| was.iter().any(|w| Arc::ptr_eq(w, p));
+    let mut todo: Vec<usize> = changed.to_vec();
+    for (url, kept) in &memo.pages {
+        if kept.anchors_in.iter().any(is_old) {
+            todo.push(targets.by_url.get(url)?);
+        }
+    }
+    todo.sort_unstable();
+    todo.dedup();
+    let (mut went, mut came) = (Errors::new(), Errors::new());
+    for i in todo {
+        let page = &site.pages[i];
+        let kept = memo.pages.get_mut(&page.url)?;
+        let mut anchors_in = Vec::new();
+        let found = targets.page(config, i, &mut anchors_in);
+        went.extend(std::mem::replace(&mut kept.found, found.clone()));
+        came.extend(found);
+        kept.page = Arc::clone(page);
+        kept.anchors_in = anchors_in.iter().map(|&j| site.pages[j].clone()).collect();
+    }
+    Some((went, came))
 }
 
 impl<'a> Targets<'a> {
@@ -150,8 +249,8 @@ impl<'a> Targets<'a> {
         let page = &self.pages[i];
         let kept = memo.pages.get(&page.url)?;
         let same = |a: &Arc<Page>| {
-            let now = self.by_url.get(a.url.as_str());
-            now.is_some_and(|&j| Arc::ptr_eq(&self.pages[j], a))
+            let now = self.by_url.get(&a.url);
+            now.is_some_and(|j| Arc::ptr_eq(&self.pages[j], a))
         };
         (Arc::ptr_eq(&kept.page, page) && kept.anchors_in.iter().all(same)).then_some(&kept.found)
     }
@@ -290,10 +389,7 @@ impl<'a> Targets<'a> {
         };
         let target = match self.find(&normal) {
             Some(file) => match file.strip_suffix("index.html") {
-                Some(url) => self
-                    .by_url
-                    .get(url)
-                    .map_or(Target::File, |&p| Target::Page(p)),
+                Some(url) => self.by_url.get(url).map_or(Target::File, Target::Page),
                 None => Target::File,
             },
             None => {
@@ -319,13 +415,14 @@ impl<'a> Targets<'a> {
             return None;
         }
         self.by_url
-            .keys()
+            .urls()
+            .into_iter()
             .filter_map(|url| {
                 let (d, s) = url
                     .trim_end_matches('/')
                     .rsplit_once('/')
                     .unwrap_or(("", url));
-                (d == dir).then(|| (strsim::levenshtein(slug, s), *url))
+                (d == dir).then(|| (strsim::levenshtein(slug, s), url))
             })
             .filter(|(d, _)| (1..=most).contains(d))
             .min()
@@ -360,13 +457,9 @@ impl<'a> Targets<'a> {
     /// folder's `index.html` (also without its final `/`, as hosts redirect).
     fn find(&self, path: &str) -> Option<&'a str> {
         if path.is_empty() || path.ends_with('/') {
-            return self.files.get(index_file(path).as_str()).copied();
+            return self.files.get(index_file(path).as_str());
         }
-        (self.files.get(path).copied()).or_else(|| {
-            self.files
-                .get(index_file(&format!("{path}/")).as_str())
-                .copied()
-        })
+        (self.files.get(path)).or_else(|| self.files.get(index_file(&format!("{path}/")).as_str()))
     }
 
     /// Whether article `i` has the id: its text's (headings, `{#custom}`,

@@ -9,12 +9,14 @@ mod figures;
 mod links;
 mod translations;
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 pub use translations::Article;
 
 use crate::config::Config;
-use crate::content::{LeftOut, Site, Why};
+use crate::content::{LeftOut, Page, Site, Why};
 use crate::error::{self, Error, Errors, Severity};
 use crate::messages::{Lang, Localizer};
 use crate::msg;
@@ -69,6 +71,42 @@ pub fn findings(
     let mut found = links::check(config, site, theme, plan, links);
     found.extend(translations::check(site, translations));
     found
+}
+
+/// Dev mode: the findings of the last check, `was`, after the pages at
+/// `changed` in `site` were replaced by pages the same but for their text
+/// ([`crate::content::Page::same_outside`]; `old`, the pages they
+/// replaced), each article whole: what a full check would find, checking
+/// again only their links, the links to their anchors and their
+/// translations. `None` when the memo cannot tell (a full check then can).
+pub fn recheck(
+    config: &Config,
+    site: &Site,
+    theme: &Theme,
+    memo: &mut Memo,
+    was: &Errors,
+    changed: &[usize],
+    old: &[Arc<Page>],
+) -> Option<Errors> {
+    let (mut went, mut came) = links::recheck(config, site, theme, &mut memo.links, changed, old)?;
+    let mut articles: Vec<&Arc<Page>> = changed.iter().map(|&i| &site.pages[i]).collect();
+    articles.sort_by(|a, b| (&a.key, a.lang).cmp(&(&b.key, b.lang)));
+    for versions in articles.chunk_by(|a, b| a.key == b.key) {
+        let (w, c) = translations::recheck(&mut memo.translations, versions)?;
+        went.extend(w);
+        came.extend(c);
+    }
+    // Each finding is once in `was` (sorted, each once): distinct checks
+    // never report the same message at the same place.
+    let mut found = was.clone();
+    for w in went {
+        let at = found.iter().position(|f| *f == w)?;
+        found.remove(at);
+    }
+    found.extend(came);
+    found.sort();
+    found.dedup();
+    Some(found)
 }
 
 impl Report {

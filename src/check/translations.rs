@@ -71,13 +71,7 @@ pub(super) fn check(site: &Site, memo: Option<&mut Memo>) -> Errors {
             if let Some((_, found)) = kept.and_then(|m| m.0.get(key)).filter(|(was, _)| same(was)) {
                 return (key, versions, found.clone(), false);
             }
-            let pages: Vec<&Page> = versions.iter().map(|p| p.as_ref()).collect();
-            let (original, translations) = pages.split_first().expect("a group has a page");
-            let mut errors: Errors = translations
-                .iter()
-                .flat_map(|t| figures::compare(original, t))
-                .collect();
-            errors.extend(photo_sets(&pages));
+            let errors = compare(&versions);
             (key, versions, errors, true)
         })
         .collect();
@@ -96,6 +90,30 @@ pub(super) fn check(site: &Site, memo: Option<&mut Memo>) -> Errors {
     made.into_iter()
         .flat_map(|(_, _, found, _)| found)
         .collect()
+}
+
+/// An article's versions (original first) compared: figures and photos.
+fn compare(versions: &[&Arc<Page>]) -> Errors {
+    let pages: Vec<&Page> = versions.iter().map(|p| p.as_ref()).collect();
+    let (original, translations) = pages.split_first().expect("a group has a page");
+    let mut errors: Errors = translations
+        .iter()
+        .flat_map(|t| figures::compare(original, t))
+        .collect();
+    errors.extend(photo_sets(&pages));
+    errors
+}
+
+/// Dev mode: the article `versions` (all its pages, in language order)
+/// compared again, after their text changed: the findings that went and
+/// those that came. `None` when the memo has no comparison of it.
+pub(super) fn recheck(memo: &mut Memo, versions: &[&Arc<Page>]) -> Option<(Errors, Errors)> {
+    let key = &versions.first()?.key;
+    let (kept, found) = memo.0.get_mut(key)?;
+    let came = compare(versions);
+    let went = std::mem::replace(found, came.clone());
+    *kept = versions.iter().map(|p| Arc::clone(p)).collect();
+    Some((went, came))
 }
 
 /// The status table, and a note (an error when `site.yaml` asks for

@@ -17,9 +17,10 @@ use std::time::SystemTime;
 
 use rayon::prelude::*;
 
-use super::parse::{Files, Parsed, parse_file};
+use super::link;
+use super::parse::{Files, Parsed, ParsedPage, parse_file};
 use super::walk::{Kind, Listing, SourceFile, discover};
-use super::{Asset, Page};
+use super::{Asset, LoadOptions, Page, Site};
 use crate::config::Config;
 use crate::error::Errors;
 use crate::files::{CONTENT_DIR, slash_path};
@@ -123,7 +124,8 @@ impl Cache {
         let rel = slash_path(rel);
         self.photos.remove(&rel);
         let listed = self.listing.as_deref().is_some_and(|(sources, assets)| {
-            sources.iter().any(|s| s.source == path) || assets.iter().any(|a| a.path == rel)
+            (sources.iter()).any(|s| s.source.as_os_str() == path.as_os_str())
+                || assets.iter().any(|a| a.path == rel)
         });
         if !listed || !root.join(path).is_file() {
             self.listing = None;
@@ -325,6 +327,107 @@ impl Cache {
         }
     }
 
+    /// One file's reading: a new one gets a new generation (without a
+    /// cache, `i`, the file's place in the walk, will do), and is kept
+    /// when it read without errors.
+    fn keep_one(&mut self, i: usize, file: &SourceFile, read: Read) -> Result<Parsed, Errors> {
+        let mut result = read.result;
+        if !read.reused
+            && let Ok(Parsed::Page(p)) = &mut result
+            && let Some(p) = Arc::get_mut(p)
+        {
+            self.generations += 1;
+            p.generation = if self.keeps {
+                self.generations
+            } else {
+                i as u64
+            };
+        }
+        if self.keeps {
+            // Updated in place: most entries are reused as they are.
+            match (&result, read.fresh) {
+                (Ok(parsed), Some(read)) => {
+                    let parsed = parsed.clone();
+                    self.parsed
+                        .insert(file.source.clone(), Reuse { read, parsed });
+                }
+                (Ok(_), None) if read.reused => {}
+                _ => {
+                    self.parsed.remove(&file.source);
+                }
+            }
+        }
+        result
+    }
+
+    /// See [`super::reload`].
+    pub(super) fn reread(
+        &mut self,
+        config: &Config,
+        options: LoadOptions,
+        site: &Site,
+        touched: &[PathBuf],
+    ) -> Option<Vec<(usize, Arc<Page>)>> {
+        let listing = self
+            .listing
+            .clone()
+            .filter(|_| self.keeps && self.trusted)?;
+        let (sources, assets) = (&listing.0, &listing.1);
+        let mut keys: Vec<&str> = (touched.iter())
+            .map(|t| {
+                let s = sources
+                    .iter()
+                    .find(|s| s.source.as_os_str() == t.as_os_str())?;
+                (s.kind == Kind::Page).then_some(s.key.as_str())
+            })
+            .collect::<Option<_>>()?;
+        keys.sort_unstable();
+        keys.dedup();
+        let mut photos = std::collections::HashMap::new();
+        for a in assets.iter().filter(|a| images::is_raster(&a.path)) {
+            // A photo probed with no stamp was not kept: only a load knows.
+            photos.insert(a.path.as_str(), self.photos.get(&a.path)?.1.clone());
+        }
+        let files = Files {
+            all: assets.iter().map(|a| a.path.as_str()).collect(),
+            photos,
+        };
+        let mut out = Vec::new();
+        for key in keys {
+            let mut group: Vec<(usize, &SourceFile)> = (sources.iter().enumerate())
+                .filter(|(_, s)| s.kind == Kind::Page && s.key == key)
+                .collect();
+            group.sort_by_key(|(_, s)| s.lang);
+            // The original first: its cover is the translations' to inherit.
+            let mut parsed: Vec<Arc<ParsedPage>> = Vec::with_capacity(group.len());
+            for (i, file) in group {
+                let inherited = match parsed.first() {
+                    Some(original) => original.cover.as_ref().map(|c| c.url.clone()),
+                    None => None,
+                };
+                let read = self.read_one(config, &files, file, inherited, options.publish);
+                match self.keep_one(i, file, read) {
+                    Ok(Parsed::Page(p)) => parsed.push(p),
+                    _ => return None,
+                }
+            }
+            let refs: Vec<&Arc<ParsedPage>> = parsed.iter().collect();
+            let pages = link::relink(config, &refs, options, &mut self.linked)?.ok()?;
+            // The site had these pages where they sort (a page whose date
+            // changed is not found: only a load can place it).
+            let mut old = None;
+            for new in pages.iter() {
+                let i = site.position(new)?;
+                old = Some(site.pages[i].fingerprint);
+                out.push((i, Arc::clone(new)));
+            }
+            // Every page the group had is among them: a file that went
+            // away, or a page now left out, is not patched.
+            self.linked.remove(&old?);
+        }
+        Some(out)
+    }
+
     /// Gives every new reading a new generation (without a cache, the
     /// file's place in the walk will do) and keeps what read without
     /// errors.
@@ -336,33 +439,7 @@ impl Cache {
     ) -> Vec<Result<Parsed, Errors>> {
         let mut results = Vec::with_capacity(sources.len());
         for ((i, read), file) in reads.enumerate().zip(sources) {
-            let mut result = read.result;
-            if !read.reused
-                && let Ok(Parsed::Page(p)) = &mut result
-                && let Some(p) = Arc::get_mut(p)
-            {
-                self.generations += 1;
-                p.generation = if self.keeps {
-                    self.generations
-                } else {
-                    i as u64
-                };
-            }
-            if self.keeps {
-                // Updated in place: most entries are reused as they are.
-                match (&result, read.fresh) {
-                    (Ok(parsed), Some(read)) => {
-                        let parsed = parsed.clone();
-                        self.parsed
-                            .insert(file.source.clone(), Reuse { read, parsed });
-                    }
-                    (Ok(_), None) if read.reused => {}
-                    _ => {
-                        self.parsed.remove(&file.source);
-                    }
-                }
-            }
-            results.push(result);
+            results.push(self.keep_one(i, file, read));
         }
         if self.keeps {
             self.trusted = true;

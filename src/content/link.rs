@@ -35,7 +35,7 @@ pub(super) fn link(
     parsed: Vec<Arc<ParsedPage>>,
     options: LoadOptions,
     linked: Option<&mut Linked>,
-) -> Result<(Vec<Arc<Page>>, Vec<LeftOut>), Errors> {
+) -> Result<SiteLinks, Errors> {
     // The groups by key, each in language order. (The walk lists files by
     // key already, so the stable sort by key is one pass.)
     let mut sorted: Vec<&Arc<ParsedPage>> = parsed.iter().collect();
@@ -46,29 +46,25 @@ pub(super) fn link(
     let groups: Vec<&[&Arc<ParsedPage>]> =
         sorted.chunk_by(|a, b| a.file.key == b.file.key).collect();
     let previous = linked.as_deref();
-    // Each group: its fingerprint, whether to keep it, its pages.
-    let made: Vec<(u64, Vec<LeftOut>, Result<Group, Errors>)> = groups
+    // Each group: its fingerprint, what it left out, when its next page
+    // is due, its pages.
+    type Made = (u64, Vec<LeftOut>, Option<Instant>, Result<Group, Errors>);
+    let made: Vec<Made> = groups
         .into_par_iter()
         .map(|group| {
-            // A page is made of its group's files only: they fingerprint it.
-            // (xxh3 of the bytes: a `Path` hashes component by component.)
-            let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
-            for p in group {
-                let source = p.file.source.as_os_str().as_encoded_bytes();
-                (source, p.generation).hash(&mut hasher);
-            }
-            let fingerprint = hasher.digest();
+            let fingerprint = fingerprint(group);
             if let Some(pages) = previous.and_then(|l| l.get(&fingerprint)) {
-                return (fingerprint, Vec::new(), Ok(pages.clone()));
+                return (fingerprint, Vec::new(), None, Ok(pages.clone()));
             }
             let group = group.iter().map(|&p| Arc::clone(p)).collect();
             match link_group(config, group, fingerprint, options) {
-                Ok((pages, left)) => (
+                Ok((pages, left, due)) => (
                     fingerprint,
                     left,
+                    due,
                     Ok(pages.into_iter().map(Arc::new).collect()),
                 ),
-                Err(e) => (fingerprint, Vec::new(), Err(e)),
+                Err(e) => (fingerprint, Vec::new(), None, Err(e)),
             }
         })
         .collect();
@@ -76,14 +72,13 @@ pub(super) fn link(
     let mut pages = Vec::new();
     let mut kept = HashMap::default();
     let mut left_out = Vec::new();
-    for (fingerprint, left, result) in made {
+    let mut soonest: Option<Instant> = None;
+    for (fingerprint, left, due, result) in made {
+        soonest = soonest.into_iter().chain(due).min();
         match result {
             Ok(group) => {
                 pages.extend(group.iter().cloned());
-                // Kept only when nothing was left out and nothing is dated
-                // ahead: tomorrow's page is looked at again on each rebuild.
-                let keep = left.is_empty() && group.iter().all(|p| !p.future);
-                if previous.is_some() && keep {
+                if previous.is_some() && timeless(&left, &group) {
                     kept.insert(fingerprint, group);
                 }
             }
@@ -103,8 +98,60 @@ pub(super) fn link(
     // a stable sort keeps.
     pages.sort_by_key(|p| std::cmp::Reverse(p.date));
     left_out.sort();
-    Ok((pages, left_out))
+    Ok((pages, left_out, soonest))
 }
+
+/// A group is made of its files only: they fingerprint it. (xxh3 of the
+/// bytes: a `Path` hashes component by component.)
+fn fingerprint(group: &[&Arc<ParsedPage>]) -> u64 {
+    let mut hasher = xxhash_rust::xxh3::Xxh3Default::new();
+    for p in group {
+        let source = p.file.source.as_os_str().as_encoded_bytes();
+        (source, p.generation).hash(&mut hasher);
+    }
+    hasher.digest()
+}
+
+/// Whether a group stays as linked while its files do: nothing left out
+/// and nothing dated ahead (tomorrow's page is looked at again on each
+/// rebuild).
+fn timeless(left: &[LeftOut], group: &[Arc<Page>]) -> bool {
+    left.is_empty() && group.iter().all(|p| !p.future)
+}
+
+/// Dev mode: one group linked again after some of its files were read
+/// again, and kept with the linked groups (the caller drops the old). `None`
+/// when the group is no longer timeless (a page left out or dated ahead):
+/// only a whole load says what that changes.
+pub(super) fn relink(
+    config: &Config,
+    group: &[&Arc<ParsedPage>],
+    options: LoadOptions,
+    linked: &mut Linked,
+) -> Option<Result<Group, Errors>> {
+    let fingerprint = fingerprint(group);
+    let owned = group.iter().map(|&p| Arc::clone(p)).collect();
+    let (pages, left, _) = match link_group(config, owned, fingerprint, options) {
+        Ok(made) => made,
+        Err(e) => return Some(Err(e)),
+    };
+    let pages: Group = pages.into_iter().map(Arc::new).collect();
+    if !timeless(&left, &pages) {
+        return None;
+    }
+    linked.insert(fingerprint, pages.clone());
+    Some(Ok(pages))
+}
+
+/// The pages of a site, newest first, the files left out, and when the
+/// first page dated ahead is due.
+type SiteLinks = (Vec<Arc<Page>>, Vec<LeftOut>, Option<Instant>);
+
+/// One article's pages, the files left out, and when the first page dated
+/// ahead is due.
+type Linking = (Vec<Page>, Vec<LeftOut>, Option<Instant>);
+
+type Instant = chrono::DateTime<chrono::FixedOffset>;
 
 /// One article in every language it has, in language order, and the files
 /// left out (drafts, dates ahead).
@@ -113,13 +160,14 @@ fn link_group(
     group: Vec<Arc<ParsedPage>>,
     fingerprint: u64,
     options: LoadOptions,
-) -> Result<(Vec<Page>, Vec<LeftOut>), Errors> {
+) -> Result<Linking, Errors> {
     let now = chrono::Utc::now();
     // A plain date is published on that day where the site is (its time
     // zone), whatever the machine building it is set to.
     let today = now.with_timezone(&config.timezone).date_naive();
     let mut errors = Errors::new();
     let mut left = Vec::new();
+    let mut soonest = None;
     // The original: the default language's version, else the first.
     let original_fm = group[0].fm.clone();
     let original_cover = group[0].cover.clone();
@@ -146,6 +194,9 @@ fn link_group(
         } else {
             date.at > now
         };
+        if future {
+            soonest = Some(soonest.map_or(date.at, |s: Instant| s.min(date.at)));
+        }
         if !options.drafts && (draft || future) {
             let why = if draft { Why::Draft } else { Why::Future };
             left.push(LeftOut {
@@ -181,7 +232,7 @@ fn link_group(
             .cloned()
             .collect();
     }
-    Ok((built, left))
+    Ok((built, left, soonest))
 }
 
 fn is_cjk_locale(locale: &str) -> bool {

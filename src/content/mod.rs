@@ -20,7 +20,7 @@ pub use cache::Cache;
 use crate::config::{Config, LangId};
 use crate::error::Errors;
 use crate::images::{self, Photo};
-use crate::markdown::{LinkUse, Rendered};
+use crate::markdown::{ImageUse, LinkUse, Rendered};
 use crate::messages::Message;
 use crate::msg;
 use front_matter::{Correction, Date};
@@ -204,6 +204,9 @@ pub struct Site {
     pub photos: Vec<images::Job>,
     /// Drafts and pages dated ahead that were left out, by file.
     pub left_out: Vec<LeftOut>,
+    /// When the first page dated ahead is due: until then no page changes
+    /// with the time alone (dev mode may reread only what was edited).
+    pub due: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Indices into `pages` by language (newest first): lists and feeds
     /// ask for one language's pages many times a build.
     by_lang: Vec<Vec<usize>>,
@@ -218,6 +221,18 @@ impl Site {
     pub fn indices_in(&self, lang: LangId) -> impl Iterator<Item = usize> + '_ {
         let index = usize::from(lang);
         self.by_lang.get(index).into_iter().flatten().copied()
+    }
+
+    /// Where `page` (a page of the site, maybe read again since) is in
+    /// `pages`, found by where it sorts: its date, key and language.
+    pub fn position(&self, page: &Page) -> Option<usize> {
+        fn at(p: &Page) -> (std::cmp::Reverse<Date>, &str, LangId) {
+            (std::cmp::Reverse(p.date), &p.key, p.lang)
+        }
+        let i = (self.pages)
+            .binary_search_by(|p| at(p).cmp(&at(page)))
+            .ok()?;
+        (self.pages[i].source == page.source).then_some(i)
     }
 
     pub fn section_index(&self, key: &str, lang: LangId) -> Option<&SectionIndex> {
@@ -251,7 +266,7 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
         errors.sort();
         return Err(errors);
     }
-    let (pages, left_out) = link::link(config, pages, options, cache.linked())?;
+    let (pages, left_out, due) = link::link(config, pages, options, cache.linked())?;
     // Photos are published as processed variants only (never the original,
     // which may carry GPS data); other files are copied as they are.
     let photos = photo_jobs(pages.iter().map(|p| (&p.source, &p.cover, &*p.body)));
@@ -267,11 +282,140 @@ pub fn load(config: &Config, options: LoadOptions, cache: &mut Cache) -> Result<
     Ok(Site {
         by_lang,
         left_out,
+        due,
         pages,
         sections,
         assets,
         photos,
     })
+}
+
+/// Dev mode: the articles whose Markdown files are `touched` (relative to
+/// the root; each read again, with its translations linked again), as
+/// (index into `site.pages`, new page), when that is all that changed.
+/// `None` when it is not: a touched file that is not a listed article's (a
+/// new, removed or renamed file, a list intro), a file that no longer
+/// reads, a translation added, left out or dated ahead. The caller then
+/// loads the whole site ([`load`], which reuses what was read here).
+pub fn reload(
+    config: &Config,
+    options: LoadOptions,
+    cache: &mut Cache,
+    site: &Site,
+    touched: &[PathBuf],
+) -> Option<Vec<(usize, Arc<Page>)>> {
+    cache.reread(config, options, site, touched)
+}
+
+impl Page {
+    /// Whether `new` (this page read again) differs from it only in what no
+    /// other output shows: its text's HTML, links, ids, headings, and the
+    /// lines its figures and images are on. Then the plan, lists, cards,
+    /// sitemap, `metrics.json` and photo jobs are as they were; its own
+    /// document, its language's feed and search index and the checks of its
+    /// links and its translations are all that can change.
+    pub fn same_outside(&self, new: &Page) -> bool {
+        // Every field named, so a new one is decided on here.
+        let Page {
+            source,
+            lang,
+            key,
+            section,
+            url,
+            title,
+            date,
+            updated,
+            summary,
+            standfirst,
+            author,
+            location,
+            tags,
+            cover,
+            show_cover,
+            og_image,
+            photo_credit,
+            draft,
+            future,
+            weight,
+            featured,
+            aliases,
+            corrections,
+            extra,
+            body,
+            reading_minutes,
+            translations,
+            fingerprint: _,
+        } = self;
+        (source, lang, key, section, url, title)
+            == (
+                &new.source,
+                &new.lang,
+                &new.key,
+                &new.section,
+                &new.url,
+                &new.title,
+            )
+            && (date, updated, summary, standfirst, author, location)
+                == (
+                    &new.date,
+                    &new.updated,
+                    &new.summary,
+                    &new.standfirst,
+                    &new.author,
+                    &new.location,
+                )
+            && (tags, cover, show_cover, og_image, photo_credit, draft)
+                == (
+                    &new.tags,
+                    &new.cover,
+                    &new.show_cover,
+                    &new.og_image,
+                    &new.photo_credit,
+                    &new.draft,
+                )
+            && (future, weight, featured, aliases, corrections, extra)
+                == (
+                    &new.future,
+                    &new.weight,
+                    &new.featured,
+                    &new.aliases,
+                    &new.corrections,
+                    &new.extra,
+                )
+            && (reading_minutes, translations) == (&new.reading_minutes, &new.translations)
+            && same_figures(body, &new.body)
+            && same_photos(body, &new.body)
+    }
+}
+
+/// The same figures, wherever they are in the text.
+fn same_figures(a: &Rendered, b: &Rendered) -> bool {
+    use crate::metrics::Metric;
+    let same_item = |x: &Metric, y: &Metric| {
+        (&x.label, &x.data, &x.display, &x.unit, &x.note, &x.change)
+            == (&y.label, &y.data, &y.display, &y.unit, &y.note, &y.change)
+            && x.value.to_bits() == y.value.to_bits()
+            && x.exponent == y.exponent
+    };
+    a.metrics.len() == b.metrics.len()
+        && (a.metrics.iter().zip(&b.metrics)).all(|(x, y)| {
+            x.title == y.title
+                && x.items.len() == y.items.len()
+                && x.items.iter().zip(&y.items).all(|(i, j)| same_item(i, j))
+        })
+}
+
+/// The same images and linked photos, wherever they are in the text.
+fn same_photos(a: &Rendered, b: &Rendered) -> bool {
+    let image = |i: &ImageUse| (i.src.clone(), i.url.clone(), i.photo.clone());
+    let images = |r: &Rendered| r.images.iter().map(image).collect::<Vec<_>>();
+    let linked = |r: &Rendered| {
+        r.links
+            .iter()
+            .filter_map(|l| l.photo.clone())
+            .collect::<Vec<_>>()
+    };
+    images(a) == images(b) && linked(a) == linked(b)
 }
 
 /// The photos pages use (body, links and cover), each once.

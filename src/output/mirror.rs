@@ -74,25 +74,12 @@ impl Mirror {
         files: &[OutputFile],
         unchanged: &[String],
     ) -> Result<Vec<String>, Error> {
-        let keyed: Vec<(&OutputFile, u64, Option<Read>)> = files
-            .par_iter()
-            .map(|f| {
-                let (key, read) = self.content_key(f);
-                (f, key, read)
-            })
-            .collect();
-        let to_write: Vec<&OutputFile> = keyed
-            .iter()
-            .filter(|(f, key, _)| self.files.get(&f.path) != Some(key))
-            .map(|(f, _, _)| *f)
-            .collect();
-        to_write.par_iter().try_for_each(|f| self.write(f))?;
+        let mut changed = self.put(files)?;
         let keep: HashSet<&str> = files
             .iter()
             .map(|f| f.path.as_str())
             .chain(unchanged.iter().map(String::as_str))
             .collect();
-        let mut changed: Vec<String> = to_write.iter().map(|f| f.path.clone()).collect();
         let gone: Vec<String> = self
             .files
             .keys()
@@ -107,14 +94,34 @@ impl Mirror {
             self.files.remove(&path);
             changed.push(path);
         }
+        changed.sort();
+        Ok(changed)
+    }
+
+    /// Writes those of `files` whose content changed, leaving every other
+    /// file as it is. Returns the paths written, in `files`' order.
+    pub fn put(&mut self, files: &[OutputFile]) -> Result<Vec<String>, Error> {
+        let keyed: Vec<(&OutputFile, u64, Option<Read>)> = files
+            .par_iter()
+            .map(|f| {
+                let (key, read) = self.content_key(f);
+                (f, key, read)
+            })
+            .collect();
+        let to_write: Vec<&OutputFile> = keyed
+            .iter()
+            .filter(|(f, key, _)| self.files.get(&f.path) != Some(key))
+            .map(|(f, _, _)| *f)
+            .collect();
+        to_write.par_iter().try_for_each(|f| self.write(f))?;
+        let written = to_write.iter().map(|f| f.path.clone()).collect();
         for (f, key, read) in keyed {
             self.files.insert(f.path.clone(), key);
             if let (Data::Copy(src), Some(read)) = (&f.data, read) {
                 self.copied.insert(src.clone(), read);
             }
         }
-        changed.sort();
-        Ok(changed)
+        Ok(written)
     }
 
     /// What an output file holds, hashed (megabytes of feeds and sitemaps

@@ -65,7 +65,15 @@ pub struct Memo {
     pub(super) search_index: HashMap<LangId, (u64, Vec<String>)>,
     /// Each language's partial indexes, for the next index to reuse.
     pub(super) search_reuse: HashMap<LangId, Arc<Mutex<Reuse>>>,
+    /// Each language's articles (newest first) as its index was last
+    /// asked for: their documents' fingerprints and index data, for a
+    /// patch to change a few of.
+    pub(super) search_docs: HashMap<LangId, SearchDocs>,
 }
+
+/// A language's articles in its index, newest first: each document's
+/// fingerprint and index data.
+pub(super) type SearchDocs = Vec<(Option<u64>, Option<Arc<Indexed>>)>;
 
 impl Memo {
     /// Records a language's search index, made after the render.

@@ -9,6 +9,7 @@ mod data;
 mod feeds;
 mod lists;
 mod memo;
+mod patch;
 mod paths;
 mod plan;
 mod search;
@@ -25,6 +26,7 @@ use minijinja::{Value, context};
 use rayon::prelude::*;
 
 pub use memo::Memo;
+pub use patch::{Patched, patch};
 pub use plan::{Entry, Plan, What};
 use search::IndexDoc;
 pub use search::SearchWork;
@@ -136,24 +138,7 @@ pub fn render(
     sink: Option<&Sink>,
 ) -> Result<Rendered, Errors> {
     let old = previous.as_ref();
-    let site_views = config
-        .languages
-        .iter()
-        .map(|l| {
-            let sections = &plan.sections[usize::from(l.id)];
-            let view = views::site_view(config, site, templates.strings(&l.code), l, sections);
-            let hash = fingerprint(serde_json::to_string(&view).unwrap_or_default());
-            (Value::from(Serde(&view)), hash)
-        })
-        .collect();
-    let mut r = Renderer {
-        config,
-        site,
-        templates,
-        site_views,
-        cards: site.pages.iter().map(|_| OnceLock::new()).collect(),
-        previous: old,
-    };
+    let mut r = Renderer::new(config, site, templates, &plan.sections, old);
     let dev = old.is_some();
     // A build indexes its articles as it renders them (`search::build`; any
     // article no index took, none in a planned site, is made below).
@@ -186,6 +171,7 @@ pub fn render(
     let mut page_fps: HashMap<usize, u64> = HashMap::default();
     let mut fresh_indexes = Vec::new();
     let mut fresh_reuse = Vec::new();
+    let mut fresh_docs = Vec::new();
     let mut search_later = Vec::new();
     let mut metrics_files = Vec::new();
     let mut sunk = 0;
@@ -254,20 +240,18 @@ pub fn render(
             What::SearchIndex(lang) => {
                 // Dev mode: a language whose articles are all as they were
                 // keeps its index files as they are.
-                let key = dev.then(|| {
-                    let fps: Vec<Option<&u64>> =
-                        site.indices_in(lang.id).map(|i| page_fps.get(&i)).collect();
-                    fingerprint(fps)
-                });
+                let docs = dev.then(|| search::docs(site, lang.id, &page_fps, &indexed));
+                let key = docs.as_ref().map(search::docs_key);
+                let work = |docs: &Option<_>| search::work(&r, lang, docs.as_ref().unwrap());
                 match (key, old.and_then(|m| m.search_index.get(&lang.id))) {
                     (Some(key), Some((was, paths))) if key == *was => {
                         unchanged.extend(paths.iter().cloned());
                     }
                     // Dev mode: the old index is served until the new one
                     // is made, after the pages are (see `SearchWork`).
-                    (Some(key), Some((_, paths))) => {
+                    (Some(_), Some((_, paths))) => {
                         unchanged.extend(paths.iter().cloned());
-                        let work = search::work(&r, lang, &indexed, key);
+                        let work = work(&docs);
                         fresh_reuse.push((lang.id, work.reuse.clone()));
                         search_later.push(work);
                     }
@@ -280,8 +264,8 @@ pub fn render(
                         None => {}
                     },
                     // Dev mode, the first index of this language.
-                    (Some(key), None) => {
-                        let work = search::work(&r, lang, &indexed, key);
+                    (Some(_), None) => {
+                        let work = work(&docs);
                         fresh_reuse.push((lang.id, work.reuse.clone()));
                         let made = work.files();
                         let paths = made.iter().map(|f| f.path.clone()).collect();
@@ -289,6 +273,7 @@ pub fn render(
                         files.extend(made);
                     }
                 }
+                fresh_docs.extend(docs.map(|d| (lang.id, d)));
             }
             _ => unreachable!("only the sitemap and search indexes are made later"),
         }
@@ -326,6 +311,7 @@ pub fn render(
         memo.search.extend(fresh_indexed);
         memo.search_index.extend(fresh_indexes);
         memo.search_reuse.extend(fresh_reuse);
+        memo.search_docs.extend(fresh_docs);
         memo.forget_stale(site, plan);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -339,6 +325,33 @@ pub fn render(
 }
 
 impl<'a> Renderer<'a> {
+    /// A renderer of `site`, whose languages have `sections`, reusing what
+    /// `previous` (dev mode) holds.
+    fn new(
+        config: &'a Config,
+        site: &'a Site,
+        templates: &'a Templates,
+        sections: &[Vec<String>],
+        previous: Option<&'a Memo>,
+    ) -> Self {
+        let site_views = (config.languages.iter())
+            .map(|l| {
+                let sections = &sections[usize::from(l.id)];
+                let view = views::site_view(config, site, templates.strings(&l.code), l, sections);
+                let hash = fingerprint(serde_json::to_string(&view).unwrap_or_default());
+                (Value::from(Serde(&view)), hash)
+            })
+            .collect();
+        Renderer {
+            config,
+            site,
+            templates,
+            site_views,
+            cards: site.pages.iter().map(|_| OnceLock::new()).collect(),
+            previous,
+        }
+    }
+
     /// One entry of the plan.
     /// An article's page also goes to `index` (a build's search index).
     fn make(&self, entry: &'a Entry, index: Option<&mut IndexDoc>) -> Result<Made<'a>, Error> {

@@ -10,10 +10,11 @@ use std::sync::{Arc, Mutex};
 use minijinja::value::Serde;
 use minijinja::{Value, context};
 
+use super::memo::{SearchDocs, fingerprint};
 use super::views::{self, SearchPage};
 use super::{Made, Plan, Renderer, Sink, What, sink_all};
 use crate::config::{LangId, Language};
-use crate::content::Page;
+use crate::content::{Page, Site};
 use crate::error::Error;
 use crate::files::OutputFile;
 use crate::search::{self, Doc, Indexed};
@@ -70,6 +71,7 @@ impl Renderer<'_> {
 
 /// A language's search index to make: its articles' index data, newest
 /// first. Plain data, so dev mode can make it after serving the pages.
+#[derive(Clone)]
 pub struct SearchWork {
     pub lang: LangId,
     code: String,
@@ -104,26 +106,38 @@ impl SearchWork {
     }
 }
 
-/// The search index of `lang` from the index data of each of its articles
-/// in `by_page` (by index into `site.pages`).
-pub(super) fn work(
-    r: &Renderer,
-    lang: &Language,
-    by_page: &HashMap<usize, Arc<Indexed>>,
-    key: u64,
-) -> SearchWork {
+/// The search index of `lang` from `docs`, its articles' index data.
+pub(super) fn work(r: &Renderer, lang: &Language, docs: &SearchDocs) -> SearchWork {
     let reuse = (r.previous.and_then(|m| m.search_reuse.get(&lang.id)))
         .cloned()
         .unwrap_or_default();
     SearchWork {
         lang: lang.id,
         code: lang.code.clone(),
-        key,
-        pages: (r.site.indices_in(lang.id))
-            .filter_map(|i| by_page.get(&i).cloned())
-            .collect(),
+        key: docs_key(docs),
+        pages: docs.iter().filter_map(|(_, x)| x.clone()).collect(),
         reuse,
     }
+}
+
+/// `lang`'s articles, newest first, with their documents' fingerprints
+/// and index data in `fps` and `by_page` (by index into `site.pages`).
+pub(super) fn docs(
+    site: &Site,
+    lang: LangId,
+    fps: &HashMap<usize, u64>,
+    by_page: &HashMap<usize, Arc<Indexed>>,
+) -> SearchDocs {
+    (site.indices_in(lang))
+        .map(|i| (fps.get(&i).copied(), by_page.get(&i).cloned()))
+        .collect()
+}
+
+/// A fingerprint of the articles an index is made of (dev mode): equal
+/// keys, equal indexes.
+pub(super) fn docs_key(docs: &SearchDocs) -> u64 {
+    let fps: Vec<Option<u64>> = docs.iter().map(|(fp, _)| *fp).collect();
+    fingerprint(fps)
 }
 
 /// Takes an article's page into a build's search index.

@@ -14,10 +14,12 @@ use std::time::{Duration, Instant};
 use super::indexer::{Indexer, Made, Works};
 use crate::check;
 use crate::content::Cache;
+use crate::content::{self as site_content, LoadOptions};
+use crate::error::Error;
 use crate::error::Errors;
 use crate::output::Mirror;
-use crate::pipeline::{self, Options};
-use crate::render::Memo;
+use crate::pipeline::{self, Inputs, Options};
+use crate::render::{self, Memo};
 
 /// What one rebuild did.
 #[derive(Debug)]
@@ -46,6 +48,17 @@ pub struct Session {
     /// Search indexes the last good rebuild left to make, not made yet, and
     /// the generation of the job making them (see [`super::indexer`]).
     pending: Option<(Works, u64)>,
+    /// The last good rebuild's site, while the next save may patch it.
+    last: Option<Last>,
+}
+
+/// What a save that changes only articles' text patches (see
+/// [`Session::patch`]): the last good rebuild's inputs, every language's
+/// sections and everything the check found.
+struct Last {
+    inputs: Inputs,
+    sections: Vec<Vec<String>>,
+    findings: Errors,
 }
 
 impl Session {
@@ -66,6 +79,7 @@ impl Session {
             theme_hash: 0,
             mirror: Mirror::new(out),
             pending: None,
+            last: None,
         }
     }
 
@@ -88,6 +102,10 @@ impl Session {
                 Err(_) => {}
             }
         }
+        if let Some(patched) = self.patch(touched, started) {
+            return patched;
+        }
+        self.last = None;
         let config = pipeline::config(&self.root, &self.options)?;
         let config_hash = hash_debug(&config);
         if config_hash != self.config_hash {
@@ -122,9 +140,17 @@ impl Session {
             works if works.is_empty() => None,
             works => Some((Arc::new(works), 0)),
         };
+        let pages = inputs.site.pages.len();
+        let sections = plan.sections.clone();
+        drop(plan);
+        self.last = Some(Last {
+            inputs,
+            sections,
+            findings: warnings.clone(),
+        });
         Ok(Rebuilt {
             changed,
-            pages: inputs.site.pages.len(),
+            pages,
             warnings,
             elapsed: started.elapsed(),
             phases: [
@@ -138,6 +164,122 @@ impl Session {
 }
 
 impl Session {
+    /// A save of articles' text and nothing else (a file of each, read
+    /// again, is the same outside its text: [`crate::content::Page::same_outside`])
+    /// patched into the last good site: its pages checked and rendered
+    /// again, its languages' feeds and search indexes made again, and
+    /// nothing walked, planned or compared for the rest, whose outputs are
+    /// as they were. `None` when the save is not such a one, or the last
+    /// rebuild did not leave a site to patch: a whole rebuild then follows
+    /// (reusing what was read here).
+    fn patch(&mut self, touched: &[PathBuf], started: Instant) -> Option<Result<Rebuilt, Errors>> {
+        let last = self.last.as_mut()?;
+        // A page dated ahead is published when its time comes (a day early
+        // here: plain dates are due in the site's time zone).
+        let soon = chrono::Utc::now() + chrono::Duration::days(1);
+        if last.inputs.site.due.is_some_and(|due| due <= soon) {
+            return None;
+        }
+        let rel: Vec<PathBuf> = (touched.iter())
+            .map(|t| t.strip_prefix(&self.root).ok().map(Path::to_path_buf))
+            .collect::<Option<_>>()?;
+        if rel.is_empty() || rel.iter().any(|r| r.as_os_str().is_empty()) {
+            return None;
+        }
+        let read_from = Instant::now();
+        let Inputs {
+            config,
+            theme,
+            templates,
+            site,
+        } = &mut last.inputs;
+        let load = LoadOptions {
+            drafts: self.options.drafts,
+            publish: true,
+        };
+        let new = site_content::reload(config, load, &mut self.cache, site, &rel)?;
+        if !new.iter().all(|(i, p)| site.pages[*i].same_outside(p)) {
+            return None;
+        }
+        let (changed, was): (Vec<usize>, Vec<_>) = (new.into_iter())
+            .map(|(i, p)| (i, std::mem::replace(&mut site.pages[i], p)))
+            .unzip();
+        // From here the site is this save's: a failure leaves no site to
+        // patch, and the next save rebuilds whole.
+        let check_from = Instant::now();
+        let found = check::recheck(
+            config,
+            site,
+            theme,
+            &mut self.check,
+            &last.findings,
+            &changed,
+            &was,
+        );
+        let Some(found) = found else {
+            self.last = None;
+            return None;
+        };
+        if found.iter().any(Error::is_error) {
+            self.last = None;
+            return Some(Err(found));
+        }
+        let render_from = Instant::now();
+        let patched = render::patch(
+            config,
+            site,
+            templates,
+            &last.sections,
+            &mut self.memo,
+            &changed,
+            &was,
+        );
+        let patched = match patched {
+            Some(Ok(p)) => p,
+            Some(Err(e)) => {
+                self.last = None;
+                return Some(Err(e));
+            }
+            None => {
+                self.last = None;
+                return None;
+            }
+        };
+        let write_from = Instant::now();
+        let written = match self.mirror.put(&patched.files) {
+            Ok(w) => w,
+            Err(e) => {
+                self.last = None;
+                return Some(Err(Errors::from(e)));
+            }
+        };
+        // Indexes still pending for other languages stay pending.
+        let mut works = patched.search_later;
+        if let Some((pending, _)) = self.pending.take() {
+            let redone = |w: &&render::SearchWork| works.iter().all(|n| n.lang != w.lang);
+            let kept: Vec<_> = pending.iter().filter(redone).cloned().collect();
+            works.extend(kept);
+        }
+        self.pending = (!works.is_empty()).then(|| (Arc::new(works), 0));
+        let mut changed_paths = written;
+        changed_paths.sort();
+        last.findings = found.clone();
+        Some(Ok(Rebuilt {
+            changed: changed_paths,
+            pages: site.pages.len(),
+            warnings: found,
+            elapsed: started.elapsed(),
+            // "reread": only the saved files were read (and the rest
+            // patched), as the editor can see.
+            phases: [
+                ("reread", check_from - read_from),
+                ("check", render_from - check_from),
+                ("render", write_from - render_from),
+                ("write", write_from.elapsed()),
+            ],
+        }))
+    }
+
     /// Hands the search indexes still to make (after a rebuild, good or
     /// not: a failed one leaves the last good one's) to `indexer`.
     pub fn index_later(&mut self, indexer: &Indexer) {

@@ -747,6 +747,8 @@ fn a_one_article_edit_renders_only_what_shows_that_article() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(usize::MAX);
     assert_eq!(changed, 1, "{line}");
+    // Nothing but that file was read again: the rest was patched.
+    assert!(line.contains("[reread "), "{line}");
 }
 
 #[test]

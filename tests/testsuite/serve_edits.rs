@@ -302,7 +302,7 @@ fn random_edit_sequences_leave_the_served_site_equal_to_a_clean_build() {
     let steps = numbers("UNIONPRESS_EDIT_STEPS", &[14])
         .first()
         .map_or(14, |&n| n as usize);
-    let (mut edits, mut failed) = (0, 0);
+    let (mut edits, mut failed, mut patched) = (0, 0, 0);
     for seed in numbers("UNIONPRESS_EDIT_SEEDS", &[1, 2]) {
         let site = Site::new();
         copy_theme_in(&site);
@@ -336,6 +336,8 @@ fn random_edit_sequences_leave_the_served_site_equal_to_a_clean_build() {
             match clean_build(&site, &server, true) {
                 Ok(clean) => {
                     assert!(line.starts_with("rebuilt"), "{at}: {line}");
+                    // Only the saved files read again, the rest patched.
+                    patched += usize::from(line.contains("[reread "));
                     assert_same_tree(&at, &clean, &server.served());
                     good = clean;
                 }
@@ -352,9 +354,14 @@ fn random_edit_sequences_leave_the_served_site_equal_to_a_clean_build() {
             edits += 1;
         }
     }
-    // Both ways an edit can end were taken (on any run long enough).
+    // Both ways an edit can end were taken (on any run long enough), and
+    // both ways a good one is rebuilt: patched, and whole.
     assert!(
         edits < 20 || (failed > 0 && failed < edits),
         "{failed} of {edits} edits failed"
+    );
+    assert!(
+        edits < 20 || (patched > 0 && patched < edits - failed),
+        "{patched} of {edits} edits patched, {failed} failed"
     );
 }
