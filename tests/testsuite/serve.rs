@@ -752,6 +752,66 @@ fn a_one_article_edit_renders_only_what_shows_that_article() {
 }
 
 #[test]
+fn a_text_edit_is_patched_and_an_edit_other_pages_show_rebuilds_whole() {
+    let site = site()
+        .config("search: { enabled: false }")
+        .file(
+            "content/news/n1.zh.md",
+            md("title: 第一篇\ndate: 2021-10-01", "导语一。\n\n正文。\n"),
+        )
+        .file(
+            "content/news/n2.zh.md",
+            md("title: 第二篇\ndate: 2021-10-02", "导语二。\n\n正文。\n"),
+        );
+    let mut server = Server::start(&site, &[]);
+    // Text below the lead: only the page and the feed (which carries the
+    // whole text) can change.
+    site.write(
+        "content/news/n1.zh.md",
+        md(
+            "title: 第一篇\ndate: 2021-10-01",
+            "导语一。\n\n新的正文。\n",
+        ),
+    );
+    let line = server.rebuilt();
+    assert!(line.contains("[reread "), "{line}");
+    assert!(server.get("/news/n1/").body.contains("新的正文"));
+    assert!(server.get("/atom.xml").body.contains("新的正文"));
+    // The lead is the summary every list shows: the site is rebuilt whole.
+    site.write(
+        "content/news/n1.zh.md",
+        md(
+            "title: 第一篇\ndate: 2021-10-01",
+            "改过的导语。\n\n新的正文。\n",
+        ),
+    );
+    let line = server.rebuilt();
+    assert!(line.contains("[read "), "{line}");
+    assert!(server.get("/news/").body.contains("改过的导语"));
+    // A link to an anchor the text does not have fails a patched save as a
+    // whole build would, and mending it serves the page.
+    site.write(
+        "content/news/n2.zh.md",
+        md(
+            "title: 第二篇\ndate: 2021-10-02",
+            "导语二。\n\n见[那里](../n1/#没有)。\n",
+        ),
+    );
+    let line = server.rebuilt();
+    assert!(line.contains("error"), "{line}");
+    site.write(
+        "content/news/n2.zh.md",
+        md(
+            "title: 第二篇\ndate: 2021-10-02",
+            "导语二。\n\n见[那里](../n1/)。\n",
+        ),
+    );
+    let line = server.rebuilt();
+    assert!(line.starts_with("rebuilt"), "{line}");
+    assert!(server.get("/news/n2/").body.contains("那里"));
+}
+
+#[test]
 fn a_build_error_keeps_the_last_good_site_and_is_announced() {
     let site = site();
     let mut server = Server::start(&site, &[]);
