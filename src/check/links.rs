@@ -30,10 +30,10 @@ struct Targets<'a> {
     /// Each language's URL prefix: "" for the default language, `en/`.
     prefixes: Vec<&'a str>,
     /// Every file the build writes, decoded.
-    files: Kept<'a, FxHashSet<&'a str>, FxHashSet<Box<str>>>,
+    files: Files<'a>,
     pages: &'a [Arc<Page>],
     /// Indices into `pages` by URL path (`news/x/`), for anchors.
-    by_url: Kept<'a, FxHashMap<&'a str, usize>, FxHashMap<Box<str>, usize>>,
+    by_url: ByUrl<'a>,
     /// Ids the article template gives every article (`main`).
     template_ids: HashSet<String>,
 }
@@ -44,7 +44,10 @@ enum Kept<'a, Made, Memo> {
     Memo(&'a Memo),
 }
 
-impl<'a> Kept<'a, FxHashSet<&'a str>, FxHashSet<Box<str>>> {
+type Files<'a> = Kept<'a, FxHashSet<&'a str>, FxHashSet<Box<str>>>;
+type ByUrl<'a> = Kept<'a, FxHashMap<&'a str, usize>, FxHashMap<Box<str>, usize>>;
+
+impl<'a> Files<'a> {
     fn get(&self, path: &str) -> Option<&'a str> {
         match self {
             Kept::Made(set) => set.get(path).copied(),
@@ -53,7 +56,7 @@ impl<'a> Kept<'a, FxHashSet<&'a str>, FxHashSet<Box<str>>> {
     }
 }
 
-impl Kept<'_, FxHashMap<&str, usize>, FxHashMap<Box<str>, usize>> {
+impl ByUrl<'_> {
     fn get(&self, url: &str) -> Option<usize> {
         match self {
             Kept::Made(map) => map.get(url).copied(),
@@ -113,18 +116,11 @@ pub(super) fn check(
     plan: &Plan,
     memo: Option<&mut Memo>,
 ) -> Errors {
-    let targets = Targets {
-        base_path: &config.base_path,
-        prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
-        files: Kept::Made(plan.paths().collect()),
-        pages: &site.pages,
-        by_url: Kept::Made(
-            (site.pages.iter().enumerate())
-                .map(|(i, p)| (p.url.as_str(), i))
-                .collect(),
-        ),
-        template_ids: template_ids(theme, "page.html"),
-    };
+    let by_url = (site.pages.iter().enumerate())
+        .map(|(i, p)| (p.url.as_str(), i))
+        .collect();
+    let (files, by_url) = (Kept::Made(plan.paths().collect()), Kept::Made(by_url));
+    let targets = Targets::new(config, site, theme, files, by_url);
     let key = memo.as_ref().map(|_| targets.key(plan));
     let kept = memo.as_deref().filter(|m| Some(m.key) == key);
     // Each page's findings, and for those checked now what they used.
@@ -188,14 +184,8 @@ pub(super) fn recheck(
     if memo.files.is_empty() {
         return None;
     }
-    let targets = Targets {
-        base_path: &config.base_path,
-        prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
-        files: Kept::Memo(&memo.files),
-        pages: &site.pages,
-        by_url: Kept::Memo(&memo.by_url),
-        template_ids: template_ids(theme, "page.html"),
-    };
+    let (files, by_url) = (Kept::Memo(&memo.files), Kept::Memo(&memo.by_url));
+    let targets = Targets::new(config, site, theme, files, by_url);
     let into_changed = |l: &LinkUse, url: &str| match targets.resolve(url, &l.href) {
         (Target::Page(i), Some(_)) => changed.contains(&i),
         _ => false,
@@ -230,6 +220,23 @@ pub(super) fn recheck(
 }
 
 impl<'a> Targets<'a> {
+    fn new(
+        config: &'a Config,
+        site: &'a Site,
+        theme: &Theme,
+        files: Files<'a>,
+        by_url: ByUrl<'a>,
+    ) -> Self {
+        Targets {
+            base_path: &config.base_path,
+            prefixes: config.languages.iter().map(|l| l.prefix.as_str()).collect(),
+            files,
+            pages: &site.pages,
+            by_url,
+            template_ids: template_ids(theme, "page.html"),
+        }
+    }
+
     /// A hash of everything a link resolves against but the articles'
     /// ids: the files written, the articles' URLs, the template's ids.
     fn key(&self, plan: &Plan) -> u64 {

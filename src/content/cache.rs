@@ -206,7 +206,7 @@ impl Cache {
             .filter(|&&i| sources[i].kind == Kind::Page)
             .map(|&i| {
                 let cover = match reads[i].as_ref().map(|r| &r.result) {
-                    Some(Ok(Parsed::Page(p))) => p.cover.as_ref().map(|c| c.url.clone()),
+                    Some(Ok(Parsed::Page(p))) => p.cover_url(),
                     _ => None,
                 };
                 (sources[i].key.as_str(), cover)
@@ -366,7 +366,7 @@ impl Cache {
         config: &Config,
         options: LoadOptions,
         site: &Site,
-        touched: &[PathBuf],
+        touched: &[&Path],
     ) -> Option<Vec<(usize, Arc<Page>)>> {
         let listing = self
             .listing
@@ -401,10 +401,7 @@ impl Cache {
             // The original first: its cover is the translations' to inherit.
             let mut parsed: Vec<Arc<ParsedPage>> = Vec::with_capacity(group.len());
             for (i, file) in group {
-                let inherited = match parsed.first() {
-                    Some(original) => original.cover.as_ref().map(|c| c.url.clone()),
-                    None => None,
-                };
+                let inherited = parsed.first().and_then(|original| original.cover_url());
                 let read = self.read_one(config, &files, file, inherited, options.publish);
                 match self.keep_one(i, file, read) {
                     Ok(Parsed::Page(p)) => parsed.push(p),

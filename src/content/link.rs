@@ -56,14 +56,8 @@ pub(super) fn link(
             if let Some(pages) = previous.and_then(|l| l.get(&fingerprint)) {
                 return (fingerprint, Vec::new(), None, Ok(pages.clone()));
             }
-            let group = group.iter().map(|&p| Arc::clone(p)).collect();
             match link_group(config, group, fingerprint, options) {
-                Ok((pages, left, due)) => (
-                    fingerprint,
-                    left,
-                    due,
-                    Ok(pages.into_iter().map(Arc::new).collect()),
-                ),
+                Ok((pages, left, due)) => (fingerprint, left, due, Ok(pages)),
                 Err(e) => (fingerprint, Vec::new(), None, Err(e)),
             }
         })
@@ -130,12 +124,10 @@ pub(super) fn relink(
     linked: &mut Linked,
 ) -> Option<Result<Group, Errors>> {
     let fingerprint = fingerprint(group);
-    let owned = group.iter().map(|&p| Arc::clone(p)).collect();
-    let (pages, left, _) = match link_group(config, owned, fingerprint, options) {
+    let (pages, left, _) = match link_group(config, group, fingerprint, options) {
         Ok(made) => made,
         Err(e) => return Some(Err(e)),
     };
-    let pages: Group = pages.into_iter().map(Arc::new).collect();
     if !timeless(&left, &pages) {
         return None;
     }
@@ -149,7 +141,7 @@ type SiteLinks = (Vec<Arc<Page>>, Vec<LeftOut>, Option<Instant>);
 
 /// One article's pages, the files left out, and when the first page dated
 /// ahead is due.
-type Linking = (Vec<Page>, Vec<LeftOut>, Option<Instant>);
+type Linking = (Group, Vec<LeftOut>, Option<Instant>);
 
 type Instant = chrono::DateTime<chrono::FixedOffset>;
 
@@ -157,7 +149,7 @@ type Instant = chrono::DateTime<chrono::FixedOffset>;
 /// left out (drafts, dates ahead).
 fn link_group(
     config: &Config,
-    group: Vec<Arc<ParsedPage>>,
+    group: &[&Arc<ParsedPage>],
     fingerprint: u64,
     options: LoadOptions,
 ) -> Result<Linking, Errors> {
@@ -172,8 +164,8 @@ fn link_group(
     let original_fm = group[0].fm.clone();
     let original_cover = group[0].cover.clone();
     let mut built = Vec::new();
-    for (i, p) in group.into_iter().enumerate() {
-        let p = Arc::unwrap_or_clone(p);
+    for (i, &p) in group.iter().enumerate() {
+        let p = ParsedPage::clone(p);
         let is_cjk_lang = is_cjk_locale(&config.lang(p.file.lang).locale);
         let mut fm = p.fm;
         let mut cover = p.cover;
@@ -232,7 +224,7 @@ fn link_group(
             .cloned()
             .collect();
     }
-    Ok((built, left, soonest))
+    Ok((built.into_iter().map(Arc::new).collect(), left, soonest))
 }
 
 fn is_cjk_locale(locale: &str) -> bool {

@@ -10,7 +10,7 @@ mod link;
 mod parse;
 mod walk;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -302,7 +302,7 @@ pub fn reload(
     options: LoadOptions,
     cache: &mut Cache,
     site: &Site,
-    touched: &[PathBuf],
+    touched: &[&Path],
 ) -> Option<Vec<(usize, Arc<Page>)>> {
     cache.reread(config, options, site, touched)
 }
@@ -391,7 +391,7 @@ impl Page {
 /// The same figures, wherever they are in the text.
 fn same_figures(a: &Rendered, b: &Rendered) -> bool {
     use crate::metrics::Metric;
-    let same_item = |x: &Metric, y: &Metric| {
+    let same = |x: &Metric, y: &Metric| {
         (&x.label, &x.data, &x.display, &x.unit, &x.note, &x.change)
             == (&y.label, &y.data, &y.display, &y.unit, &y.note, &y.change)
             && x.value.to_bits() == y.value.to_bits()
@@ -401,21 +401,18 @@ fn same_figures(a: &Rendered, b: &Rendered) -> bool {
         && (a.metrics.iter().zip(&b.metrics)).all(|(x, y)| {
             x.title == y.title
                 && x.items.len() == y.items.len()
-                && x.items.iter().zip(&y.items).all(|(i, j)| same_item(i, j))
+                && x.items.iter().zip(&y.items).all(|(i, j)| same(i, j))
         })
 }
 
 /// The same images and linked photos, wherever they are in the text.
 fn same_photos(a: &Rendered, b: &Rendered) -> bool {
-    let image = |i: &ImageUse| (i.src.clone(), i.url.clone(), i.photo.clone());
-    let images = |r: &Rendered| r.images.iter().map(image).collect::<Vec<_>>();
-    let linked = |r: &Rendered| {
-        r.links
-            .iter()
-            .filter_map(|l| l.photo.clone())
-            .collect::<Vec<_>>()
-    };
-    images(a) == images(b) && linked(a) == linked(b)
+    let image =
+        |x: &ImageUse, y: &ImageUse| (&x.src, &x.url, &x.photo) == (&y.src, &y.url, &y.photo);
+    a.images.len() == b.images.len()
+        && a.images.iter().zip(&b.images).all(|(x, y)| image(x, y))
+        && (a.links.iter().filter_map(|l| l.photo.as_ref()))
+            .eq(b.links.iter().filter_map(|l| l.photo.as_ref()))
 }
 
 /// The photos pages use (body, links and cover), each once.

@@ -31,6 +31,13 @@ pub(super) struct ParsedPage {
     pub generation: u64,
 }
 
+impl ParsedPage {
+    /// Its cover's URL: what a translation without its own inherits.
+    pub fn cover_url(&self) -> Option<String> {
+        self.cover.as_ref().map(|c| c.url.clone())
+    }
+}
+
 #[derive(Clone)]
 pub(super) enum Parsed {
     /// Shared with the dev server's cache of parsed files.

@@ -238,42 +238,36 @@ pub fn render(
                 ));
             }
             What::SearchIndex(lang) => {
-                // Dev mode: a language whose articles are all as they were
-                // keeps its index files as they are.
-                let docs = dev.then(|| search::docs(site, lang.id, &page_fps, &indexed));
-                let key = docs.as_ref().map(search::docs_key);
-                let work = |docs: &Option<_>| search::work(&r, lang, docs.as_ref().unwrap());
-                match (key, old.and_then(|m| m.search_index.get(&lang.id))) {
-                    (Some(key), Some((was, paths))) if key == *was => {
-                        unchanged.extend(paths.iter().cloned());
-                    }
-                    // Dev mode: the old index is served until the new one
-                    // is made, after the pages are (see `SearchWork`).
-                    (Some(_), Some((_, paths))) => {
-                        unchanged.extend(paths.iter().cloned());
-                        let work = work(&docs);
-                        fresh_reuse.push((lang.id, work.reuse.clone()));
-                        search_later.push(work);
-                    }
-                    (None, _) => match built.remove(&lang.id) {
+                let Some(docs) = dev.then(|| search::docs(site, lang.id, &page_fps, &indexed))
+                else {
+                    match built.remove(&lang.id) {
                         Some(Ok((kept, n))) => {
                             files.extend(kept);
                             sunk += n;
                         }
                         Some(Err(e)) => errors.push(e),
                         None => {}
-                    },
-                    // Dev mode, the first index of this language.
-                    (Some(_), None) => {
-                        let work = work(&docs);
+                    }
+                    continue;
+                };
+                // Dev mode: the index files served stay until new ones are.
+                if let Some((_, paths)) = old.and_then(|m| m.search_index.get(&lang.id)) {
+                    unchanged.extend(paths.iter().cloned());
+                }
+                match search::next(&r, lang, &docs) {
+                    search::Next::Keep => {}
+                    search::Next::Later(work) => {
                         fresh_reuse.push((lang.id, work.reuse.clone()));
-                        let made = work.files();
-                        let paths = made.iter().map(|f| f.path.clone()).collect();
-                        fresh_indexes.push((lang.id, (work.key, paths)));
+                        search_later.push(work);
+                    }
+                    search::Next::Now(work) => {
+                        fresh_reuse.push((lang.id, work.reuse.clone()));
+                        let (made, index) = work.made_now();
+                        fresh_indexes.push((lang.id, index));
                         files.extend(made);
                     }
                 }
-                fresh_docs.extend(docs.map(|d| (lang.id, d)));
+                fresh_docs.push((lang.id, docs));
             }
             _ => unreachable!("only the sitemap and search indexes are made later"),
         }

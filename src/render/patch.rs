@@ -14,12 +14,13 @@ use crate::config::Config;
 use crate::content::{Page, Site};
 use crate::error::{Error, Errors};
 use crate::files::{CONTENT_DIR, OutputFile};
+use crate::search::Indexed;
 use crate::urls::{self, index_file};
 
 /// What [`patch`] made.
 pub struct Patched {
     /// The documents and feeds made again (written only if their bytes
-    /// changed).
+    /// changed), by path.
     pub files: Vec<OutputFile>,
     /// Search indexes to make once the pages are served.
     pub search_later: Vec<SearchWork>,
@@ -59,7 +60,9 @@ pub fn patch(
     let made: Vec<Result<Made, Error>> = entries.par_iter().map(|e| r.make(e, None)).collect();
     let mut files = Vec::new();
     let mut documents = Vec::new();
-    let mut indexed: HashMap<usize, (u64, Arc<crate::search::Indexed>)> = HashMap::default();
+    let mut indexed: HashMap<usize, (u64, Arc<Indexed>)> = HashMap::default();
+    // For the memo: each page's index data by its path.
+    let mut fresh_search = Vec::new();
     let mut errors = Errors::new();
     for (entry, made) in entries.iter().zip(made) {
         let doc = match made {
@@ -77,6 +80,7 @@ pub fn patch(
         if let (What::Page(i), Some(fp)) = (&entry.what, doc.fingerprint) {
             documents.push((entry.path.clone(), fp));
             if let Some(x) = doc.indexed {
+                fresh_search.push((entry.path.clone(), (fp, x.clone())));
                 indexed.insert(*i, (fp, x));
             }
         }
@@ -96,28 +100,18 @@ pub fn patch(
                 *docs.get_mut(n)? = (Some(*fp), Some(x.clone()));
             }
         }
-        let lang = config.lang(lang);
-        let work = search::work(&r, lang, &docs);
-        match memo.search_index.get(&lang.id) {
-            Some((was, _)) if *was == work.key => {}
-            Some(_) => search_later.push(work),
-            // The first index of the language: made now.
-            None => {
-                let made = work.files();
-                let paths = made.iter().map(|f| f.path.clone()).collect();
-                made_now.push((lang.id, (work.key, paths), work.reuse.clone()));
+        match search::next(&r, config.lang(lang), &docs) {
+            search::Next::Keep => {}
+            search::Next::Later(work) => search_later.push(work),
+            search::Next::Now(work) => {
+                let (made, index) = work.made_now();
+                made_now.push((lang, index, work.reuse.clone()));
                 files.extend(made);
             }
         }
-        fresh_docs.push((lang.id, docs));
+        fresh_docs.push((lang, docs));
     }
     // The memo, as a whole render would leave it.
-    let moved_cards: Vec<_> = (changed.iter().zip(was))
-        .filter_map(|(&i, old)| {
-            let card = r.previous?.cards.get(&(old.fingerprint, old.url.clone()))?;
-            Some(((site.pages[i].fingerprint, old.url.clone()), card.clone()))
-        })
-        .collect();
     drop(r);
     for (path, fp) in &documents {
         if let Some(entry) = memo.sitemap.get_mut(path) {
@@ -125,14 +119,14 @@ pub fn patch(
             entry.0 = *fp;
         }
     }
-    for (&i, (fp, x)) in &indexed {
-        memo.search
-            .insert(index_file(&site.pages[i].url), (*fp, x.clone()));
-    }
+    memo.search.extend(fresh_search);
     memo.documents.extend(documents);
-    memo.cards.extend(moved_cards);
-    for old in was {
-        memo.cards.remove(&(old.fingerprint, old.url.clone()));
+    // The same cards (same outside), kept by the pages' new fingerprints.
+    for (&i, old) in changed.iter().zip(was) {
+        if let Some(card) = memo.cards.remove(&(old.fingerprint, old.url.clone())) {
+            memo.cards
+                .insert((site.pages[i].fingerprint, old.url.clone()), card);
+        }
     }
     for (lang, index, reuse) in made_now {
         memo.search_index.insert(lang, index);

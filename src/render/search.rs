@@ -106,17 +106,44 @@ impl SearchWork {
     }
 }
 
-/// The search index of `lang` from `docs`, its articles' index data.
-pub(super) fn work(r: &Renderer, lang: &Language, docs: &SearchDocs) -> SearchWork {
-    let reuse = (r.previous.and_then(|m| m.search_reuse.get(&lang.id)))
-        .cloned()
-        .unwrap_or_default();
-    SearchWork {
+/// What dev mode does with a language's index after a render.
+pub(super) enum Next {
+    /// Its articles are all as they were: so are its index files.
+    Keep,
+    /// The old index is served until this one is made, after the pages
+    /// are (see [`SearchWork`]).
+    Later(SearchWork),
+    /// The language's first index: made now.
+    Now(SearchWork),
+}
+
+/// What to do with `lang`'s index, made of `docs`, its articles' index
+/// data, against the index the memo says is served.
+pub(super) fn next(r: &Renderer, lang: &Language, docs: &SearchDocs) -> Next {
+    let key = docs_key(docs);
+    let served = r.previous.and_then(|m| m.search_index.get(&lang.id));
+    let work = || SearchWork {
         lang: lang.id,
         code: lang.code.clone(),
-        key: docs_key(docs),
+        key,
         pages: docs.iter().filter_map(|(_, x)| x.clone()).collect(),
-        reuse,
+        reuse: (r.previous.and_then(|m| m.search_reuse.get(&lang.id)))
+            .cloned()
+            .unwrap_or_default(),
+    };
+    match served {
+        Some((was, _)) if *was == key => Next::Keep,
+        Some(_) => Next::Later(work()),
+        None => Next::Now(work()),
+    }
+}
+
+impl SearchWork {
+    /// The index made now: its files, and for the memo its key and paths.
+    pub(super) fn made_now(&self) -> (Vec<OutputFile>, (u64, Vec<String>)) {
+        let files = self.files();
+        let paths = files.iter().map(|f| f.path.clone()).collect();
+        (files, (self.key, paths))
     }
 }
 
@@ -135,7 +162,7 @@ pub(super) fn docs(
 
 /// A fingerprint of the articles an index is made of (dev mode): equal
 /// keys, equal indexes.
-pub(super) fn docs_key(docs: &SearchDocs) -> u64 {
+fn docs_key(docs: &SearchDocs) -> u64 {
     let fps: Vec<Option<u64>> = docs.iter().map(|(fp, _)| *fp).collect();
     fingerprint(fps)
 }

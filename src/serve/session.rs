@@ -13,10 +13,8 @@ use std::time::{Duration, Instant};
 
 use super::indexer::{Indexer, Made, Works};
 use crate::check;
-use crate::content::Cache;
-use crate::content::{self as site_content, LoadOptions};
-use crate::error::Error;
-use crate::error::Errors;
+use crate::content::{self as site_content, Cache, LoadOptions};
+use crate::error::{Error, Errors};
 use crate::output::Mirror;
 use crate::pipeline::{self, Inputs, Options};
 use crate::render::{self, Memo};
@@ -92,20 +90,27 @@ impl Session {
     /// are read again. On error the folder keeps the last good site.
     pub fn rebuild(&mut self, touched: &[PathBuf]) -> Result<Rebuilt, Errors> {
         let started = Instant::now();
+        let rel: Vec<Option<&Path>> = (touched.iter())
+            .map(|path| path.strip_prefix(&self.root).ok())
+            .collect();
         // First, so that files changed while the config or theme is broken
         // are read again once it is fixed.
-        for path in touched {
-            match path.strip_prefix(&self.root) {
+        for rel in rel.iter().flatten() {
+            match rel {
                 // The watcher lost track (its queue overflowed): check all.
-                Ok(rel) if rel.as_os_str().is_empty() => self.cache.distrust(),
-                Ok(rel) => self.cache.forget(&self.root, rel),
-                Err(_) => {}
+                rel if rel.as_os_str().is_empty() => self.cache.distrust(),
+                rel => self.cache.forget(&self.root, rel),
             }
         }
-        if let Some(patched) = self.patch(touched, started) {
-            return patched;
+        match self.patch(&rel, started) {
+            Ok(Some(patched)) => return Ok(patched),
+            // No site to patch after a failed save: the next rebuilds whole.
+            Err(errors) => {
+                self.last = None;
+                return Err(errors);
+            }
+            Ok(None) => self.last = None,
         }
-        self.last = None;
         let config = pipeline::config(&self.root, &self.options)?;
         let config_hash = hash_debug(&config);
         if config_hash != self.config_hash {
@@ -153,14 +158,20 @@ impl Session {
             pages,
             warnings,
             elapsed: started.elapsed(),
-            phases: [
-                ("read", check_from - read_from),
-                ("check", render_from - check_from),
-                ("render", write_from - render_from),
-                ("write", write_from.elapsed()),
-            ],
+            phases: phases("read", [read_from, check_from, render_from, write_from]),
         })
     }
+}
+
+/// Each phase's time, from when each began (the first is `read`'s).
+fn phases(read: &'static str, began: [Instant; 4]) -> [(&'static str, Duration); 4] {
+    let [read_from, check_from, render_from, write_from] = began;
+    [
+        (read, check_from - read_from),
+        ("check", render_from - check_from),
+        ("render", write_from - render_from),
+        ("write", write_from.elapsed()),
+    ]
 }
 
 impl Session {
@@ -171,20 +182,27 @@ impl Session {
     /// nothing walked, planned or compared for the rest, whose outputs are
     /// as they were. `None` when the save is not such a one, or the last
     /// rebuild did not leave a site to patch: a whole rebuild then follows
-    /// (reusing what was read here).
-    fn patch(&mut self, touched: &[PathBuf], started: Instant) -> Option<Result<Rebuilt, Errors>> {
-        let last = self.last.as_mut()?;
+    /// (reusing what was read here). On error, the site patched is this
+    /// save's, not the last good one: the caller drops it.
+    fn patch(
+        &mut self,
+        rel: &[Option<&Path>],
+        started: Instant,
+    ) -> Result<Option<Rebuilt>, Errors> {
+        let Some(last) = self.last.as_mut() else {
+            return Ok(None);
+        };
         // A page dated ahead is published when its time comes (a day early
         // here: plain dates are due in the site's time zone).
         let soon = chrono::Utc::now() + chrono::Duration::days(1);
         if last.inputs.site.due.is_some_and(|due| due <= soon) {
-            return None;
+            return Ok(None);
         }
-        let rel: Vec<PathBuf> = (touched.iter())
-            .map(|t| t.strip_prefix(&self.root).ok().map(Path::to_path_buf))
-            .collect::<Option<_>>()?;
+        let Some(rel) = rel.iter().copied().collect::<Option<Vec<&Path>>>() else {
+            return Ok(None);
+        };
         if rel.is_empty() || rel.iter().any(|r| r.as_os_str().is_empty()) {
-            return None;
+            return Ok(None);
         }
         let read_from = Instant::now();
         let Inputs {
@@ -197,63 +215,43 @@ impl Session {
             drafts: self.options.drafts,
             publish: true,
         };
-        let new = site_content::reload(config, load, &mut self.cache, site, &rel)?;
+        let Some(new) = site_content::reload(config, load, &mut self.cache, site, &rel) else {
+            return Ok(None);
+        };
         if !new.iter().all(|(i, p)| site.pages[*i].same_outside(p)) {
-            return None;
+            return Ok(None);
         }
+        // From here the site is this save's.
         let (changed, was): (Vec<usize>, Vec<_>) = (new.into_iter())
             .map(|(i, p)| (i, std::mem::replace(&mut site.pages[i], p)))
             .unzip();
-        // From here the site is this save's: a failure leaves no site to
-        // patch, and the next save rebuilds whole.
         let check_from = Instant::now();
-        let found = check::recheck(
-            config,
-            site,
-            theme,
-            &mut self.check,
-            &last.findings,
-            &changed,
-            &was,
-        );
+        let memo = &mut self.check;
+        let found = check::recheck(config, site, theme, memo, &last.findings, &changed, &was);
         let Some(found) = found else {
-            self.last = None;
-            return None;
+            return Ok(None);
         };
         if found.iter().any(Error::is_error) {
-            self.last = None;
-            return Some(Err(found));
+            return Err(found);
         }
         let render_from = Instant::now();
+        let memo = &mut self.memo;
         let patched = render::patch(
             config,
             site,
             templates,
             &last.sections,
-            &mut self.memo,
+            memo,
             &changed,
             &was,
         );
-        let patched = match patched {
-            Some(Ok(p)) => p,
-            Some(Err(e)) => {
-                self.last = None;
-                return Some(Err(e));
-            }
-            None => {
-                self.last = None;
-                return None;
-            }
+        let Some(patched) = patched.transpose()? else {
+            return Ok(None);
         };
         let write_from = Instant::now();
-        let written = match self.mirror.put(&patched.files) {
-            Ok(w) => w,
-            Err(e) => {
-                self.last = None;
-                return Some(Err(Errors::from(e)));
-            }
-        };
-        // Indexes still pending for other languages stay pending.
+        let changed = self.mirror.put(&patched.files).map_err(Errors::from)?;
+        // Indexes still pending for other languages stay pending (their
+        // pages are as they were).
         let mut works = patched.search_later;
         if let Some((pending, _)) = self.pending.take() {
             let redone = |w: &&render::SearchWork| works.iter().all(|n| n.lang != w.lang);
@@ -261,22 +259,15 @@ impl Session {
             works.extend(kept);
         }
         self.pending = (!works.is_empty()).then(|| (Arc::new(works), 0));
-        let mut changed_paths = written;
-        changed_paths.sort();
         last.findings = found.clone();
-        Some(Ok(Rebuilt {
-            changed: changed_paths,
+        Ok(Some(Rebuilt {
+            changed,
             pages: site.pages.len(),
             warnings: found,
             elapsed: started.elapsed(),
             // "reread": only the saved files were read (and the rest
             // patched), as the editor can see.
-            phases: [
-                ("reread", check_from - read_from),
-                ("check", render_from - check_from),
-                ("render", write_from - render_from),
-                ("write", write_from.elapsed()),
-            ],
+            phases: phases("reread", [read_from, check_from, render_from, write_from]),
         }))
     }
 

@@ -751,64 +751,93 @@ fn a_one_article_edit_renders_only_what_shows_that_article() {
     assert!(line.contains("[reread "), "{line}");
 }
 
+/// Article `n` of the patch tests (`content/news/n{n}.zh.md`) with `text`.
+fn article(n: u32, text: &str) -> (String, String) {
+    let front = format!("title: 第{n}篇\ndate: 2021-10-0{n}");
+    (format!("content/news/n{n}.zh.md"), md(&front, text))
+}
+
 #[test]
 fn a_text_edit_is_patched_and_an_edit_other_pages_show_rebuilds_whole() {
-    let site = site()
-        .config("search: { enabled: false }")
-        .file(
-            "content/news/n1.zh.md",
-            md("title: 第一篇\ndate: 2021-10-01", "导语一。\n\n正文。\n"),
-        )
-        .file(
-            "content/news/n2.zh.md",
-            md("title: 第二篇\ndate: 2021-10-02", "导语二。\n\n正文。\n"),
-        );
+    let mut site = site().config("search: { enabled: false }");
+    for n in [1, 2] {
+        let (path, file) = article(n, "导语。\n\n正文。\n");
+        site = site.file(&path, file);
+    }
+    let save = |n, text: &str| {
+        let (path, file) = article(n, text);
+        site.write(&path, file);
+    };
     let mut server = Server::start(&site, &[]);
     // Text below the lead: only the page and the feed (which carries the
     // whole text) can change.
-    site.write(
-        "content/news/n1.zh.md",
-        md(
-            "title: 第一篇\ndate: 2021-10-01",
-            "导语一。\n\n新的正文。\n",
-        ),
-    );
+    save(1, "导语。\n\n新的正文。\n");
     let line = server.rebuilt();
     assert!(line.contains("[reread "), "{line}");
     assert!(server.get("/news/n1/").body.contains("新的正文"));
     assert!(server.get("/atom.xml").body.contains("新的正文"));
     // The lead is the summary every list shows: the site is rebuilt whole.
-    site.write(
-        "content/news/n1.zh.md",
-        md(
-            "title: 第一篇\ndate: 2021-10-01",
-            "改过的导语。\n\n新的正文。\n",
-        ),
-    );
+    save(1, "改过的导语。\n\n新的正文。\n");
     let line = server.rebuilt();
     assert!(line.contains("[read "), "{line}");
     assert!(server.get("/news/").body.contains("改过的导语"));
     // A link to an anchor the text does not have fails a patched save as a
     // whole build would, and mending it serves the page.
-    site.write(
-        "content/news/n2.zh.md",
-        md(
-            "title: 第二篇\ndate: 2021-10-02",
-            "导语二。\n\n见[那里](../n1/#没有)。\n",
-        ),
-    );
+    save(2, "导语。\n\n见[那里](../n1/#没有)。\n");
     let line = server.rebuilt();
     assert!(line.contains("error"), "{line}");
-    site.write(
-        "content/news/n2.zh.md",
-        md(
-            "title: 第二篇\ndate: 2021-10-02",
-            "导语二。\n\n见[那里](../n1/)。\n",
-        ),
-    );
+    save(2, "导语。\n\n见[那里](../n1/)。\n");
     let line = server.rebuilt();
     assert!(line.starts_with("rebuilt"), "{line}");
     assert!(server.get("/news/n2/").body.contains("那里"));
+}
+
+#[test]
+fn figures_moved_are_patched_figures_changed_and_intros_anchors_rebuild_whole() {
+    let figure = |value| {
+        format!("```metrics 会员\n- {{ label: 新增会员, value: {value}, unit: 人 }}\n```\n")
+    };
+    let (path, file) = article(
+        1,
+        &format!("导语。\n\n## 工作 {{#work}}\n\n{}", figure(36186)),
+    );
+    let site = site()
+        .config("search: { enabled: false }")
+        .file(&path, file);
+    let save = |text: String| {
+        let (path, file) = article(1, &text);
+        site.write(&path, file);
+    };
+    let mut server = Server::start(&site, &[]);
+    let metrics = server.get("/metrics.json").body;
+    assert!(metrics.contains("36186"), "{metrics}");
+    // A paragraph above the figure moves it, and changes nothing else.
+    save(format!(
+        "导语。\n\n## 工作 {{#work}}\n\n新段落。\n\n{}",
+        figure(36186)
+    ));
+    let line = server.rebuilt();
+    assert!(line.contains("[reread "), "{line}");
+    assert_eq!(server.get("/metrics.json").body, metrics);
+    // A figure is in `metrics.json`: the site is rebuilt whole.
+    save(format!(
+        "导语。\n\n## 工作 {{#work}}\n\n新段落。\n\n{}",
+        figure(40000)
+    ));
+    let line = server.rebuilt();
+    assert!(line.contains("[read "), "{line}");
+    assert!(server.get("/metrics.json").body.contains("40000"));
+    // A list intro links to the heading: taking it out of the text is
+    // checked by a whole rebuild (intros are not kept), and is an error.
+    site.write(
+        "content/news/_index.zh.md",
+        md("title: 新闻", "见[工作](n1/#work)。\n"),
+    );
+    let line = server.rebuilt();
+    assert!(line.starts_with("rebuilt"), "{line}");
+    save(format!("导语。\n\n新段落。\n\n{}", figure(40000)));
+    let line = server.rebuilt();
+    assert!(line.contains("error"), "{line}");
 }
 
 #[test]
