@@ -841,6 +841,38 @@ fn figures_moved_are_patched_figures_changed_and_intros_anchors_rebuild_whole() 
 }
 
 #[test]
+fn a_page_falling_due_within_a_day_makes_every_save_rebuild_whole() {
+    // Due in twelve hours: the passing of time alone will change the site.
+    let soon = (chrono::Utc::now() + chrono::Duration::hours(12)).to_rfc3339();
+    let (path, file) = article(1, "导语。\n\n正文。\n");
+    let site = site()
+        .config("search: { enabled: false }")
+        .file(&path, file)
+        .file(
+            "content/news/later.zh.md",
+            md(&format!("title: 稍后\ndate: {soon}"), "稍后正文。\n"),
+        );
+    let save = |text: &str| {
+        let (path, file) = article(1, text);
+        site.write(&path, file);
+    };
+    let mut server = Server::start(&site, &[]);
+    save("导语。\n\n改过的正文。\n");
+    let line = server.rebuilt();
+    assert!(line.contains("[read "), "{line}");
+    assert!(server.get("/news/n1/").body.contains("改过的正文"));
+    // Due in 2999: text saves are patched again.
+    site.write(
+        "content/news/later.zh.md",
+        md("title: 稍后\ndate: 2999-01-01", "稍后正文。\n"),
+    );
+    server.rebuilt();
+    save("导语。\n\n又改过的正文。\n");
+    let line = server.rebuilt();
+    assert!(line.contains("[reread "), "{line}");
+}
+
+#[test]
 fn a_build_error_keeps_the_last_good_site_and_is_announced() {
     let site = site();
     let mut server = Server::start(&site, &[]);
