@@ -8,6 +8,7 @@ pub mod indexer;
 pub mod reload;
 pub mod server;
 pub mod session;
+mod watch;
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -17,7 +18,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify::{EventKind, RecursiveMode, Watcher};
+use notify::EventKind;
 
 use crate::error::{self, Error, Errors};
 use crate::files::{CONFIG_FILE, is_ignored};
@@ -26,6 +27,7 @@ use crate::msg;
 use indexer::Indexer;
 use reload::Hub;
 use session::{Rebuilt, Session};
+use watch::Watches;
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -107,6 +109,39 @@ pub fn serve(
         );
     }
 
+    let (tx, rx) = mpsc::channel();
+    let rescan_root = root.clone();
+    let changed = tx.clone();
+    let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let tx = &changed;
+        match event {
+            // Reading a file changes nothing (and every build reads many).
+            Ok(event) if !event.need_rescan() && !counts(&event.kind) => {}
+            // Events were lost: the root stands for "check everything".
+            Ok(event) if event.need_rescan() => {
+                let _ = tx.send(Message::Changed(RESCAN, vec![rescan_root.clone()]));
+            }
+            Ok(event) => {
+                let _ = tx.send(Message::Changed(event.kind, event.paths));
+            }
+            Err(_) => {
+                let _ = tx.send(Message::Changed(RESCAN, vec![rescan_root.clone()]));
+            }
+        }
+    })
+    .map_err(|e| {
+        Errors::from(Error::new(
+            "serve",
+            msg!("serve-watch", reason = e.to_string()),
+        ))
+    })?;
+    // Watched while the first build runs (20,000 folders take a second):
+    // a save made meanwhile is seen.
+    let watching = {
+        let root = root.clone();
+        std::thread::spawn(move || Watches::start(watcher, &root))
+    };
+
     let hub = Arc::new(Hub::default());
     let mut session = Session::new(&root, out_root.clone(), &base_url, options.drafts);
     match session.rebuild(&[]) {
@@ -135,7 +170,6 @@ pub fn serve(
         });
     }
 
-    let (tx, rx) = mpsc::channel();
     let stop = tx.clone();
     let made = tx.clone();
     let indexer = Indexer::spawn(move |m| {
@@ -150,29 +184,9 @@ pub fn serve(
             msg!("serve-ctrl-c", reason = e.to_string()),
         ))
     })?;
-    let rescan_root = root.clone();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        match event {
-            // Events were lost: the root stands for "check everything".
-            Ok(event) if event.need_rescan() => {
-                let _ = tx.send(Message::Changed(RESCAN, vec![rescan_root.clone()]));
-            }
-            Ok(event) => {
-                let _ = tx.send(Message::Changed(event.kind, event.paths));
-            }
-            Err(_) => {
-                let _ = tx.send(Message::Changed(RESCAN, vec![rescan_root.clone()]));
-            }
-        }
-    })
-    .map_err(|e| {
-        Errors::from(Error::new(
-            "serve",
-            msg!("serve-watch", reason = e.to_string()),
-        ))
-    })?;
-    let mut watched = HashSet::new();
-    watch(&mut watcher, &root, &mut watched)?;
+    let mut watches = watching
+        .join()
+        .map_err(|_| Errors::from(Error::new("serve", msg!("serve-watch", reason = "panic"))))??;
 
     println!("{}", loc.text(&msg!("serve-serving", url = &base_url)));
     let _ = std::io::stdout().flush();
@@ -225,7 +239,7 @@ pub fn serve(
             }
             continue;
         }
-        watch(&mut watcher, &root, &mut watched)?;
+        watches.add(&touched)?;
         // The index being made may be out of date after this rebuild.
         indexer.supersede();
         match session.rebuild(&touched) {
@@ -244,7 +258,7 @@ pub fn serve(
         // rebuild's index to make).
         session.index_later(&indexer);
     }
-    drop(watcher);
+    drop(watches);
     eprintln!("{}", loc.text(&msg!("serve-stopped")));
     drop(out);
     Ok(())
@@ -273,6 +287,17 @@ fn serve_index(
     }
 }
 
+/// Whether an event of this kind may change the site (reading a file
+/// does not; closing one written to ends a save).
+fn counts(kind: &EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
+    }
+}
+
 /// Takes in one watcher event: what it touched, and which files are open
 /// for writing (written to, not yet closed).
 fn note(
@@ -288,41 +313,12 @@ fn note(
                 writing.remove(p);
             }
         }
-        // Reading a file changes nothing.
+        // Reading a file changes nothing (`counts` drops those events).
         EventKind::Access(_) => return,
         EventKind::Modify(ModifyKind::Data(_)) => writing.extend(paths.iter().cloned()),
         _ => {}
     }
     touched.extend(paths);
-}
-
-/// Watches `site.yaml`'s folder (for the file, and for watched folders
-/// created later) and each watched folder that exists.
-fn watch(
-    watcher: &mut impl Watcher,
-    root: &Path,
-    watched: &mut HashSet<PathBuf>,
-) -> Result<(), Errors> {
-    let mut targets = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
-    targets.extend(
-        WATCHED
-            .iter()
-            .map(|d| root.join(d))
-            .filter(|d| d.is_dir())
-            .map(|d| (d, RecursiveMode::Recursive)),
-    );
-    for (dir, mode) in targets {
-        if !watched.contains(&dir) {
-            watcher.watch(&dir, mode).map_err(|e| {
-                Errors::from(Error::new(
-                    &dir,
-                    msg!("serve-watch", reason = e.to_string()),
-                ))
-            })?;
-            watched.insert(dir);
-        }
-    }
-    Ok(())
 }
 
 /// A change the site is made from: `site.yaml` or a file in a watched

@@ -873,6 +873,59 @@ fn a_page_falling_due_within_a_day_makes_every_save_rebuild_whole() {
 }
 
 #[test]
+fn folders_made_moved_in_or_renamed_after_the_start_are_watched() {
+    let site = site().config("search: { enabled: false }");
+    let mut server = Server::start(&site, &[]);
+    let page = |text: &str| md("title: 新文章\ndate: 2022-01-05", text);
+    // A new folder two levels deep (made with its file at once).
+    site.write("content/news/2022/x/index.zh.md", page("第一稿。\n"));
+    server.rebuilt();
+    assert!(server.get("/news/2022/x/").body.contains("第一稿"));
+    // Its file saved again: the new folders are watched.
+    site.write("content/news/2022/x/index.zh.md", page("第二稿。\n"));
+    server.rebuilt();
+    assert!(server.get("/news/2022/x/").body.contains("第二稿"));
+    // A folder written elsewhere and moved in.
+    let outside = tempfile::tempdir().unwrap();
+    let moved = outside.path().join("moved");
+    std::fs::create_dir_all(moved.join("inner")).unwrap();
+    std::fs::write(moved.join("inner/index.zh.md"), page("搬进来的。\n")).unwrap();
+    std::fs::rename(&moved, site.path("content/news/moved")).unwrap();
+    server.rebuilt();
+    assert!(server.get("/news/moved/inner/").body.contains("搬进来的"));
+    site.write("content/news/moved/inner/index.zh.md", page("改过的。\n"));
+    server.rebuilt();
+    assert!(server.get("/news/moved/inner/").body.contains("改过的"));
+    // A folder renamed: edits under its new name are seen.
+    std::fs::rename(
+        site.path("content/news/2022"),
+        site.path("content/news/2023"),
+    )
+    .unwrap();
+    server.rebuilt();
+    assert_eq!(server.get("/news/2022/x/").status, 404);
+    site.write("content/news/2023/x/index.zh.md", page("第三稿。\n"));
+    server.rebuilt();
+    assert!(server.get("/news/2023/x/").body.contains("第三稿"));
+    // Removed and made again under the same name.
+    std::fs::remove_dir_all(site.path("content/news/2023")).unwrap();
+    server.rebuilt();
+    site.write("content/news/2023/x/index.zh.md", page("第四稿。\n"));
+    server.rebuilt();
+    site.write("content/news/2023/x/index.zh.md", page("第五稿。\n"));
+    server.rebuilt();
+    assert!(server.get("/news/2023/x/").body.contains("第五稿"));
+    // A watched folder the site did not have: `static/` made anew.
+    std::fs::remove_dir_all(site.path("static")).unwrap();
+    server.rebuilt();
+    site.write("static/new/a.txt", "一\n");
+    server.rebuilt();
+    site.write("static/new/a.txt", "二\n");
+    server.rebuilt();
+    assert_eq!(server.get("/new/a.txt").body, "二\n");
+}
+
+#[test]
 fn a_build_error_keeps_the_last_good_site_and_is_announced() {
     let site = site();
     let mut server = Server::start(&site, &[]);
