@@ -54,7 +54,8 @@ struct State {
     produced: HashSet<String>,
     /// Folders known to exist.
     dirs: HashSet<String>,
-    /// Folders this build made, parents first.
+    /// Folders this build made (in the order threads made them: a child
+    /// may come before its parent, which another thread made).
     made_dirs: Vec<String>,
     /// Files new to the folder, written in place.
     made_files: Vec<String>,
@@ -191,10 +192,13 @@ impl Stream {
     /// was (best effort: what cannot be removed stays, and the next build
     /// removes it).
     pub fn abort(self) {
-        let state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.state.into_inner().unwrap_or_else(|e| e.into_inner());
         let out = &self.out;
         (state.made_files.par_iter()).for_each(|p| drop(fs::remove_file(out.join(p))));
         (state.pending.par_iter()).for_each(|p| drop(fs::remove_file(pending_path(&out.join(p)))));
+        // Deepest first (a child sorts after its parent): a parent pushed
+        // after its child would not be empty yet, and would stay.
+        state.made_dirs.sort_unstable();
         for dir in state.made_dirs.iter().rev() {
             let _ = fs::remove_dir(out.join(dir));
         }
@@ -283,6 +287,26 @@ mod tests {
                 Err(e)
             }
         }
+    }
+
+    #[test]
+    fn an_abort_removes_folders_made_in_any_order() {
+        // Two threads put `news/a/…` and `news/b/…`: the second may record
+        // `news/b` before the first records `news`, which it made first.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let stream = Stream::open(&out).unwrap();
+        for made in ["news", "news/b"] {
+            fs::create_dir(out.join(made)).unwrap();
+        }
+        fs::write(out.join("news/b/index.html"), "x").unwrap();
+        {
+            let mut state = stream.state();
+            state.made_dirs = vec!["news/b".into(), "news".into()];
+            state.made_files.push("news/b/index.html".into());
+        }
+        stream.abort();
+        assert!(!out.exists(), "the folder the build made is gone");
     }
 
     #[test]
