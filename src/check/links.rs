@@ -24,6 +24,11 @@ use crate::render::Plan;
 use crate::theme::Theme;
 use crate::urls::{self, index_file, is_external, percent_decode};
 
+mod memo;
+
+use memo::Checked;
+pub(super) use memo::{Memo, recheck};
+
 /// What a link may point at.
 struct Targets<'a> {
     base_path: &'a str,
@@ -84,28 +89,6 @@ enum Target {
     Missing(Message),
 }
 
-/// What dev mode keeps of the last link check: each article's findings,
-/// valid while its page is the same (the content cache hands out the same
-/// `Arc` for an unchanged article), so are the pages whose anchors it
-/// links to, and so is everything else a link resolves against (`key`).
-#[derive(Debug, Default)]
-pub(super) struct Memo {
-    key: u64,
-    pages: FxHashMap<String, Checked>,
-    /// The plan's paths and the articles' URLs while `key` holds, for
-    /// [`recheck`] (which has no plan).
-    files: FxHashSet<Box<str>>,
-    by_url: FxHashMap<Box<str>, usize>,
-}
-
-#[derive(Debug)]
-struct Checked {
-    page: Arc<Page>,
-    /// The articles whose ids its anchors were looked up in.
-    anchors_in: Vec<Arc<Page>>,
-    found: Errors,
-}
-
 /// Every broken link, image and anchor of the pages and list intros. With
 /// `memo` (dev mode), an article whose findings cannot have changed is not
 /// checked again.
@@ -137,6 +120,7 @@ pub(super) fn check(
     if let (Some(memo), Some(key)) = (memo, key) {
         if memo.key != key {
             memo.pages.clear();
+            memo.anchored_by.clear();
             memo.key = key;
             if let (Kept::Made(files), Kept::Made(by_url)) = (&targets.files, &targets.by_url) {
                 memo.files = files.iter().map(|&f| Box::from(f)).collect();
@@ -151,7 +135,7 @@ pub(super) fn check(
                     anchors_in: used.iter().map(|&j| site.pages[j].clone()).collect(),
                     found: found.clone(),
                 };
-                memo.pages.insert(page.url.clone(), kept);
+                memo.keep(&page.url, kept);
             }
         }
         if memo.pages.len() > site.pages.len() {
@@ -165,58 +149,6 @@ pub(super) fn check(
         errors.extend(targets.links(&s.source, &url, &s.links, &mut Vec::new()));
     }
     errors
-}
-
-/// Dev mode, after the pages at `changed` were replaced by pages the same
-/// but for their text ([`Page::same_outside`]; with the pages they replaced,
-/// `was`): the findings that went, and those that came, of those pages and
-/// of the pages that link to their anchors. `None` when the memo cannot
-/// tell (it holds no check of this site) or a list intro links to their
-/// anchors (intros are not kept).
-pub(super) fn recheck(
-    config: &Config,
-    site: &Site,
-    theme: &Theme,
-    memo: &mut Memo,
-    changed: &[usize],
-    was: &[Arc<Page>],
-) -> Option<(Errors, Errors)> {
-    if memo.files.is_empty() {
-        return None;
-    }
-    let (files, by_url) = (Kept::Memo(&memo.files), Kept::Memo(&memo.by_url));
-    let targets = Targets::new(config, site, theme, files, by_url);
-    let into_changed = |l: &LinkUse, url: &str| match targets.resolve(url, &l.href) {
-        (Target::Page(i), Some(_)) => changed.contains(&i),
-        _ => false,
-    };
-    for s in &site.sections {
-        let url = urls::section(config.lang(s.lang), &s.key);
-        if s.links.iter().any(|l| into_changed(l, &url)) {
-            return None;
-        }
-    }
-    let is_old = |p: &Arc<Page>| was.iter().any(|w| Arc::ptr_eq(w, p));
-    let mut todo: Vec<usize> = changed.to_vec();
-    for (url, kept) in &memo.pages {
-        if kept.anchors_in.iter().any(is_old) {
-            todo.push(targets.by_url.get(url)?);
-        }
-    }
-    todo.sort_unstable();
-    todo.dedup();
-    let (mut went, mut came) = (Errors::new(), Errors::new());
-    for i in todo {
-        let page = &site.pages[i];
-        let kept = memo.pages.get_mut(&page.url)?;
-        let mut anchors_in = Vec::new();
-        let found = targets.page(config, i, &mut anchors_in);
-        went.extend(std::mem::replace(&mut kept.found, found.clone()));
-        came.extend(found);
-        kept.page = Arc::clone(page);
-        kept.anchors_in = anchors_in.iter().map(|&j| site.pages[j].clone()).collect();
-    }
-    Some((went, came))
 }
 
 impl<'a> Targets<'a> {

@@ -90,8 +90,55 @@ pub struct Cache {
     generations: u64,
     /// The last walk of `content/`, while no file was added or removed.
     listing: Option<Arc<Listing>>,
+    /// Where its files are (made when a save first needs it).
+    places: Option<Arc<Places>>,
     trusted: bool,
     linked: Linked,
+}
+
+/// Where each file of a listing is: a save finds its files here instead of
+/// comparing its path with every one of 100,000 sources (4 ms a save).
+struct Places {
+    /// A source's path (its bytes) -> its index.
+    sources: HashMap<Box<[u8]>, usize>,
+    /// An article's key -> the indices of its pages' sources.
+    pages: HashMap<Box<str>, Vec<usize>>,
+    /// The other files, photos with their probes.
+    files: Files,
+    /// Whether every photo's probe was kept (else only a load can tell
+    /// what a photo the save refers to is).
+    probed: bool,
+}
+
+impl Places {
+    fn of((sources, assets): &Listing, probes: &HashMap<String, (Stamp, Probe)>) -> Places {
+        let photos: Vec<&Asset> = (assets.iter())
+            .filter(|a| images::is_raster(&a.path))
+            .collect();
+        let mut pages: HashMap<Box<str>, Vec<usize>> = HashMap::default();
+        for (i, s) in sources.iter().enumerate() {
+            if s.kind == Kind::Page {
+                pages.entry(s.key.as_str().into()).or_default().push(i);
+            }
+        }
+        Places {
+            sources: (sources.iter().enumerate())
+                .map(|(i, s)| (path_bytes(&s.source).into(), i))
+                .collect(),
+            pages,
+            files: Files {
+                all: assets.iter().map(|a| a.path.as_str().into()).collect(),
+                photos: (photos.iter())
+                    .filter_map(|a| Some((a.path.as_str().into(), probes.get(&a.path)?.1.clone())))
+                    .collect(),
+            },
+            probed: photos.iter().all(|a| probes.contains_key(&a.path)),
+        }
+    }
+}
+
+fn path_bytes(path: &Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }
 
 /// A Markdown file read now or taken from the cache.
@@ -122,13 +169,15 @@ impl Cache {
             return;
         };
         let rel = slash_path(rel);
-        self.photos.remove(&rel);
-        let listed = self.listing.as_deref().is_some_and(|(sources, assets)| {
-            (sources.iter()).any(|s| s.source.as_os_str() == path.as_os_str())
-                || assets.iter().any(|a| a.path == rel)
+        if self.photos.remove(&rel).is_some() {
+            // The places hold its probe.
+            self.places = None;
+        }
+        let listed = self.places().is_some_and(|places| {
+            places.sources.contains_key(path_bytes(path)) || places.files.all.contains(rel.as_str())
         });
         if !listed || !root.join(path).is_file() {
-            self.listing = None;
+            self.set_listing(None);
         }
     }
 
@@ -136,7 +185,20 @@ impl Cache {
     /// missed changes).
     pub fn distrust(&mut self) {
         self.trusted = false;
-        self.listing = None;
+        self.set_listing(None);
+    }
+
+    fn set_listing(&mut self, listing: Option<Arc<Listing>>) {
+        self.listing = listing;
+        self.places = None;
+    }
+
+    /// Where the files of the last walk are, if there is one.
+    fn places(&mut self) -> Option<Arc<Places>> {
+        let listing = self.listing.as_ref()?;
+        Some(Arc::clone(self.places.get_or_insert_with(|| {
+            Arc::new(Places::of(listing, &self.photos))
+        })))
     }
 
     pub(super) fn linked(&mut self) -> Option<&mut Linked> {
@@ -155,7 +217,7 @@ impl Cache {
             let listed: HashSet<&Path> = listing.0.iter().map(|s| s.source.as_path()).collect();
             self.parsed
                 .retain(|source, _| listed.contains(source.as_path()));
-            self.listing = Some(listing.clone());
+            self.set_listing(Some(listing.clone()));
         }
         Ok(listing)
     }
@@ -172,11 +234,13 @@ impl Cache {
         publish: bool,
     ) -> Vec<Result<Parsed, Errors>> {
         let probed = self.probe(config, assets, publish);
+        // Probes may have changed: a save's places are made anew.
+        self.places = None;
         let files = Files {
-            all: assets.iter().map(|a| a.path.as_str()).collect(),
+            all: assets.iter().map(|a| a.path.as_str().into()).collect(),
             photos: probed
                 .iter()
-                .map(|(path, _, result)| (*path, result.clone()))
+                .map(|(path, _, result)| ((*path).into(), result.clone()))
                 .collect(),
         };
         // The original of a group is its first language's version.
@@ -372,37 +436,28 @@ impl Cache {
             .listing
             .clone()
             .filter(|_| self.keeps && self.trusted)?;
-        let (sources, assets) = (&listing.0, &listing.1);
+        let sources = &listing.0;
+        let places = self.places()?;
         let mut keys: Vec<&str> = (touched.iter())
             .map(|t| {
-                let s = sources
-                    .iter()
-                    .find(|s| s.source.as_os_str() == t.as_os_str())?;
+                let s = &sources[*places.sources.get(path_bytes(t))?];
                 (s.kind == Kind::Page).then_some(s.key.as_str())
             })
             .collect::<Option<_>>()?;
         keys.sort_unstable();
         keys.dedup();
-        let mut photos = std::collections::HashMap::new();
-        for a in assets.iter().filter(|a| images::is_raster(&a.path)) {
-            // A photo probed with no stamp was not kept: only a load knows.
-            photos.insert(a.path.as_str(), self.photos.get(&a.path)?.1.clone());
-        }
-        let files = Files {
-            all: assets.iter().map(|a| a.path.as_str()).collect(),
-            photos,
-        };
+        let files = places.probed.then_some(&places.files)?;
         let mut out = Vec::new();
         for key in keys {
-            let mut group: Vec<(usize, &SourceFile)> = (sources.iter().enumerate())
-                .filter(|(_, s)| s.kind == Kind::Page && s.key == key)
+            let mut group: Vec<(usize, &SourceFile)> = (places.pages.get(key)?.iter())
+                .map(|&i| (i, &sources[i]))
                 .collect();
             group.sort_by_key(|(_, s)| s.lang);
             // The original first: its cover is the translations' to inherit.
             let mut parsed: Vec<Arc<ParsedPage>> = Vec::with_capacity(group.len());
             for (i, file) in group {
                 let inherited = parsed.first().and_then(|original| original.cover_url());
-                let read = self.read_one(config, &files, file, inherited, options.publish);
+                let read = self.read_one(config, files, file, inherited, options.publish);
                 match self.keep_one(i, file, read) {
                     Ok(Parsed::Page(p)) => parsed.push(p),
                     _ => return None,

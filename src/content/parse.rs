@@ -47,9 +47,9 @@ pub(super) enum Parsed {
 
 /// The non-Markdown files of `content/`: photos probed (header read,
 /// variants planned, or why they can't be used), others by path.
-pub(super) struct Files<'a> {
-    pub all: HashSet<&'a str>,
-    pub photos: HashMap<&'a str, Result<Arc<Photo>, Message>>,
+pub(super) struct Files {
+    pub all: HashSet<Box<str>>,
+    pub photos: HashMap<Box<str>, Result<Arc<Photo>, Message>>,
 }
 
 /// Reads one Markdown file: front matter, body, images. Reports all problems.
@@ -274,7 +274,10 @@ mod tests {
         // Non-photo files resolve to themselves; photos are tested through
         // whole builds, since they need real image files.
         let files = Files {
-            all: ["news/x/a.pdf", "news/图.pdf"].into_iter().collect(),
+            all: ["news/x/a.pdf", "news/图.pdf"]
+                .map(Box::from)
+                .into_iter()
+                .collect(),
             photos: HashMap::new(),
         };
         let url = |dir: &str, src: &str| {

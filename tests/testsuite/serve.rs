@@ -793,6 +793,47 @@ fn a_text_edit_is_patched_and_an_edit_other_pages_show_rebuilds_whole() {
 }
 
 #[test]
+fn a_link_to_an_anchor_added_by_a_patched_save_is_checked_when_its_target_changes() {
+    let mut site = site().config("search: { enabled: false }");
+    for (n, text) in [
+        (1, "导语。\n\n## Part\n\n正文。\n"),
+        (2, "导语。\n\n正文。\n"),
+    ] {
+        let (path, file) = article(n, text);
+        site = site.file(&path, file);
+    }
+    let save = |n, text: &str| {
+        let (path, file) = article(n, text);
+        site.write(&path, file);
+    };
+    let mut server = Server::start(&site, &[]);
+    // Article 2 gets a link to article 1's heading, then loses it.
+    save(2, "导语。\n\n见[那一节](../n1/#part)。\n");
+    let line = server.rebuilt();
+    assert!(line.contains("[reread "), "{line}");
+    // Article 1's heading goes: the link above is broken.
+    save(1, "导语。\n\n正文。\n");
+    let line = server.rebuilt();
+    assert!(line.contains("error"), "{line}");
+    assert!(
+        server.seen.iter().any(|l| l.contains("n2.zh.md")),
+        "{:?}",
+        server.seen
+    );
+    save(1, "导语。\n\n## Part\n\n正文。\n");
+    let line = server.rebuilt();
+    assert!(line.starts_with("rebuilt"), "{line}");
+    // Once article 2 links elsewhere, article 1's heading may go.
+    save(2, "导语。\n\n见[首页](../n1/)。\n");
+    let line = server.rebuilt();
+    assert!(line.contains("[reread "), "{line}");
+    save(1, "导语。\n\n正文。\n");
+    let line = server.rebuilt();
+    assert!(line.contains("[reread "), "{line}");
+    assert!(server.get("/news/n2/").body.contains("首页"));
+}
+
+#[test]
 fn figures_moved_are_patched_figures_changed_and_intros_anchors_rebuild_whole() {
     let figure = |value| {
         format!("```metrics 会员\n- {{ label: 新增会员, value: {value}, unit: 人 }}\n```\n")
