@@ -757,17 +757,26 @@ fn article(n: u32, text: &str) -> (String, String) {
     (format!("content/news/n{n}.zh.md"), md(&front, text))
 }
 
-#[test]
-fn a_text_edit_is_patched_and_an_edit_other_pages_show_rebuilds_whole() {
+/// The test site, search off, with article `n` holding `text` for each.
+fn with_articles(texts: &[(u32, &str)]) -> Site {
     let mut site = site().config("search: { enabled: false }");
-    for n in [1, 2] {
-        let (path, file) = article(n, "导语。\n\n正文。\n");
+    for &(n, text) in texts {
+        let (path, file) = article(n, text);
         site = site.file(&path, file);
     }
-    let save = |n, text: &str| {
-        let (path, file) = article(n, text);
-        site.write(&path, file);
-    };
+    site
+}
+
+/// Saves article `n` with `text`.
+fn save(site: &Site, n: u32, text: &str) {
+    let (path, file) = article(n, text);
+    site.write(&path, file);
+}
+
+#[test]
+fn a_text_edit_is_patched_and_an_edit_other_pages_show_rebuilds_whole() {
+    let site = with_articles(&[(1, "导语。\n\n正文。\n"), (2, "导语。\n\n正文。\n")]);
+    let save = |n, text: &str| save(&site, n, text);
     let mut server = Server::start(&site, &[]);
     // Text below the lead: only the page and the feed (which carries the
     // whole text) can change.
@@ -794,18 +803,11 @@ fn a_text_edit_is_patched_and_an_edit_other_pages_show_rebuilds_whole() {
 
 #[test]
 fn a_link_to_an_anchor_added_by_a_patched_save_is_checked_when_its_target_changes() {
-    let mut site = site().config("search: { enabled: false }");
-    for (n, text) in [
+    let site = with_articles(&[
         (1, "导语。\n\n## Part\n\n正文。\n"),
         (2, "导语。\n\n正文。\n"),
-    ] {
-        let (path, file) = article(n, text);
-        site = site.file(&path, file);
-    }
-    let save = |n, text: &str| {
-        let (path, file) = article(n, text);
-        site.write(&path, file);
-    };
+    ]);
+    let save = |n, text: &str| save(&site, n, text);
     let mut server = Server::start(&site, &[]);
     // Article 2 gets a link to article 1's heading, then loses it.
     save(2, "导语。\n\n见[那一节](../n1/#part)。\n");
