@@ -115,12 +115,12 @@ pub fn serve(
     let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let tx = &changed;
         match event {
-            // Reading a file changes nothing (and every build reads many).
-            Ok(event) if !event.need_rescan() && !counts(&event.kind) => {}
             // Events were lost: the root stands for "check everything".
             Ok(event) if event.need_rescan() => {
                 let _ = tx.send(Message::Changed(RESCAN, vec![rescan_root.clone()]));
             }
+            // Reading a file changes nothing (and every build reads many).
+            Ok(event) if !counts(&event.kind) => {}
             Ok(event) => {
                 let _ = tx.send(Message::Changed(event.kind, event.paths));
             }
@@ -239,7 +239,11 @@ pub fn serve(
             }
             continue;
         }
-        watches.add(&touched)?;
+        // A folder that cannot be watched is named; the server goes on
+        // (the rebuild reads it, and names what it cannot read).
+        if let Err(errors) = watches.add(&touched) {
+            report(&errors);
+        }
         // The index being made may be out of date after this rebuild.
         indexer.supersede();
         match session.rebuild(&touched) {

@@ -42,16 +42,22 @@ impl<W: Watcher> Watches<W> {
     /// folder watched already is watched again: it may be a new one of the
     /// same name. What their files hold is read by the rebuild that follows,
     /// so files made before their folder was watched are not missed.
+    /// Every folder that cannot be watched is named; the others are watched.
     pub fn add(&mut self, touched: &[PathBuf]) -> Result<(), Errors> {
+        let mut errors = Errors::new();
         for path in touched {
             let folder = fs::symlink_metadata(path).is_ok_and(|m| m.is_dir());
             if folder && path.starts_with(&self.root) && path != &self.root {
                 for folder in folders(path) {
-                    self.watch(&folder)?;
+                    errors.extend(self.watch(&folder).err().unwrap_or_default());
                 }
             }
         }
-        Ok(())
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
     }
 
     /// Watches the entries of `dir` (not those of its folders). A folder
@@ -81,4 +87,91 @@ fn folders(dir: &Path) -> Vec<PathBuf> {
         .filter_map(Result::ok)
         .map(walkdir::DirEntry::into_path)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::{Config, EventHandler, WatcherKind};
+
+    /// Records what it is asked to watch; refuses folders named `refused`.
+    #[derive(Default)]
+    struct Fake(Vec<(PathBuf, RecursiveMode)>);
+
+    impl Watcher for Fake {
+        fn new<F: EventHandler>(_: F, _: Config) -> notify::Result<Self> {
+            Ok(Fake::default())
+        }
+        fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+            if path.file_name().is_some_and(|n| n == "refused") {
+                return Err(notify::Error::generic("refused"));
+            }
+            self.0.push((path.to_path_buf(), mode));
+            Ok(())
+        }
+        fn unwatch(&mut self, _: &Path) -> notify::Result<()> {
+            Ok(())
+        }
+        fn kind() -> WatcherKind {
+            WatcherKind::NullWatcher
+        }
+    }
+
+    #[test]
+    fn every_folder_is_watched_by_itself_and_one_refused_is_named_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for d in [
+            "content/a/b",
+            "content/refused/c",
+            "content/.git/x",
+            "static",
+        ] {
+            fs::create_dir_all(root.join(d)).unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(root.join("content/a"), root.join("content/link")).unwrap();
+        let Err(errors) = Watches::start(Fake::default(), root) else {
+            panic!("the refused folder is an error");
+        };
+        assert_eq!(errors.len(), 1);
+        assert!(errors.iter().all(|e| e.path.ends_with("content/refused")));
+        // The rest, each non-recursive: a watcher made again to see them.
+        let mut watches = Watches {
+            watcher: Fake::default(),
+            root: root.to_path_buf(),
+        };
+        let _ = watches.add(&[root.join("content"), root.join("static")]);
+        let watched: Vec<String> = (watches.watcher.0.iter())
+            .inspect(|(_, mode)| assert_eq!(*mode, RecursiveMode::NonRecursive))
+            .map(|(p, _)| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+            .collect();
+        let mut sorted = watched.clone();
+        sorted.sort();
+        assert_eq!(
+            sorted,
+            [
+                "content",
+                "content/a",
+                "content/a/b",
+                "content/refused/c",
+                "static"
+            ]
+        );
+        // Parents are watched before their folders.
+        let at = |p: &str| watched.iter().position(|w| w == p).unwrap();
+        assert!(at("content") < at("content/a") && at("content/a") < at("content/a/b"));
+        // A file, a path outside the site and the site itself are not walked.
+        let before = watches.watcher.0.len();
+        fs::write(root.join("content/a/x.md"), "x").unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        watches
+            .add(&[
+                root.join("content/a/x.md"),
+                outside.path().into(),
+                root.into(),
+            ])
+            .unwrap();
+        assert_eq!(watches.watcher.0.len(), before);
+    }
 }

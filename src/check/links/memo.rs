@@ -40,8 +40,8 @@ impl Memo {
             }
         }
         let old = self.pages.insert(url.to_string(), checked);
+        let now = &self.pages[url].anchors_in;
         for to in old.iter().flat_map(|o| &o.anchors_in) {
-            let now = &self.pages[url].anchors_in;
             if !now.iter().any(|p| p.url == to.url)
                 && let Some(by) = self.anchored_by.get_mut(&to.url)
             {
