@@ -179,19 +179,22 @@ fn parse_tag(html: &str, i: usize) -> Option<(Tag<'_>, usize)> {
     let name = Name::new(&b[start..j]);
     let attrs_start = j;
     // Find the closing '>' outside quoted attribute values.
-    let mut quote = 0u8;
-    while j < b.len() {
-        let c = b[j];
-        if quote != 0 {
-            if c == quote {
-                quote = 0;
-            }
-        } else if c == b'"' || c == b'\'' {
-            quote = c;
-        } else if c == b'>' {
+    loop {
+        let Some(k) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) else {
+            j = b.len();
+            break;
+        };
+        j += k;
+        if b[j] == b'>' {
             break;
         }
-        j += 1;
+        match memchr::memchr(b[j], &b[j + 1..]) {
+            Some(e) => j += 1 + e + 1,
+            None => {
+                j = b.len();
+                break;
+            }
+        }
     }
     let attrs = &html[attrs_start..j.min(b.len())];
     let self_closing = attrs.ends_with('/');
@@ -263,7 +266,7 @@ fn is_hidden(attrs: &str) -> bool {
 /// reference, with or without the semicolon where the standard allows,
 /// and numeric ones, as in text content).
 fn push_text(out: &mut String, text: &str) {
-    if text.as_bytes().contains(&b'&') {
+    if memchr::memchr(b'&', text.as_bytes()).is_some() {
         out.push_str(&htmlize::unescape(text));
     } else {
         out.push_str(text);
@@ -284,10 +287,7 @@ fn find_ci(hay: &str, from: usize, needle: &str) -> Option<usize> {
 }
 
 fn memchr_lt(h: &[u8], from: usize) -> Option<usize> {
-    h.get(from..)?
-        .iter()
-        .position(|&c| c == b'<')
-        .map(|p| p + from)
+    memchr::memchr(b'<', h.get(from..)?).map(|p| p + from)
 }
 
 /// The runs of the first `<article>` of a page.

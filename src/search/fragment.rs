@@ -46,18 +46,36 @@ pub(crate) fn gzip(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// One fragment file: the pages' JSON objects as an array, compressed.
-pub(crate) fn group_file<'a>(pages: impl Iterator<Item = &'a str>, buf: &mut String) -> Vec<u8> {
-    buf.clear();
-    buf.push('[');
-    for (i, p) in pages.enumerate() {
-        if i > 0 {
-            buf.push(',');
-        }
-        buf.push_str(p);
+/// One fragment file being filled: the pages' JSON objects as an array,
+/// compressed when full.
+#[derive(Default)]
+pub(crate) struct Group {
+    json: String,
+    pages: usize,
+}
+
+impl Group {
+    pub(crate) fn push(&mut self, page: &str) {
+        self.json.push(if self.pages == 0 { '[' } else { ',' });
+        self.json.push_str(page);
+        self.pages += 1;
     }
-    buf.push(']');
-    gzip(buf.as_bytes())
+
+    pub(crate) fn len(&self) -> usize {
+        self.pages
+    }
+
+    /// The file of the pages pushed since the last one (then empty again).
+    pub(crate) fn file(&mut self) -> Vec<u8> {
+        if self.pages == 0 {
+            self.json.push('[');
+        }
+        self.json.push(']');
+        let file = gzip(self.json.as_bytes());
+        self.json.clear();
+        self.pages = 0;
+        file
+    }
 }
 
 /// Whether byte `b` may start something `json_str` must look at: ASCII
@@ -81,7 +99,7 @@ static SPECIAL: [bool; 256] = {
 /// Appends `s` as a JSON string, white space collapsed and trimmed,
 /// characters kept as written (what the excerpt shows). Spans of ordinary
 /// bytes are copied whole.
-fn json_str(out: &mut String, s: &str) {
+pub(super) fn json_str(out: &mut String, s: &str) {
     out.push('"');
     let mut space = false;
     let start = out.len();
@@ -89,8 +107,17 @@ fn json_str(out: &mut String, s: &str) {
     let mut i = 0;
     while i < b.len() {
         let mut j = i;
-        while j < b.len() && !SPECIAL[b[j] as usize] {
-            j += 1;
+        loop {
+            while j < b.len() && !SPECIAL[b[j] as usize] {
+                j += 1;
+            }
+            // A single space between ordinary bytes stays in the span (it
+            // is kept as it is): English text is not cut at every word.
+            if j > i && j + 1 < b.len() && b[j] == b' ' && !SPECIAL[b[j + 1] as usize] {
+                j += 1;
+                continue;
+            }
+            break;
         }
         if j > i {
             if space && out.len() > start {

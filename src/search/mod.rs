@@ -165,7 +165,11 @@ fn group_files<'a>(frags: impl Iterator<Item = &'a str>) -> Vec<Vec<u8>> {
     let frags: Vec<&str> = frags.collect();
     frags
         .par_chunks(GROUP)
-        .map(|g| fragment::group_file(g.iter().copied(), &mut String::new()))
+        .map(|g| {
+            let mut group = fragment::Group::default();
+            g.iter().for_each(|f| group.push(f));
+            group.file()
+        })
         .collect()
 }
 
@@ -200,26 +204,24 @@ pub fn build_index_with<T: Sync, R: Send>(
             };
             SCRATCH.with(|s| {
                 let mut s = s.borrow_mut();
-                let mut group: Vec<String> = Vec::with_capacity(GROUP);
-                let mut buf = String::new();
+                // The fragment file being filled (no string per page).
+                let mut group = fragment::Group::default();
                 for item in chunk {
                     let mut url = None;
                     let made = make(item, &mut |doc| {
                         s.page(doc);
                         out.part.add_doc(s.norm_runs());
-                        group.push(std::mem::take(&mut s.frag));
+                        group.push(&s.frag);
                         url = Some(doc.url.to_string());
                     });
                     out.made.push(made);
                     if url.is_none() {
                         out.part.add_doc(std::iter::empty());
-                        group.push("{}".to_string());
+                        group.push("{}");
                     }
                     out.urls.push(url.unwrap_or_default());
                     if group.len() == GROUP || out.urls.len() == chunk.len() {
-                        let texts = group.iter().map(|f| f.as_str());
-                        out.frags.push(fragment::group_file(texts, &mut buf));
-                        group.clear();
+                        out.frags.push(group.file());
                     }
                 }
             });

@@ -99,6 +99,64 @@ fn normalisation() {
     assert_eq!(normalize("ǅ İ"), "dž i\u{307}");
 }
 
+/// Text made of the characters the fast paths treat apart (ASCII words,
+/// single and repeated white space, controls, quotes, ideographs, full-width
+/// forms, a combining mark, NFKC-unstable and case-changing letters).
+fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    const CHARS: &[char] = &[
+        'a', 'Z', 'q', '7', ' ', ' ', ' ', '\t', '\n', '\u{b}', '\u{1}', '\u{1f}', '\u{7f}', '"',
+        '\\', '<', '工', '会', '㐀', 'Ｗ', '１', '，', '。', '\u{3000}', '\u{301}', '\u{a0}', '·',
+        'ﬁ', 'Σ', 'ς', 'ǅ', 'İ', '\u{2028}', '—',
+    ];
+    prop::collection::vec(prop::sample::select(CHARS), 0..48).prop_map(String::from_iter)
+}
+
+/// White space collapsed and trimmed (spec section 2's last step).
+fn collapsed(s: &str) -> String {
+    s.split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+proptest::proptest! {
+    /// The fast paths (ASCII spans with single spaces, ideograph spans,
+    /// full-width forms) give what NFKC and case folding of the whole
+    /// text give.
+    #[test]
+    fn normalisation_equals_nfkc_of_the_whole(s in mixed_text()) {
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = s
+            .nfkc()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == 'ς' { 'σ' } else { c })
+            .collect();
+        proptest::prop_assert_eq!(normalize(&s), collapsed(&folded));
+    }
+
+    /// A fragment string is valid JSON holding the text as written, white
+    /// space collapsed (spans copied whole, single spaces in them).
+    #[test]
+    fn fragment_strings_are_the_text_collapsed(s in mixed_text()) {
+        let mut out = String::new();
+        fragment::json_str(&mut out, &s);
+        let back: String = serde_json::from_str(&out).unwrap();
+        proptest::prop_assert_eq!(back, collapsed(&s));
+    }
+}
+
+#[test]
+fn tags_end_outside_quotes() {
+    // A '>' inside a quoted value does not end the tag; either quote.
+    assert_eq!(
+        body("<p title=\"a>b\" data-x='c>\"d'>one</p><p class=x>two</p>"),
+        vec!["one", "two"]
+    );
+    // A quote left open runs to the end of the page: nothing after it.
+    assert_eq!(body("<p>one</p><p title=\"open>two</p>"), vec!["one"]);
+}
+
 fn toks(s: &str) -> Vec<(&str, Class)> {
     tokenize(s).into_iter().map(|t| (t.text, t.class)).collect()
 }

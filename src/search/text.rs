@@ -87,10 +87,18 @@ pub fn normalize_into(text: &str, out: &mut String) {
                 out.push(' ');
             }
             space = false;
-            // A span of printable ASCII, lower-cased in place.
+            // A span of printable ASCII (single spaces between), lower-cased
+            // in place.
             let mut j = i + 1;
-            while j < b.len() && (0x21..0x7F).contains(&b[j]) {
-                j += 1;
+            loop {
+                while j < b.len() && (0x21..0x7F).contains(&b[j]) {
+                    j += 1;
+                }
+                if j + 1 < b.len() && b[j] == b' ' && (0x21..0x7F).contains(&b[j + 1]) {
+                    j += 2;
+                    continue;
+                }
+                break;
             }
             let at = out.len();
             out.push_str(&text[i..j]);
