@@ -178,25 +178,19 @@ fn parse_tag(html: &str, i: usize) -> Option<(Tag<'_>, usize)> {
     }
     let name = Name::new(&b[start..j]);
     let attrs_start = j;
-    // Find the closing '>' outside quoted attribute values.
-    loop {
+    // The closing '>' outside quoted attribute values (a quote left open
+    // runs to the end of the page).
+    let close = loop {
         let Some(k) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) else {
-            j = b.len();
-            break;
+            break b.len();
         };
         j += k;
         if b[j] == b'>' {
-            break;
+            break j;
         }
-        match memchr::memchr(b[j], &b[j + 1..]) {
-            Some(e) => j += 1 + e + 1,
-            None => {
-                j = b.len();
-                break;
-            }
-        }
-    }
-    let attrs = &html[attrs_start..j.min(b.len())];
+        j = memchr::memchr(b[j], &b[j + 1..]).map_or(b.len(), |e| j + e + 2);
+    };
+    let attrs = &html[attrs_start..close];
     let self_closing = attrs.ends_with('/');
     Some((
         Tag {
@@ -205,7 +199,7 @@ fn parse_tag(html: &str, i: usize) -> Option<(Tag<'_>, usize)> {
             self_closing,
             attrs,
         },
-        (j + 1).min(b.len()),
+        (close + 1).min(b.len()),
     ))
 }
 

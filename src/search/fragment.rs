@@ -11,6 +11,7 @@
 
 use super::Doc;
 use super::extract::Runs;
+use super::text::words_end;
 
 /// Pages per fragment file.
 pub(crate) const GROUP: usize = 2;
@@ -107,17 +108,12 @@ pub(super) fn json_str(out: &mut String, s: &str) {
     let mut i = 0;
     while i < b.len() {
         let mut j = i;
-        loop {
-            while j < b.len() && !SPECIAL[b[j] as usize] {
-                j += 1;
-            }
-            // A single space between ordinary bytes stays in the span (it
-            // is kept as it is): English text is not cut at every word.
-            if j > i && j + 1 < b.len() && b[j] == b' ' && !SPECIAL[b[j + 1] as usize] {
-                j += 1;
-                continue;
-            }
-            break;
+        while j < b.len() && !SPECIAL[b[j] as usize] {
+            j += 1;
+        }
+        // A single space between ordinary bytes is kept as it is.
+        if j > i {
+            j = words_end(b, j, |c| !SPECIAL[c as usize]);
         }
         if j > i {
             if space && out.len() > start {

@@ -89,17 +89,12 @@ pub fn normalize_into(text: &str, out: &mut String) {
             space = false;
             // A span of printable ASCII (single spaces between), lower-cased
             // in place.
+            let printable = |c: u8| (0x21..0x7F).contains(&c);
             let mut j = i + 1;
-            loop {
-                while j < b.len() && (0x21..0x7F).contains(&b[j]) {
-                    j += 1;
-                }
-                if j + 1 < b.len() && b[j] == b' ' && (0x21..0x7F).contains(&b[j + 1]) {
-                    j += 2;
-                    continue;
-                }
-                break;
+            while j < b.len() && printable(b[j]) {
+                j += 1;
             }
+            let j = words_end(b, j, printable);
             let at = out.len();
             out.push_str(&text[i..j]);
             out[at..].make_ascii_lowercase();
@@ -154,6 +149,20 @@ pub fn normalize_into(text: &str, out: &mut String) {
         slow(&text[start..j], out, &mut space);
         i = j;
     }
+}
+
+/// The end of a span of text that ends at `b[j]` (`b[j - 1]` in it), taken
+/// on over every single space followed by more `ordinary` bytes: English
+/// text is handled a sentence at a time, not a word at a time.
+#[inline]
+pub(crate) fn words_end(b: &[u8], mut j: usize, ordinary: impl Fn(u8) -> bool) -> usize {
+    while j + 1 < b.len() && b[j] == b' ' && ordinary(b[j + 1]) {
+        j += 2;
+        while j < b.len() && ordinary(b[j]) {
+            j += 1;
+        }
+    }
+    j
 }
 
 /// Whether `b[i..]` starts with a 3-byte ideograph (U+3400–U+4DBF,
