@@ -16,7 +16,8 @@ use crate::config::{ImageConfig, Placeholder};
 pub(crate) struct Setup {
     pub cache: PathBuf,
     pub images: ImageConfig,
-    /// Whether working out may write the cache (see [`super::probe`]).
+    /// Whether working out may write the cache (see [`super::probe`]);
+    /// without it (`check`, which shows no pixels) nothing is decoded.
     pub encode: bool,
 }
 
@@ -46,7 +47,12 @@ pub(super) fn work_out(photo: &Photo) -> Meta {
         return meta;
     }
     let mut meta = Meta::default();
-    if setup.encode && photo.format != Format::Gif {
+    if !setup.encode {
+        // `check`: no HTML is made, so nothing here is shown; decoding
+        // every photo (and converting every GIF) would be its slowest part.
+        return meta;
+    }
+    if photo.format != Format::Gif {
         // One decode for the placeholder and every file of the photo. A
         // photo that fails is reported by the photo stage.
         if fs::create_dir_all(&setup.cache).is_ok()
@@ -144,5 +150,30 @@ mod tests {
         };
         assert_eq!(parse(&to_text(&meta)), Some(meta));
         assert_eq!(parse("something else\n"), None);
+    }
+
+    #[test]
+    fn check_decodes_no_pixels_and_a_build_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = crate::config::Config::parse(
+            root,
+            "base_url: https://x.org\nlanguages:\n  zh: { name: 中文, title: t }\n",
+        )
+        .unwrap();
+        let source = root.join("a.png");
+        image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 10]))
+            .save(&source)
+            .unwrap();
+        let checked = probe::probe(&config, &source, "a.png", false).unwrap();
+        assert_eq!(checked.placeholder(), None, "check shows no pixels");
+        assert!(!root.join(crate::files::CACHE_DIR).exists());
+        let built = probe::probe(&config, &source, "a.png", true).unwrap();
+        assert_eq!(built.placeholder().as_deref(), Some("#c8280a"));
+        assert!(
+            root.join(crate::files::CACHE_DIR)
+                .join(cache_name(&built))
+                .exists()
+        );
     }
 }
