@@ -26,8 +26,9 @@ pub struct Options {
     /// Include drafts and pages dated in the future.
     pub drafts: bool,
     /// A run that publishes (a build, dev mode): photos encoded, the text's
-    /// HTML made. `check` writes nothing, not even the photo cache, so it
-    /// only probes photos, and it makes no HTML.
+    /// HTML made. `check` writes nothing, not even the photo cache, and
+    /// makes no HTML: it decodes the photos the cache has not seen decoded,
+    /// keeping nothing.
     pub publish: bool,
 }
 
@@ -77,6 +78,10 @@ pub fn check(root: &Path) -> Report {
         Ok(inputs) => {
             let (plan, planned) = inputs.plan();
             report.findings = inputs.findings(&plan, planned, None);
+            // A build decodes every photo; check does too, keeping nothing.
+            report
+                .findings
+                .extend(images::verify(&inputs.config, &inputs.site.photos));
             let (articles, notes) = check::translation_status(&inputs.config, &inputs.site);
             report.findings.extend(notes);
             report.articles = articles;

@@ -29,34 +29,12 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
     }
     let cache = config.root.join(CACHE_DIR);
     fs::create_dir_all(&cache).map_err(|e| Errors::from(Error::io(Path::new(CACHE_DIR), e)))?;
-    // The same photo in two bundles is one encoding: process each plan once.
-    // A plan is its bytes and settings (the cache key) and the format it is
-    // published in: the same bytes named `a.png` and `b.jpg` are two. Pages
-    // centring it differently add social cards to the same decoding.
-    let mut groups: BTreeMap<&str, Vec<&Job>> = BTreeMap::new();
-    for job in jobs {
-        groups
-            .entry(job.photo.src().cache_name.as_str())
-            .or_default()
-            .push(job);
-    }
-    let unique: Vec<Vec<&Job>> = groups.into_values().collect();
+    let unique = plans(jobs);
     let bar = progress_bar(unique.len());
     let results: Vec<Result<usize, Error>> = unique
         .par_iter()
         .map(|group| {
-            let job = group[0];
-            let r = process_one(config, &cache, group).map_err(|message| {
-                let pages: Vec<String> = job
-                    .used_by
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect();
-                Error::new(
-                    Path::new(CONTENT_DIR).join(&job.photo.path),
-                    msg!("photo-used-by", reason = message, pages = pages.join(", ")),
-                )
-            });
+            let r = process_one(config, &cache, group).map_err(|m| used_by(group[0], m));
             bar.inc(1);
             r
         })
@@ -79,6 +57,64 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
         return Err(errors);
     }
     Ok(stats)
+}
+
+/// `check`'s look at the photos' pixels, writing nothing: every photo is
+/// decoded (and a GIF's frames read) as a build would, so a damaged one is
+/// named by `check` too, except those the cache shows were decoded already
+/// (a social card is made from the decoded photo).
+pub fn verify(config: &Config, jobs: &[Job]) -> Errors {
+    let cache = config.root.join(CACHE_DIR);
+    let decoded =
+        |group: &&Vec<&Job>| (group.iter()).any(|j| cache.join(&j.photo.og.cache_name).is_file());
+    let found: Vec<Error> = plans(jobs)
+        .par_iter()
+        .filter(|group| !decoded(group))
+        .filter_map(|group| {
+            let photo = &group[0].photo;
+            let frames = || match photo.format {
+                Format::Gif => fs::read(&photo.source)
+                    .map_err(|e| super::probe::unreadable(&photo.path, &e))
+                    .and_then(|gif| animation::strip(&gif).map(drop)),
+                _ => Ok(()),
+            };
+            (frames().and_then(|()| decode(&config.images, photo).map(drop)))
+                .err()
+                .map(|m| used_by(group[0], m))
+        })
+        .collect();
+    let mut errors: Errors = found.into_iter().collect();
+    errors.sort();
+    errors
+}
+
+/// The photos to make, each once: the same photo in two bundles is one
+/// encoding. A plan is its bytes and settings (the cache key) and the
+/// format it is published in: the same bytes named `a.png` and `b.jpg` are
+/// two. Pages centring it differently add social cards to the same
+/// decoding.
+fn plans(jobs: &[Job]) -> Vec<Vec<&Job>> {
+    let mut groups: BTreeMap<&str, Vec<&Job>> = BTreeMap::new();
+    for job in jobs {
+        groups
+            .entry(job.photo.src().cache_name.as_str())
+            .or_default()
+            .push(job);
+    }
+    groups.into_values().collect()
+}
+
+/// A photo's problem at the photo, naming the pages that show it.
+fn used_by(job: &Job, message: Message) -> Error {
+    let pages: Vec<String> = job
+        .used_by
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    Error::new(
+        Path::new(CONTENT_DIR).join(&job.photo.path),
+        msg!("photo-used-by", reason = message, pages = pages.join(", ")),
+    )
 }
 
 /// A progress bar on a terminal; nothing when stderr is not one.

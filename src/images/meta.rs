@@ -48,8 +48,8 @@ pub(super) fn work_out(photo: &Photo) -> Meta {
     }
     let mut meta = Meta::default();
     if !setup.encode {
-        // `check`: no HTML is made, so nothing here is shown; decoding
-        // every photo (and converting every GIF) would be its slowest part.
+        // `check`: no HTML is made, so nothing here is shown (its look at
+        // the pixels, `cache::verify`, skips what the cache vouches for).
         return meta;
     }
     if photo.format != Format::Gif {

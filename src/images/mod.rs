@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-pub use cache::{process, prune};
+pub use cache::{process, prune, verify};
 pub use codecs::{AVIF_SPEED, WEBP_METHOD, WEBP_SEGMENTS, quality_of};
 pub use focus::Focus;
 pub use probe::probe;

@@ -820,6 +820,18 @@ fn truncated_png_is_an_error_naming_the_photo_and_the_page() {
 }
 
 #[test]
+fn check_finds_a_damaged_photo_as_the_build_does_and_keeps_nothing() {
+    // The header is whole: only decoding the pixels finds the damage.
+    let site =
+        article("![残图](half.png)\n").file("content/news/a/half.png", truncated_png(200, 150));
+    let checked = site.run(&["check"]).fails();
+    assert_photo_error(&checked, "news/a/half.png", ZH);
+    assert!(!site.exists(CACHE), "check writes no photo cache");
+    let built = site.build().fails();
+    assert_eq!(checked.error_lines(), built.error_lines());
+}
+
+#[test]
 fn png_claiming_ten_billion_pixels_fails_fast_naming_its_size() {
     let site = article("![巨图](huge.png)\n")
         .file("content/news/a/huge.png", png_claiming(100_000, 100_000));
