@@ -332,3 +332,44 @@ fn prune_entries(config: &Config, jobs: &[Job]) -> std::io::Result<usize> {
     }
     Ok(removed)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_decodes_a_photo_unless_the_cache_holds_its_card() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let config = Config::parse(
+            root,
+            "base_url: https://x.org\nlanguages:\n  zh: { name: 中文, title: t }\n",
+        )
+        .unwrap();
+        let source = root.join("a.png");
+        image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 10]))
+            .save(&source)
+            .unwrap();
+        let photo = Arc::new(super::super::probe(&config, &source, "a.png", false).unwrap());
+        let jobs = [Job {
+            photo: photo.clone(),
+            used_by: vec!["content/news/a.zh.md".into()],
+        }];
+        assert!(verify(&config, &jobs).is_empty(), "a good photo");
+        // The pixels cut off after the probe: decoding finds it.
+        let bytes = fs::read(&source).unwrap();
+        fs::write(&source, &bytes[..bytes.len() / 2]).unwrap();
+        let found = verify(&config, &jobs);
+        assert_eq!(found.len(), 1);
+        let error = found.iter().next().unwrap().to_string();
+        assert!(
+            error.contains("a.png") && error.contains("content/news/a.zh.md"),
+            "{error}"
+        );
+        assert!(!root.join(CACHE_DIR).exists(), "check writes nothing");
+        // Its social card in the cache: the bytes decoded when it was made.
+        fs::create_dir_all(root.join(CACHE_DIR)).unwrap();
+        fs::write(root.join(CACHE_DIR).join(&photo.og.cache_name), b"card").unwrap();
+        assert!(verify(&config, &jobs).is_empty());
+    }
+}
