@@ -339,17 +339,8 @@ mod tests {
 
     #[test]
     fn check_decodes_a_photo_unless_the_cache_holds_its_card() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, config, source) = super::super::test_site();
         let root = dir.path();
-        let config = Config::parse(
-            root,
-            "base_url: https://x.org\nlanguages:\n  zh: { name: 中文, title: t }\n",
-        )
-        .unwrap();
-        let source = root.join("a.png");
-        image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 10]))
-            .save(&source)
-            .unwrap();
         let photo = Arc::new(super::super::probe(&config, &source, "a.png", false).unwrap());
         let jobs = [Job {
             photo: photo.clone(),

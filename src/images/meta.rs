@@ -154,17 +154,8 @@ mod tests {
 
     #[test]
     fn check_decodes_no_pixels_and_a_build_does() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, config, source) = super::super::test_site();
         let root = dir.path();
-        let config = crate::config::Config::parse(
-            root,
-            "base_url: https://x.org\nlanguages:\n  zh: { name: 中文, title: t }\n",
-        )
-        .unwrap();
-        let source = root.join("a.png");
-        image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 10]))
-            .save(&source)
-            .unwrap();
         let checked = probe::probe(&config, &source, "a.png", false).unwrap();
         assert_eq!(checked.placeholder(), None, "check shows no pixels");
         assert!(!root.join(crate::files::CACHE_DIR).exists());

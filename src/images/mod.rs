@@ -271,3 +271,20 @@ pub fn jobs(uses: impl IntoIterator<Item = (Arc<Photo>, PathBuf)>) -> Vec<Job> {
     }
     by_path.into_values().collect()
 }
+
+/// A site folder holding one 64x48 PNG, `a.png`, of one colour (#c8280a),
+/// for the photo stages' tests.
+#[cfg(test)]
+pub(crate) fn test_site() -> (tempfile::TempDir, crate::config::Config, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::config::Config::parse(
+        dir.path(),
+        "base_url: https://x.org\nlanguages:\n  zh: { name: 中文, title: t }\n",
+    )
+    .unwrap();
+    let source = dir.path().join("a.png");
+    image::RgbImage::from_pixel(64, 48, image::Rgb([200, 40, 10]))
+        .save(&source)
+        .unwrap();
+    (dir, config, source)
+}
