@@ -132,7 +132,7 @@ pub(super) fn to_webp(bytes: &[u8], quality: f32, max_pixels: u64) -> Result<Vec
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A GIF of `frames` frames with a comment and an XMP block.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::encode::{decode, flatten_on_white, resize, write_cached};
+use super::encode::{decode, decode_bytes, flatten_on_white, resize, write_cached};
 use image::DynamicImage;
 
 use super::{Format, Job, Photo, Stats, Variant, animation, codecs, meta};
@@ -65,27 +65,21 @@ pub fn process(config: &Config, jobs: &[Job]) -> Result<Stats, Errors> {
 /// (a social card is made from the decoded photo).
 pub fn verify(config: &Config, jobs: &[Job]) -> Errors {
     let cache = config.root.join(CACHE_DIR);
-    let decoded =
-        |group: &&Vec<&Job>| (group.iter()).any(|j| cache.join(&j.photo.og.cache_name).is_file());
     let found: Vec<Error> = plans(jobs)
         .par_iter()
-        .filter(|group| !decoded(group))
+        .filter(|group| !group.iter().any(|j| has_card(&cache, &j.photo)))
         .filter_map(|group| {
             let photo = &group[0].photo;
-            let frames = || match photo.format {
-                Format::Gif => fs::read(&photo.source)
-                    .map_err(|e| super::probe::unreadable(&photo.path, &e))
-                    .and_then(|gif| animation::strip(&gif).map(drop)),
-                _ => Ok(()),
-            };
-            (frames().and_then(|()| decode(&config.images, photo).map(drop)))
-                .err()
-                .map(|m| used_by(group[0], m))
+            let decodes = photo.read().and_then(|bytes| {
+                if photo.format == Format::Gif {
+                    animation::strip(&bytes)?;
+                }
+                decode_bytes(&config.images, photo, bytes)
+            });
+            decodes.err().map(|m| used_by(group[0], m))
         })
         .collect();
-    let mut errors: Errors = found.into_iter().collect();
-    errors.sort();
-    errors
+    found.into_iter().collect()
 }
 
 /// The photos to make, each once: the same photo in two bundles is one
@@ -224,12 +218,15 @@ pub(super) fn encode_photo(
 /// The photos among `photos` whose social card the cache lacks, one per
 /// card (two pages may crop the same photo the same way).
 fn missing_cards<'a>(cache: &Path, photos: impl Iterator<Item = &'a Photo>) -> Vec<&'a Photo> {
-    let mut cards: Vec<&Photo> = photos
-        .filter(|p| !cache.join(&p.og.cache_name).is_file())
-        .collect();
+    let mut cards: Vec<&Photo> = photos.filter(|p| !has_card(cache, p)).collect();
     cards.sort_by(|a, b| a.og.cache_name.cmp(&b.og.cache_name));
     cards.dedup_by(|a, b| a.og.cache_name == b.og.cache_name);
     cards
+}
+
+/// Whether the cache holds `photo`'s social card.
+fn has_card(cache: &Path, photo: &Photo) -> bool {
+    cache.join(&photo.og.cache_name).is_file()
 }
 
 /// Cuts `card`'s social card from `from` (JPEG: transparency on white).
@@ -256,8 +253,7 @@ fn process_animation(config: &Config, cache: &Path, group: &[&Job]) -> Result<us
     let mut gif = None;
     let mut read_gif = || -> Result<Vec<u8>, Message> {
         if gif.is_none() {
-            let read = fs::read(&photo.source);
-            gif = Some(read.map_err(|e| super::probe::unreadable(&photo.path, &e))?);
+            gif = Some(photo.read()?);
         }
         Ok(gif.clone().unwrap_or_default())
     };
@@ -362,5 +358,34 @@ mod tests {
         fs::create_dir_all(root.join(CACHE_DIR)).unwrap();
         fs::write(root.join(CACHE_DIR).join(&photo.og.cache_name), b"card").unwrap();
         assert!(verify(&config, &jobs).is_empty());
+    }
+
+    #[test]
+    fn check_reads_a_gif_s_frames_and_names_a_photo_gone_missing() {
+        let (dir, config, _) = super::super::test_site();
+        let source = dir.path().join("b.gif");
+        let gif = super::super::animation::tests::gif(3);
+        fs::write(&source, &gif).unwrap();
+        let photo = Arc::new(super::super::probe(&config, &source, "b.gif", false).unwrap());
+        assert_eq!(photo.format, Format::Gif);
+        let jobs = [Job {
+            photo,
+            used_by: vec!["content/news/b.zh.md".into()],
+        }];
+        assert!(verify(&config, &jobs).is_empty(), "a good animation");
+        // Cut off inside its frames after the probe: reading them finds it.
+        fs::write(&source, &gif[..gif.len() - 8]).unwrap();
+        let found = verify(&config, &jobs);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found.iter().all(|e| e.to_string().contains("b.gif")));
+        // Gone since it was probed: named, not a panic.
+        fs::remove_file(&source).unwrap();
+        let found = verify(&config, &jobs);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let error = found.iter().next().unwrap().to_string();
+        assert!(
+            error.contains("b.gif") && error.contains("content/news/b.zh.md"),
+            "{error}"
+        );
     }
 }

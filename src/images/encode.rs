@@ -19,8 +19,16 @@ use crate::msg;
 /// Decodes a photo upright and in sRGB, within the configured limits:
 /// 8-bit RGB, or RGBA for a photo published with its transparency.
 pub(super) fn decode(settings: &ImageConfig, photo: &Photo) -> Result<DynamicImage, Message> {
+    decode_bytes(settings, photo, photo.read()?)
+}
+
+/// [`decode`] of the photo's bytes, read already.
+pub(super) fn decode_bytes(
+    settings: &ImageConfig,
+    photo: &Photo,
+    bytes: Vec<u8>,
+) -> Result<DynamicImage, Message> {
     let name = &photo.path;
-    let bytes = fs::read(&photo.source).map_err(|e| unreadable(name, &e))?;
     let image = if heic::is_heif(&bytes) {
         heic::decode(&bytes, name, settings.max_pixels)?
     } else {

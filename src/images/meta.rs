@@ -79,13 +79,11 @@ pub(super) fn work_out(photo: &Photo) -> Meta {
     }
     if photo.format == Format::Gif && photo.sources.iter().any(|s| s.format == Format::Webp) {
         let quality = codecs::quality(&setup.images, Format::Webp);
-        let webp = fs::read(&photo.source)
-            .map_err(|e| crate::error::io_reason(&e))
-            .and_then(|gif| {
-                let webp = animation::to_webp(&gif, quality, setup.images.max_pixels)?;
-                let gif = animation::strip(&gif)?;
-                Ok((webp.len() < gif.len()).then_some(webp))
-            });
+        let webp = photo.read().and_then(|gif| {
+            let webp = animation::to_webp(&gif, quality, setup.images.max_pixels)?;
+            let gif = animation::strip(&gif)?;
+            Ok((webp.len() < gif.len()).then_some(webp))
+        });
         match webp {
             Ok(Some(webp)) => {
                 meta.animated_webp = Some(true);

@@ -222,6 +222,11 @@ impl Photo {
     pub(crate) fn meta(&self) -> &Meta {
         self.meta.get_or_init(|| meta::work_out(self))
     }
+
+    /// The original's bytes, or why they cannot be read (naming the photo).
+    fn read(&self) -> Result<Vec<u8>, crate::messages::Message> {
+        std::fs::read(&self.source).map_err(|e| probe::unreadable(&self.path, &e))
+    }
 }
 
 fn srcset(variants: &[Variant], base_path: &str) -> String {

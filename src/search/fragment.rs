@@ -111,11 +111,9 @@ pub(super) fn json_str(out: &mut String, s: &str) {
         while j < b.len() && !SPECIAL[b[j] as usize] {
             j += 1;
         }
-        // A single space between ordinary bytes is kept as it is.
         if j > i {
+            // A single space between ordinary bytes is kept as it is.
             j = words_end(b, j, |c| !SPECIAL[c as usize]);
-        }
-        if j > i {
             if space && out.len() > start {
                 out.push(' ');
             }
