@@ -44,32 +44,39 @@ struct Bits<'a> {
 }
 
 impl Bits<'_> {
-    /// Appends the `len` (≤ 32) low bits of `v`.
+    /// Appends the `len` (≤ 32) low bits of `v`; whole 32-bit words go
+    /// out at once (fewer than 32 bits are ever held).
     #[inline]
     fn put(&mut self, v: u64, len: u32) {
         self.acc |= v << self.n;
         self.n += len;
-        while self.n >= 8 {
-            self.out.push(self.acc as u8);
-            self.acc >>= 8;
-            self.n -= 8;
+        if self.n >= 32 {
+            self.out.extend_from_slice(&(self.acc as u32).to_le_bytes());
+            self.acc >>= 32;
+            self.n -= 32;
         }
     }
     /// Rice code: `v >> k` in unary (ones, then a zero), then `k` low bits.
     #[inline]
     fn rice(&mut self, v: u32, k: u32) {
         let mut q = v >> k;
+        let low = (v & ((1 << k) - 1)) as u64;
+        if q + 1 + k <= 32 {
+            // The usual case: both parts in one write.
+            self.put(((1u64 << q) - 1) | low << (q + 1), q + 1 + k);
+            return;
+        }
         while q >= 31 {
             self.put(0x7FFF_FFFF, 31);
             q -= 31;
         }
         self.put((1u64 << q) - 1, q + 1);
-        self.put((v & ((1 << k) - 1)) as u64, k);
+        self.put(low, k);
     }
     fn finish(self) {
-        if self.n > 0 {
-            self.out.push(self.acc as u8);
-        }
+        let bytes = self.acc.to_le_bytes();
+        self.out
+            .extend_from_slice(&bytes[..self.n.div_ceil(8) as usize]);
     }
 }
 

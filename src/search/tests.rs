@@ -397,6 +397,25 @@ fn long_lists_round_trip() {
 }
 
 #[test]
+fn rice_codes_of_far_outliers_round_trip() {
+    // Small gaps set a small Rice parameter; one position thousands of
+    // tokens later is a unary run longer than a 32-bit write.
+    let mut pages: Vec<Indexed> = (0..30)
+        .map(|i| page(&format!("/p{i}/"), "<p>工会会员工会会员工会会员</p>"))
+        .collect();
+    let far = format!("<p>{}工会会员</p>", "职".repeat(6000));
+    pages.push(page("/far/", &far));
+    let refs: Vec<&Indexed> = pages.iter().collect();
+    let files = Files(write_index("zh", &refs));
+    let head = files.payload("p", "工会会").expect("a list")[0];
+    assert_eq!(head & 1, 1, "Rice coded");
+    let got = files.positions("工会会");
+    assert_eq!(got.len(), 31);
+    assert!(got[..30].iter().all(|(_, ps)| *ps == [0, 4, 8]));
+    assert_eq!(got[30], (30, vec![6000]));
+}
+
+#[test]
 fn fragment_has_text_as_written() {
     let a = page(
         "/a/",
