@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::error::{Error, Errors};
 use crate::markdown::Rendered;
 use crate::msg;
-use crate::text::{is_cjk, summarize};
+use crate::text::is_cjk;
 use crate::urls;
 
 /// The pages of one article in its languages.
@@ -288,7 +288,7 @@ fn make_page(
     // "not given", not an empty description or a byline without a name.
     let own_summary = fm.summary.filter(|s| !s.trim().is_empty());
     let standfirst = own_summary.is_some();
-    let summary = own_summary.unwrap_or_else(|| summarize(&body.first_paragraph));
+    let summary = own_summary.unwrap_or_else(|| body.summary.clone());
     let section = match file.key.split_once('/') {
         Some((s, _)) => s.to_string(),
         None => String::new(),

@@ -17,7 +17,6 @@ use crate::markdown::{self, Rendered, Resolved};
 use crate::messages::Message;
 use crate::metrics::NumberStyle;
 use crate::msg;
-use crate::text::summarize;
 use crate::urls::percent_decode;
 
 /// A page as read from its file, before translations are linked.
@@ -89,9 +88,7 @@ pub(super) fn parse_file(
                 lang: file.lang,
                 key: file.key,
                 title: fm.title,
-                description: fm
-                    .description
-                    .unwrap_or_else(|| summarize(&rendered.first_paragraph)),
+                description: fm.description.unwrap_or(rendered.summary),
                 weight: fm.weight.unwrap_or(0),
                 html: rendered.html,
                 links: rendered.links,

@@ -89,8 +89,9 @@ pub struct Rendered {
     /// Links (not e-mail autolinks), for `check`.
     pub links: Vec<LinkUse>,
     pub headings: Vec<Heading>,
-    /// Plain text of the first paragraph that is not a figure (for summaries).
-    pub first_paragraph: String,
+    /// The summary made of the first paragraph that is not a figure
+    /// (`text::summarize`: the page's description when it gives none).
+    pub summary: String,
     pub count: TextCount,
     /// Every `id` the HTML has, sorted, each once (for `check`'s anchors;
     /// known without the HTML).
@@ -303,7 +304,7 @@ mod tests {
         assert_eq!(checked.ids, made.ids);
         assert_eq!(checked.headings, made.headings);
         assert_eq!(checked.links, made.links);
-        assert_eq!(checked.first_paragraph, made.first_paragraph);
+        assert_eq!(checked.summary, made.summary);
         assert_eq!(checked.metrics.len(), 1);
         assert!(checked.html.is_empty());
         assert_eq!(checked.count, TextCount::default());
@@ -390,7 +391,7 @@ mod tests {
             "{}",
             r.html
         );
-        assert_eq!(r.first_paragraph, "中文第一行第二行");
+        assert_eq!(r.summary, "中文第一行第二行");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::cjk::join_soft_breaks;
 use super::{Context, Heading, LineIndex, LinkUse, Rendered};
 use crate::error::Error;
 use crate::metrics;
-use crate::text::slugify;
+use crate::text::{slugify, summarize};
 use crate::urls::is_relative;
 
 pub(super) struct Renderer<'c, 'a> {
@@ -169,8 +169,8 @@ impl<'a> Renderer<'_, 'a> {
             self.out.push(Event::Html(figure.into()));
             return end + 1;
         }
-        if self.doc.first_paragraph.is_empty() {
-            self.doc.first_paragraph = plain_text(inner);
+        if self.doc.summary.is_empty() {
+            self.doc.summary = summarize(&plain_text(inner));
         }
         self.push(Event::Start(Tag::Paragraph));
         self.run(inner);
