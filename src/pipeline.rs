@@ -78,7 +78,8 @@ pub fn check(root: &Path) -> Report {
         Ok(inputs) => {
             let (plan, planned) = inputs.plan();
             report.findings = inputs.findings(&plan, planned, None);
-            // A build decodes every photo; check does too, keeping nothing.
+            // A build decodes every photo; check decodes those the cache
+            // has not seen decoded, keeping nothing.
             report
                 .findings
                 .extend(images::verify(&inputs.config, &inputs.site.photos));

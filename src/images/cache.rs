@@ -245,45 +245,64 @@ fn write_card(
 }
 
 /// An animated GIF: the GIF without its metadata, the animated WebP when
-/// it is the smaller, the social card from the first frame.
+/// it is the smaller, the social card from the first frame. The GIF is
+/// read once, and only when something is missing.
 fn process_animation(config: &Config, cache: &Path, group: &[&Job]) -> Result<usize, Message> {
     let photo = &group[0].photo;
     let missing = |v: &Variant| !cache.join(&v.cache_name).is_file();
     let mut written = 0;
     let mut gif = None;
-    let mut read_gif = || -> Result<Vec<u8>, Message> {
-        if gif.is_none() {
-            gif = Some(photo.read()?);
-        }
-        Ok(gif.clone().unwrap_or_default())
-    };
     for source in photo.sources() {
         for v in source.variants.iter().filter(|v| missing(v)) {
-            let webp = match &photo.meta().fresh {
-                Some(webp) => webp.to_vec(),
-                None => animation::to_webp(
-                    &read_gif()?,
-                    codecs::quality(&config.images, Format::Webp),
-                    config.images.max_pixels,
-                )?,
+            let made;
+            let webp: &[u8] = match &photo.meta().fresh {
+                Some(webp) => webp,
+                None => {
+                    made = animation::to_webp(
+                        read_once(&mut gif, photo)?,
+                        codecs::quality(&config.images, Format::Webp),
+                        config.images.max_pixels,
+                    )?;
+                    &made
+                }
             };
-            write_cached(cache, &v.cache_name, &webp)?;
+            write_cached(cache, &v.cache_name, webp)?;
             written += 1;
         }
     }
+    let mut stripped = None;
     for v in photo.variants.iter().filter(|v| missing(v)) {
-        write_cached(cache, &v.cache_name, &animation::strip(&read_gif()?)?)?;
+        if stripped.is_none() {
+            stripped = Some(animation::strip(read_once(&mut gif, photo)?)?);
+        }
+        write_cached(
+            cache,
+            &v.cache_name,
+            stripped.as_deref().unwrap_or_default(),
+        )?;
         written += 1;
     }
     let cards = missing_cards(cache, group.iter().map(|j| &*j.photo));
     if !cards.is_empty() {
-        let image = decode(&config.images, photo)?;
+        let bytes = match gif {
+            Some(bytes) => bytes,
+            None => photo.read()?,
+        };
+        let image = decode_bytes(&config.images, photo, bytes)?;
         for card in cards {
             write_card(&config.images, cache, &image, card)?;
             written += 1;
         }
     }
     Ok(written)
+}
+
+/// The photo's bytes in `slot`, read into it the first time.
+fn read_once<'a>(slot: &'a mut Option<Vec<u8>>, photo: &Photo) -> Result<&'a [u8], Message> {
+    if slot.is_none() {
+        *slot = Some(photo.read()?);
+    }
+    Ok(slot.as_deref().unwrap_or_default())
 }
 
 /// Removes cache entries the last build did not use, so the cache does not
@@ -358,6 +377,42 @@ mod tests {
         fs::create_dir_all(root.join(CACHE_DIR)).unwrap();
         fs::write(root.join(CACHE_DIR).join(&photo.og.cache_name), b"card").unwrap();
         assert!(verify(&config, &jobs).is_empty());
+    }
+
+    #[test]
+    fn an_animation_is_read_once_for_all_its_files_and_named_when_gone() {
+        let (dir, config, _) = super::super::test_site();
+        let source = dir.path().join("b.gif");
+        fs::write(&source, super::super::animation::tests::gif(3)).unwrap();
+        let probe = || Arc::new(super::super::probe(&config, &source, "b.gif", true).unwrap());
+        let jobs = |photo| {
+            [Job {
+                photo,
+                used_by: vec!["content/news/b.zh.md".into()],
+            }]
+        };
+        let photo = probe();
+        let outputs = photo.outputs().count();
+        let made = process(&config, &jobs(photo.clone())).unwrap();
+        // Every file of the photo, its social card and the GIF among them.
+        assert_eq!(made.files, outputs, "{made:?}");
+        let cache = dir.path().join(CACHE_DIR);
+        assert!(photo.outputs().all(|v| cache.join(&v.cache_name).is_file()));
+        assert_eq!(
+            process(&config, &jobs(photo)).unwrap().files,
+            0,
+            "all cached"
+        );
+        // Probed, then removed before its files were made.
+        let photo = probe();
+        fs::remove_dir_all(&cache).unwrap();
+        fs::remove_file(&source).unwrap();
+        let errors = process(&config, &jobs(photo)).unwrap_err();
+        let error = errors.iter().next().unwrap().to_string();
+        assert!(
+            error.contains("b.gif") && error.contains("content/news/b.zh.md"),
+            "{error}"
+        );
     }
 
     #[test]
