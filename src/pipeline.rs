@@ -151,14 +151,16 @@ pub fn build(root: &Path, options: &Options, out: Option<PathBuf>) -> Result<Sum
         publish: true,
         ..options.clone()
     };
-    let inputs = read(config(root, options)?, options, &mut Cache::default())?;
+    let mut inputs = read(config(root, options)?, options, &mut Cache::default())?;
+    // Each article's text is freed once its page is made.
+    let texts = render::Texts::take(&mut inputs.site);
     let (plan, planned) = inputs.plan();
     let warnings = inputs.gate(&plan, planned, None)?;
     let out = out.unwrap_or_else(|| root.join("public"));
     // Each file is written as soon as it is made; a failed build takes back
     // what it wrote (`output::Stream`).
     let stream = output::Stream::open(&out).map_err(Errors::from)?;
-    let output = match inputs.render(&plan, None, Some(&|f| stream.put(f))) {
+    let output = match inputs.render(&plan, None, Some(&|f| stream.put(f)), Some(&texts)) {
         Ok(output) => output,
         Err(errors) => {
             stream.abort();
@@ -287,12 +289,14 @@ impl Inputs {
     }
 
     /// Encodes the photos the cache lacks and renders every output (with
-    /// `memo`, only what changed), each file to `sink` when there is one.
+    /// `memo`, only what changed), each file to `sink` when there is one,
+    /// taking the articles' texts from `texts` when given (a build).
     pub fn render(
         &self,
         plan: &Plan,
         memo: Option<Memo>,
         sink: Option<&render::Sink>,
+        texts: Option<&render::Texts>,
     ) -> Result<Output, Errors> {
         // Photos first, one task each: a page encodes the photos it shows
         // when they are not encoded yet, and a list page showing twenty
@@ -304,7 +308,7 @@ impl Inputs {
         // there to write).
         let discard: &render::Sink = &|_| Ok(());
         let sink = sink.map(|s| if photos.is_ok() { s } else { discard });
-        let rendered = render::render(config, site, templates, plan, memo, sink);
+        let rendered = render::render(config, site, templates, plan, memo, sink, texts);
         match (rendered, photos) {
             (Ok(r), Ok(stats)) => Ok(Output {
                 files: r.files,

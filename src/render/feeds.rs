@@ -107,23 +107,25 @@ fn absolute_links(config: &Config, page: &str, html: &str) -> String {
     out
 }
 
-/// `atom.xml` for one language: the newest entries with their full text.
-/// `pages` are that language's pages, newest first; `permalink` maps a URL
-/// path to its absolute URL.
+/// `atom.xml` for one language: its newest published pages (at most
+/// [`FEED_ENTRIES`], newest first) with their full text; `permalink` maps a
+/// URL path to its absolute URL.
 pub fn atom(
     config: &Config,
     lang: &Language,
-    pages: &[&Page],
+    entries: &[(&Page, impl AsRef<str>)],
     permalink: impl Fn(&str) -> String,
 ) -> String {
     let home = permalink(&lang.prefix);
     let self_url = permalink(&urls::feed(lang));
-    let entries = &pages[..pages.len().min(FEED_ENTRIES)];
-    let updated = entries.iter().map(|p| p.updated.unwrap_or(p.date)).max();
+    let updated = entries
+        .iter()
+        .map(|(p, _)| p.updated.unwrap_or(p.date))
+        .max();
     let mut x = String::with_capacity(
         4096 + entries
             .iter()
-            .map(|p| p.body.html.len() * 5 / 4)
+            .map(|(_, text)| text.as_ref().len() * 5 / 4)
             .sum::<usize>(),
     );
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -152,7 +154,7 @@ pub fn atom(
     let _ = writeln!(x, "<updated>{updated}</updated>");
     let _ = writeln!(x, "<author><name>{}</name></author>", escape(&lang.title));
     x.push_str("<generator>unionpress</generator>\n");
-    for p in entries {
+    for (p, text) in entries {
         let url = permalink(&p.url);
         x.push_str("<entry>\n");
         let _ = writeln!(x, "<title>{}</title>", escape(&p.title));
@@ -180,7 +182,7 @@ pub fn atom(
         let _ = writeln!(
             x,
             "<content type=\"html\">{}</content>",
-            escape(&absolute_links(config, &url, &p.body.html))
+            escape(&absolute_links(config, &url, text.as_ref()))
         );
         x.push_str("</entry>\n");
     }

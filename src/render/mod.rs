@@ -14,6 +14,7 @@ mod paths;
 mod plan;
 mod search;
 mod templates;
+mod texts;
 pub mod views;
 
 use rustc_hash::FxHashMap as HashMap; // hashed on every dev-mode save
@@ -31,6 +32,7 @@ pub use plan::{Entry, Plan, What};
 use search::IndexDoc;
 pub use search::SearchWork;
 pub use templates::{Templates, format_date};
+pub use texts::Texts;
 
 use crate::config::{Config, LangId, Language};
 use crate::content::front_matter::Date;
@@ -55,6 +57,9 @@ struct Renderer<'a> {
     /// from the memo), in `site.pages` order; true when made now.
     cards: Vec<OnceLock<(Card, bool)>>,
     previous: Option<&'a Memo>,
+    /// A build's article texts, each taken by its page (else they are
+    /// read from the site).
+    texts: Option<&'a Texts>,
 }
 
 /// Takes each file as it is made (a build writes it at once).
@@ -129,6 +134,7 @@ pub struct Rendered {
 /// unchanged. The memo is updated in place and returned (on error it is
 /// dropped, and the next render makes everything again). With `sink`, each
 /// file goes there as soon as it is made (a build: see `output::Stream`).
+/// With `texts` (a build), the articles' texts are taken from there.
 pub fn render(
     config: &Config,
     site: &Site,
@@ -136,28 +142,37 @@ pub fn render(
     plan: &Plan,
     previous: Option<Memo>,
     sink: Option<&Sink>,
+    texts: Option<&Texts>,
 ) -> Result<Rendered, Errors> {
     let old = previous.as_ref();
     let mut r = Renderer::new(config, site, templates, &plan.sections, old);
+    r.texts = texts;
     let dev = old.is_some();
     // A build indexes its articles as it renders them (`search::build`; any
     // article no index took, none in a planned site, is made below).
     let index_now = !dev && config.search.enabled;
+    // A build makes the feeds first (they copy the newest texts), then the
+    // pages (each takes its own text, which is then freed), then the rest:
+    // the lists' cards are not made while every text is still held.
+    let staged = texts.is_some();
+    let make = |e| Some(r.make(e, None).and_then(|m| m.sink(sink)));
     let mut made: Vec<Option<Result<Made, Error>>> = (plan.entries.par_iter())
-        .map(|e| match (index_now, &e.what) {
-            (true, What::Page(_)) => None,
-            _ => Some(r.make(e, None).and_then(|m| m.sink(sink))),
+        .map(|e| match (staged, &e.what) {
+            (false, _) | (true, What::Feed(_)) => make(e),
+            _ => None,
         })
         .collect();
     let mut built = match index_now {
-        true => {
-            // The lists are made: their cards are not needed any more.
-            r.cards.iter_mut().for_each(|c| drop(c.take()));
-            search::build(&r, plan, &mut made, sink)
-        }
+        true => search::build(&r, plan, &mut made, sink),
         false => HashMap::default(),
     };
-
+    (made.par_iter_mut().zip(&plan.entries))
+        .filter(|(m, _)| m.is_none())
+        .for_each(|(m, e)| *m = make(e));
+    // A build's lists are made: their cards are not needed any more.
+    if staged {
+        r.cards.iter_mut().for_each(|c| drop(c.take()));
+    }
     let mut errors = Errors::new();
     let mut files = Vec::with_capacity(made.len());
     let mut unchanged = Vec::new();
@@ -180,7 +195,7 @@ pub fn render(
         None => sunk += 1,
     };
     for (entry, made) in plan.entries.iter().zip(made) {
-        let made = made.unwrap_or_else(|| r.make(entry, None).and_then(|m| m.sink(sink)));
+        let made = made.expect("every entry is made above");
         // Whether the document was made now (not reused from the memo).
         let (doc, fresh) = match made {
             Ok(Made::File(file, doc)) => {
@@ -343,6 +358,7 @@ impl<'a> Renderer<'a> {
             site_views,
             cards: site.pages.iter().map(|_| OnceLock::new()).collect(),
             previous,
+            texts: None,
         }
     }
 
@@ -390,10 +406,12 @@ impl<'a> Renderer<'a> {
                 Made::File(file(html), doc)
             }
             What::Feed(lang) => {
-                let pages: Vec<&Page> = (self.site.pages_in(lang.id))
-                    .filter(|p| !p.unpublished())
+                let newest: Vec<(&Page, Cow<str>)> = (self.site.indices_in(lang.id))
+                    .filter(|&i| !self.site.pages[i].unpublished())
+                    .take(feeds::FEED_ENTRIES)
+                    .map(|i| (&*self.site.pages[i], self.text(i, false)))
                     .collect();
-                let atom = feeds::atom(config, lang, &pages, |url| permalink(config, url));
+                let atom = feeds::atom(config, lang, &newest, |url| permalink(config, url));
                 Made::File(file(atom), Document::default())
             }
             What::Metrics(lang) => self.metrics(entry, lang)?,
@@ -434,7 +452,7 @@ impl<'a> Renderer<'a> {
     /// A document through its template.
     fn document(&self, entry: &Entry) -> Result<String, Error> {
         match &entry.what {
-            What::Page(i) => self.page(&self.site.pages[*i]),
+            What::Page(i) => self.page(*i),
             What::Home(lang) => self.home(lang),
             What::List(spec, n) => self.list_page(spec, *n),
             What::Tags(lang, tags) => self.tags_index(lang, tags),
@@ -496,9 +514,11 @@ impl<'a> Renderer<'a> {
             .collect()
     }
 
-    fn page(&self, p: &Page) -> Result<String, Error> {
+    fn page(&self, i: usize) -> Result<String, Error> {
+        let p = &self.site.pages[i];
         let lang = self.config.lang(p.lang);
-        let view = views::page_view(self.config, lang, p);
+        let text = self.text(i, true);
+        let view = views::page_view(self.config, lang, p, &text);
         let ctx = context! {
             page => Value::from(Serde(&view)),
             ..self.base_context(p.lang, &p.url, &self.page_versions(p))

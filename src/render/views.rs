@@ -220,7 +220,13 @@ pub struct PageView<'a> {
     pub jsonld: serde_json::Value,
 }
 
-pub fn page_view<'p>(config: &Config, lang: &'p Language, p: &'p Page) -> PageView<'p> {
+/// `content`: the page's text (its HTML).
+pub fn page_view<'p>(
+    config: &Config,
+    lang: &'p Language,
+    p: &'p Page,
+    content: &'p str,
+) -> PageView<'p> {
     let image = p.og_image.as_deref().map(|u| absolute(config, u));
     PageView {
         card: card(config, lang, p),
@@ -230,7 +236,7 @@ pub fn page_view<'p>(config: &Config, lang: &'p Language, p: &'p Page) -> PageVi
             (false, true) => "future",
             _ => "",
         },
-        content: &p.body.html,
+        content,
         metrics: &p.body.metrics,
         headings: &p.body.headings,
         photo_credit: &p.photo_credit,

@@ -177,19 +177,21 @@ fn group_files<'a>(frags: impl Iterator<Item = &'a str>) -> Vec<Vec<u8>> {
 /// (newest first, ties by URL: that order is the last ranking tie-break).
 /// Paths are relative to the search folder, starting with `lang_dir`.
 pub fn build_index(lang_dir: &str, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
-    build_index_with(lang_dir, docs, |doc, index| index(doc)).0
+    build_index_with(lang_dir, docs, |doc, index| index(doc), || {}).0
 }
 
 /// [`build_index`] over pages made as they are indexed: `make(item,
 /// index)` makes the page of each item (in doc order, in parallel) and
-/// hands it to `index`, so a build holds no page longer than that. Returns
-/// the files and what `make` returned for each item, in order. An item
+/// hands it to `index`, so a build holds no page longer than that; then
+/// `made_all` is called, before the index is merged. Returns the files
+/// and what `make` returned for each item, in order. An item
 /// whose `make` does not call `index` (its render failed, and so does the
 /// build) is indexed as an empty page, so the others keep their numbers.
 pub fn build_index_with<T: Sync, R: Send>(
     lang_dir: &str,
     items: &[T],
     make: impl Fn(&T, &mut dyn FnMut(&Doc)) -> R + Sync,
+    made_all: impl FnOnce(),
 ) -> (Vec<(String, Vec<u8>)>, Vec<R>) {
     let n = chunk_len(items.len());
     let chunks: Vec<Chunk<R>> = items
@@ -239,6 +241,7 @@ pub fn build_index_with<T: Sync, R: Send>(
     }
     let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
     let parts: Vec<&Partial> = parts.iter().collect();
+    made_all();
     (write_partials(lang_dir, &parts, &urls, frags, SHARD), made)
 }
 

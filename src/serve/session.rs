@@ -132,7 +132,7 @@ impl Session {
         let (plan, planned) = inputs.plan();
         let warnings = inputs.gate(&plan, planned, Some(&mut self.check))?;
         let render_from = Instant::now();
-        let output = inputs.render(&plan, Some(std::mem::take(&mut self.memo)), None)?;
+        let output = inputs.render(&plan, Some(std::mem::take(&mut self.memo)), None, None)?;
         let write_from = Instant::now();
         let changed = self
             .mirror

@@ -288,3 +288,41 @@ fn relative_links_in_entries_resolve_against_the_article() {
         "{links:?}"
     );
 }
+
+/// A build frees each article's text once its page is made, after the
+/// feeds copied theirs: with search on and off (two ways through the
+/// render), and more articles than a feed holds, every page and every
+/// feed entry still has its whole text.
+#[test]
+fn every_page_and_feed_entry_keeps_its_whole_text_with_search_on_and_off() {
+    for search in ["true", "false"] {
+        let mut many = Site::new().config(&format!("search: {{ enabled: {search} }}"));
+        for d in 1..=25 {
+            many = many.file(
+                &format!("content/news/a{d}.zh.md"),
+                md(
+                    &format!("title: 第{d}篇\ndate: 2021-01-{d:02}"),
+                    &format!("第{d}篇的第一段。\n\n第{d}篇的第二段。\n"),
+                ),
+            );
+        }
+        let built = many.build().ok();
+        for d in 1..=25 {
+            let page = built.html(&format!("news/a{d}/index.html"));
+            let text = page.text("article");
+            assert!(
+                text.contains(&format!("第{d}篇的第二段。")),
+                "search {search}, {d}: {text}"
+            );
+        }
+        let feed = built.feed("atom.xml");
+        assert_eq!(feed.entries.len(), 20, "search {search}");
+        for (e, d) in feed.entries.iter().zip((6..=25).rev()) {
+            assert_eq!(title(e), format!("第{d}篇"));
+            assert!(
+                content(e).contains(&format!("第{d}篇的第二段。")),
+                "search {search}"
+            );
+        }
+    }
+}
