@@ -81,14 +81,23 @@
     const channel = new BroadcastChannel("unionpress-live");
     let leading = false;
     let state = null;
+    let heard = false;
     channel.onmessage = (m) => {
       if (m.data.type === "ask") {
         if (leading && state) channel.postMessage({ type: "hello", data: state });
       } else if (!leading) {
+        heard ||= m.data.type === "hello";
         handle(m.data.type, m.data.data);
       }
     };
-    channel.postMessage({ type: "ask" });
+    // Asked again until a leader answers: an ask that reached only a
+    // leading page already reloading is lost with it.
+    const ask = () => {
+      if (heard || leading) return;
+      channel.postMessage({ type: "ask" });
+      setTimeout(ask, 1000);
+    };
+    ask();
     navigator.locks.request("unionpress-live", () => new Promise(() => {
       leading = true;
       stream((type, data) => {
