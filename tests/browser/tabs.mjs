@@ -104,7 +104,12 @@ async function run() {
   await writeFile(file, `${text.trimEnd()}\n\n八个标签页同时刷新。\n`);
   await Promise.all(tabs.map((page, i) => page.waitForFunction(() => window.__tabsMark !== "before" && window.__tabs?.hello > 0,
     null, { timeout: WAIT_MS, polling: 20 })
-    .catch(() => fail(`tab ${i + 1} (${PAGES[i % PAGES.length]}) did not reload within ${WAIT_MS} ms of the edit`))));
+    .catch(async () => {
+      // Which half failed: the reload, or the hello after it.
+      const seen = await page.evaluate(() => ({ reloaded: window.__tabsMark !== "before", hellos: window.__tabs?.hello }))
+        .catch((e) => ({ error: e.message.split("\n")[0] }));
+      fail(`tab ${i + 1} (${PAGES[i % PAGES.length]}) did not reload and hear a hello within ${WAIT_MS} ms of the edit: ${JSON.stringify(seen)}`);
+    })));
   console.log(`tabs: one edit reloaded all ${TABS} tabs in ${Math.round(performance.now() - t0)} ms`);
   const article = await tabs[0].textContent("main");
   if (!article.includes("八个标签页同时刷新")) fail("the first tab does not show the edit");
