@@ -12,7 +12,7 @@ use minijinja::{Value, context};
 
 use super::memo::{SearchDocs, fingerprint};
 use super::views::{self, SearchPage};
-use super::{Made, Plan, Renderer, Sink, What, sink_all};
+use super::{Made, Plan, Renderer, Sink, What};
 use crate::config::{LangId, Language};
 use crate::content::{Page, Site};
 use crate::error::Error;
@@ -226,7 +226,22 @@ pub(super) fn build<'a>(
             let items: Vec<usize> = (r.site.indices_in(lang.id))
                 .filter_map(|i| entry_of[i])
                 .collect();
-            let (files, results) = search::build_index_with(
+            // Each index file is written once made (or, with no sink, kept);
+            // the first write that fails fails the language.
+            let kept = Mutex::new((Vec::new(), 0, None));
+            let emit = |path: String, bytes| {
+                let file = OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes);
+                let Some(sink) = sink else {
+                    return kept.lock().unwrap_or_else(|e| e.into_inner()).0.push(file);
+                };
+                let result = sink(file);
+                let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
+                match result {
+                    Ok(()) => kept.1 += 1,
+                    Err(e) => drop(kept.2.get_or_insert(e)),
+                }
+            };
+            let results = search::build_index_with(
                 &lang.code,
                 &items,
                 |&k, index| {
@@ -234,15 +249,13 @@ pub(super) fn build<'a>(
                         .and_then(|m| m.sink(sink))
                 },
                 give_back_free_memory,
+                &emit,
             );
             for (k, result) in items.into_iter().zip(results) {
                 made[k] = Some(result);
             }
-            let files: Vec<OutputFile> = (files.into_iter())
-                .map(|(path, bytes)| OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes))
-                .collect();
-            // Written now, not held while the next language is indexed.
-            (lang.id, sink_all(files, sink))
+            let (files, n, failed) = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+            (lang.id, failed.map_or(Ok((files, n)), Err))
         })
         .collect()
 }

@@ -236,29 +236,49 @@ impl Shards {
     }
 }
 
-/// Shards (of consecutive key ranges, in order) → the files
-/// `<dir>/<kind>/<i>.bin` and the directory entries `[first key, size]`
-/// (size negative: the shard holds that one key only), a JSON array.
-pub(crate) fn number(
-    dir: &str,
-    kind: &str,
-    shards: impl Iterator<Item = Shard>,
-) -> (Vec<(String, Vec<u8>)>, String) {
-    let mut files = Vec::new();
-    let mut index = String::from("[");
-    for (i, (first, single, bytes)) in shards.enumerate() {
-        if i > 0 {
-            index.push(',');
+/// Names shards (of consecutive key ranges, handed over in order) as the
+/// files `<dir>/<kind>/<i>.bin`, and lists them in a directory: entries
+/// `[first key, size]` (size negative: the shard holds that one key only),
+/// a JSON array.
+pub(crate) struct Numbering<'d> {
+    dir: &'d str,
+    kind: &'static str,
+    next: usize,
+    index: String,
+}
+
+impl<'d> Numbering<'d> {
+    pub fn new(dir: &'d str, kind: &'static str) -> Self {
+        Numbering {
+            dir,
+            kind,
+            next: 0,
+            index: String::from("["),
         }
-        let len = bytes.len() as i64;
-        let size = if single { -len } else { len };
-        let first = String::from_utf8_lossy(&first);
-        index.push_str(&format!(
-            "[{},{size}]",
-            serde_json::to_string(&first).unwrap_or_default()
-        ));
-        files.push((format!("{dir}/{kind}/{i}.bin"), bytes));
     }
-    index.push(']');
-    (files, index)
+
+    /// The files of the next shards.
+    pub fn name(&mut self, shards: Vec<Shard>) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
+        shards.into_iter().map(|(first, single, bytes)| {
+            if self.next > 0 {
+                self.index.push(',');
+            }
+            let len = bytes.len() as i64;
+            let size = if single { -len } else { len };
+            let first = String::from_utf8_lossy(&first);
+            self.index.push_str(&format!(
+                "[{},{size}]",
+                serde_json::to_string(&first).unwrap_or_default()
+            ));
+            let path = format!("{}/{}/{}.bin", self.dir, self.kind, self.next);
+            self.next += 1;
+            (path, bytes)
+        })
+    }
+
+    /// The directory of all shards named.
+    pub fn index(mut self) -> String {
+        self.index.push(']');
+        self.index
+    }
 }

@@ -34,7 +34,8 @@ use extract::{Runs, extract_into};
 use fragment::GROUP;
 use partial::Partial;
 use text::normalize_into;
-use write::{SHARD, write_partials, write_partials_unless};
+pub use write::Emit;
+use write::{SHARD, collect, emit_partials, fragment_path, write_partials, write_partials_unless};
 
 /// One article page as the build renders it.
 pub struct Doc<'a> {
@@ -177,22 +178,28 @@ fn group_files<'a>(frags: impl Iterator<Item = &'a str>) -> Vec<Vec<u8>> {
 /// (newest first, ties by URL: that order is the last ranking tie-break).
 /// Paths are relative to the search folder, starting with `lang_dir`.
 pub fn build_index(lang_dir: &str, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
-    build_index_with(lang_dir, docs, |doc, index| index(doc), || {}).0
+    collect(|emit| {
+        build_index_with(lang_dir, docs, |doc, index| index(doc), || {}, emit);
+        Some(())
+    })
+    .unwrap_or_default()
 }
 
 /// [`build_index`] over pages made as they are indexed: `make(item,
 /// index)` makes the page of each item (in doc order, in parallel) and
 /// hands it to `index`, so a build holds no page longer than that; then
-/// `made_all` is called, before the index is merged. Returns the files
-/// and what `make` returned for each item, in order. An item
-/// whose `make` does not call `index` (its render failed, and so does the
-/// build) is indexed as an empty page, so the others keep their numbers.
+/// `made_all` is called, before the index is merged. Each index file goes
+/// to `emit` once made, so none is held either. Returns what `make`
+/// returned for each item, in order. An item whose `make` does not call
+/// `index` (its render failed, and so does the build) is indexed as an
+/// empty page, so the others keep their numbers.
 pub fn build_index_with<T: Sync, R: Send>(
     lang_dir: &str,
     items: &[T],
     make: impl Fn(&T, &mut dyn FnMut(&Doc)) -> R + Sync,
     made_all: impl FnOnce(),
-) -> (Vec<(String, Vec<u8>)>, Vec<R>) {
+    emit: &Emit,
+) -> Vec<R> {
     let n = chunk_len(items.len());
     let chunks: Vec<Chunk<R>> = items
         .par_chunks(n)
@@ -200,10 +207,12 @@ pub fn build_index_with<T: Sync, R: Send>(
         .map(|(c, chunk)| {
             let mut out = Chunk {
                 part: Partial::new((c * n) as u32),
-                frags: Vec::with_capacity(chunk.len() / GROUP + 1),
                 urls: Vec::with_capacity(chunk.len()),
                 made: Vec::with_capacity(chunk.len()),
             };
+            // A chunk starts at a multiple of `GROUP`: its fragment files
+            // are its own.
+            let mut file = c * n / GROUP;
             SCRATCH.with(|s| {
                 let mut s = s.borrow_mut();
                 // The fragment file being filled (no string per page).
@@ -223,7 +232,8 @@ pub fn build_index_with<T: Sync, R: Send>(
                     }
                     out.urls.push(url.unwrap_or_default());
                     if group.len() == GROUP || out.urls.len() == chunk.len() {
-                        out.frags.push(group.file());
+                        emit(fragment_path(lang_dir, file), group.file());
+                        file += 1;
                     }
                 }
             });
@@ -232,23 +242,22 @@ pub fn build_index_with<T: Sync, R: Send>(
         })
         .collect();
     let mut parts = Vec::with_capacity(chunks.len());
-    let (mut frags, mut urls, mut made) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut urls, mut made) = (Vec::new(), Vec::new());
     for c in chunks {
         parts.push(c.part);
-        frags.extend(c.frags);
         urls.extend(c.urls);
         made.extend(c.made);
     }
     let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
     let parts: Vec<&Partial> = parts.iter().collect();
     made_all();
-    (write_partials(lang_dir, &parts, &urls, frags, SHARD), made)
+    emit_partials(lang_dir, &parts, &urls, SHARD, &|| false, emit);
+    made
 }
 
 /// What one parallel task of [`build_index_with`] made.
 struct Chunk<R> {
     part: Partial,
-    frags: Vec<Vec<u8>>,
     urls: Vec<String>,
     made: Vec<R>,
 }

@@ -26,6 +26,8 @@ pub(crate) struct Slot {
     doc: u32,
     /// Last position written in that doc.
     pos: u32,
+    /// Entries written (the same however the docs are split into partials).
+    n: u32,
 }
 
 #[derive(Default)]
@@ -86,6 +88,7 @@ fn put(buf: &mut [u8], mut n: usize, mut v: u32) -> usize {
 
 #[inline]
 fn add(arena: &mut Arena, s: &mut Slot, doc: u32, pos: u32) {
+    s.n += 1;
     let new_doc = s.doc != doc;
     let dv = (doc.wrapping_sub(s.doc) << 1) | 1;
     if new_doc {
@@ -192,6 +195,7 @@ impl Partial {
                         chain: self.arena.chain(),
                         doc: u32::MAX,
                         pos: 0,
+                        n: 0,
                     });
                     (self.cjk_slots.len() - 1) as u32
                 });
@@ -220,6 +224,7 @@ impl Partial {
                         chain: self.arena.chain(),
                         doc: u32::MAX,
                         pos: 0,
+                        n: 0,
                     });
                     let id = (self.str_slots.len() - 1) as u32;
                     self.str_ids.insert(pair, id);
@@ -301,14 +306,14 @@ impl Partial {
         &self.str_bytes[s as usize..e as usize]
     }
 
-    /// The stream bytes of a key (a measure of the work it takes).
+    /// The entries of a key (a measure of the work it takes to merge).
     pub(crate) fn weight(&self, cjk: bool, id: u32) -> u32 {
         let slot = if cjk {
             &self.cjk_slots[id as usize]
         } else {
             &self.str_slots[id as usize]
         };
-        slot.chain.len
+        slot.n
     }
 
     /// Calls `f(doc, pos)` for every entry of a key (`cjk`: a CJK key),

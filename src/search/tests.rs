@@ -491,3 +491,47 @@ fn reused_chunks_make_the_index_made_from_scratch() {
         scratch(&pages)
     );
 }
+
+/// The index files are the same on any number of cores and however the
+/// docs are split into partials (a build splits by cores, dev mode in
+/// chunks of 256): the merge's ranges, each of which ends a shard, are
+/// cut by entries, not by bytes a partial spent on them.
+#[test]
+fn the_index_is_the_same_on_any_number_of_cores() {
+    const HAN: &str = "工会会员职工劳动竞赛技能培训服务中心城市新闻年度报告活动组织建设";
+    let han: Vec<char> = HAN.chars().collect();
+    let mut seed = 7u64;
+    let pages: Vec<Indexed> = (0..600)
+        .map(|i| {
+            let text: String = (0..400)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    han[(seed >> 33) as usize % han.len()]
+                })
+                .collect();
+            page(
+                &format!("/p{i}/"),
+                &format!("<h1>第{i}篇</h1><p>{text} union {i}</p>"),
+            )
+        })
+        .collect();
+    let refs: Vec<&Indexed> = pages.iter().collect();
+    let on = |cores: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(cores)
+            .build()
+            .unwrap();
+        pool.install(|| write_index("zh", &refs))
+    };
+    let one = on(1);
+    // Enough entries for several ranges, so the test can see their cuts.
+    assert!(one.iter().filter(|(p, _)| p.starts_with("zh/p/")).count() > 8);
+    assert!(one == on(3), "1 and 3 cores");
+    let arcs: Vec<Arc<Indexed>> = pages.into_iter().map(Arc::new).collect();
+    assert!(
+        one == write_index_reusing("zh", &arcs, &mut Reuse::default()),
+        "dev mode"
+    );
+}

@@ -34,9 +34,12 @@
 //! bigram starts its trigrams; a token starts its pairs), so one pass over
 //! the merged positional keys writes both key spaces.
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
 use rayon::prelude::*;
 
-use super::encode::{PosList, Shard, Shards, doc_payload, number, tf_byte};
+use super::encode::{Numbering, PosList, Shard, Shards, doc_payload, tf_byte};
 use super::fragment::GROUP;
 use super::partial::{Partial, SEP};
 use super::varint;
@@ -334,12 +337,18 @@ fn first_char(parts: &[&Partial], r: &KeyRef) -> u32 {
     }
 }
 
-/// The merged keys cut into consecutive ranges of similar work, each cut
-/// where the first character changes.
+/// How many ranges the merge cuts the keys into (eight: four per core
+/// here). A range's last shard is cut short, so where the cuts fall must
+/// not depend on the machine: a fixed count, and each key weighed by its
+/// entries (the same however the docs were split into partials).
+const RANGES: u64 = 8;
+
+/// The merged keys cut into consecutive ranges of similar work (entries),
+/// each cut where the first character changes.
 fn ranges(parts: &[&Partial], keys: &[KeyRef]) -> Vec<(usize, usize)> {
-    let weight = |r: &KeyRef| parts[r.part as usize].weight(r.cjk, r.id) as u64 + 16;
+    let weight = |r: &KeyRef| parts[r.part as usize].weight(r.cjk, r.id) as u64;
     let total: u64 = keys.iter().map(weight).sum();
-    let target = (total / (rayon::current_num_threads() as u64 * 4)).max(1 << 16);
+    let target = (total / RANGES).max(1 << 16);
     let mut out = Vec::new();
     let (mut start, mut acc) = (0, 0u64);
     for i in 0..keys.len() {
@@ -410,6 +419,29 @@ fn range_shards(
     Some((pass.d.finish(), pass.p.finish()))
 }
 
+/// Where index files go as they are made (a path relative to the search
+/// folder, the bytes): a build writes each at once instead of holding them.
+pub type Emit<'e> = dyn Fn(String, Vec<u8>) + Sync + 'e;
+
+/// The files `f` emits, collected (sorted by path: they come from several
+/// threads); `None` if `f` gave up.
+pub(crate) fn collect(f: impl FnOnce(&Emit) -> Option<()>) -> Option<Vec<(String, Vec<u8>)>> {
+    let files = Mutex::new(Vec::new());
+    f(&|path, bytes| lock(&files).push((path, bytes)))?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Some(files)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The path of fragment file `i`.
+pub(crate) fn fragment_path(lang_dir: &str, i: usize) -> String {
+    format!("{lang_dir}/f/{i}.gz")
+}
+
 /// The index files of one language from its partials (consecutive doc
 /// ranges, in order), the docs' URLs and fragments, in doc order (newest
 /// first, ties by URL: the last ranking tie-break). Paths are relative to
@@ -437,30 +469,75 @@ pub(crate) fn write_partials_unless(
     shard: usize,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<(String, Vec<u8>)>> {
+    collect(|emit| {
+        emit_partials(lang_dir, parts, urls, shard, stop, emit)?;
+        for (i, f) in fragments.into_iter().enumerate() {
+            emit(fragment_path(lang_dir, i), f);
+        }
+        Some(())
+    })
+}
+
+/// The shards of the ranges merged so far, named in range order as soon
+/// as the ranges before them are done.
+struct InOrder<'d> {
+    next: usize,
+    ready: BTreeMap<usize, (Vec<Shard>, Vec<Shard>)>,
+    d: Numbering<'d>,
+    p: Numbering<'d>,
+}
+
+/// The index files of one language but its fragments (as
+/// [`write_partials_unless`]), each handed to `emit` once made: a range's
+/// shards are not held until every range is merged.
+pub(crate) fn emit_partials(
+    lang_dir: &str,
+    parts: &[&Partial],
+    urls: &[&str],
+    shard: usize,
+    stop: &(dyn Fn() -> bool + Sync),
+    emit: &Emit,
+) -> Option<()> {
     let lens: Vec<(u32, u32)> = parts.iter().flat_map(|p| p.lens.iter().copied()).collect();
     let n_docs = lens.len();
     let tlen: Vec<u32> = lens.iter().map(|l| l.1).collect();
     let keys = merged_keys(parts);
     if std::env::var("UNIONPRESS_SEARCH_DEBUG").is_ok() {
         let size: usize = parts.iter().map(|p| p.size()).sum();
-        let frag: usize = fragments.iter().map(|f| f.len()).sum();
         eprintln!(
-            "search {lang_dir}: {} partials, {} keys, {:.1} MB held, fragments {:.1} MB",
+            "search {lang_dir}: {} partials, {} keys, {:.1} MB held",
             parts.len(),
             keys.len(),
             size as f64 / 1e6,
-            frag as f64 / 1e6
         );
     }
     let ranges = ranges(parts, &keys);
-    let made: Vec<(Vec<Shard>, Vec<Shard>)> = ranges
-        .par_iter()
-        .map(|&(a, b)| range_shards(parts, &keys[a..b], &tlen, shard, stop))
-        .collect::<Option<_>>()?;
-    let (d, p): (Vec<Vec<Shard>>, Vec<Vec<Shard>>) = made.into_iter().unzip();
-    let (mut files, d_index) = number(lang_dir, "d", d.into_iter().flatten());
-    let (p_files, p_index) = number(lang_dir, "p", p.into_iter().flatten());
-    files.extend(p_files);
+    let order = Mutex::new(InOrder {
+        next: 0,
+        ready: BTreeMap::new(),
+        d: Numbering::new(lang_dir, "d"),
+        p: Numbering::new(lang_dir, "p"),
+    });
+    // Ranges are taken in order (`par_bridge`), so few wait for another.
+    (ranges.iter().enumerate().par_bridge()).try_for_each(|(r, &(a, b))| {
+        let made = range_shards(parts, &keys[a..b], &tlen, shard, stop)?;
+        let mut o = lock(&order);
+        o.ready.insert(r, made);
+        loop {
+            let next = o.next;
+            let Some((d, p)) = o.ready.remove(&next) else {
+                break;
+            };
+            o.next += 1;
+            let o = &mut *o;
+            o.d.name(d)
+                .chain(o.p.name(p))
+                .for_each(|(path, bytes)| emit(path, bytes));
+        }
+        Some(())
+    })?;
+    let o = order.into_inner().unwrap_or_else(|e| e.into_inner());
+    let (d_index, p_index) = (o.d.index(), o.p.index());
     let total: u64 = lens.iter().map(|l| l.0 as u64).sum();
     let avg = if n_docs == 0 {
         1.0
@@ -470,7 +547,7 @@ pub(crate) fn write_partials_unless(
     let meta = format!(
         "{{\"v\":2,\"n\":{n_docs},\"avg\":{avg},\"urls\":{URLS},\"f\":{GROUP},\"d\":{d_index},\"p\":{p_index}}}"
     );
-    files.push((format!("{lang_dir}/meta.json"), meta.into_bytes()));
+    emit(format!("{lang_dir}/meta.json"), meta.into_bytes());
     let mut docs = Vec::with_capacity(n_docs * 3);
     for l in &lens {
         docs.extend_from_slice(&(l.0.min(65535) as u16).to_le_bytes());
@@ -478,17 +555,14 @@ pub(crate) fn write_partials_unless(
     for l in &lens {
         varint::put(&mut docs, l.1 as u64);
     }
-    files.push((format!("{lang_dir}/docs.bin"), docs));
+    emit(format!("{lang_dir}/docs.bin"), docs);
     for (i, chunk) in urls.chunks(URLS).enumerate() {
         let mut s = String::new();
         for u in chunk {
             s.push_str(u);
             s.push('\n');
         }
-        files.push((format!("{lang_dir}/u/{i}.txt"), s.into_bytes()));
+        emit(format!("{lang_dir}/u/{i}.txt"), s.into_bytes());
     }
-    for (i, f) in fragments.into_iter().enumerate() {
-        files.push((format!("{lang_dir}/f/{i}.gz"), f));
-    }
-    Some(files)
+    Some(())
 }
