@@ -14,8 +14,9 @@
 //! pages per language instead (sentences of `content/` with random names
 //! and numbers); `PROFILE=1` first times each stage single-threaded on
 //! 2,000 pages; `NOWRITE=1` stops after indexing (no files, no Node);
-//! `LIMIT=N` reads only the newest N articles per language; `DEV=1` also
-//! times dev mode's index of one language from cached page data.
+//! `LIMIT=N` indexes only the newest N articles per language (all are
+//! read, to find them by date); `DEV=1` also times dev mode's index of one
+//! language from cached page data.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
