@@ -2,6 +2,7 @@
 //! fails loudly), plain HTML escaping, `t()` for UI strings and the `date`
 //! filter. Template errors keep minijinja's file, line and column.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,14 +11,13 @@ use minijinja::{AutoEscape, Environment, ErrorKind, State, UndefinedBehavior, Va
 
 use crate::content::front_matter::Date;
 use crate::error::{Error, Errors};
-use crate::text::escape_html;
 use crate::theme::{Strings, Theme};
 
 /// The compiled templates of a theme, ready to render.
 pub struct Templates {
     env: Environment<'static>,
     /// UI strings by language code.
-    i18n: Arc<std::collections::BTreeMap<String, Strings>>,
+    i18n: Arc<BTreeMap<String, Strings>>,
     /// Where the theme lives and its sources, for messages.
     dir: std::path::PathBuf,
     sources: Vec<(String, String)>,
@@ -32,9 +32,11 @@ impl Templates {
         // minijinja escapes `/` too; plain HTML escaping keeps URLs readable.
         env.set_formatter(
             |out, state, value| match (state.auto_escape(), value.as_str()) {
-                (AutoEscape::Html, Some(text)) if !value.is_safe() => out
-                    .write_str(&escape_html(text))
-                    .map_err(|_| minijinja::Error::from(ErrorKind::WriteFailure)),
+                // Escaped straight into the page (no string per value).
+                (AutoEscape::Html, Some(text)) if !value.is_safe() => {
+                    pulldown_cmark_escape::escape_html(pulldown_cmark_escape::FmtWriter(out), text)
+                        .map_err(|_| minijinja::Error::from(ErrorKind::WriteFailure))
+                }
                 _ => minijinja::escape_formatter(out, state, value),
             },
         );
@@ -54,15 +56,22 @@ impl Templates {
             return Err(errors);
         }
         let i18n = templates.i18n.clone();
-        let strings = i18n.clone();
+        // Each UI string as a template value once, not at every `t()`.
+        let strings: BTreeMap<String, BTreeMap<String, Value>> = (i18n.iter())
+            .map(|(lang, s)| {
+                let values = s.iter().map(|(k, v)| (k.clone(), Value::from(Serde(v))));
+                (lang.clone(), values.collect())
+            })
+            .collect();
         env.add_function(
             "t",
             move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
                 let lang = current_lang(state)?;
+                let lang = lang.as_str().unwrap_or_default();
                 strings
-                    .get(&lang)
+                    .get(lang)
                     .and_then(|s| s.get(key))
-                    .map(|v| Value::from(Serde(v)))
+                    .cloned()
                     .ok_or_else(|| {
                         minijinja::Error::new(
                             ErrorKind::UndefinedError,
@@ -75,13 +84,14 @@ impl Templates {
             "date",
             move |state: &State, value: &str| -> Result<String, minijinja::Error> {
                 let lang = current_lang(state)?;
+                let lang = lang.as_str().unwrap_or_default();
                 let date = Date::parse(value).ok_or_else(|| {
                     minijinja::Error::new(
                         ErrorKind::InvalidOperation,
                         format!("`{value}` is not a date"),
                     )
                 })?;
-                Ok(format_date(&date, i18n.get(&lang)))
+                Ok(format_date(&date, i18n.get(lang)))
             },
         );
         templates.env = env;
@@ -140,10 +150,11 @@ fn column_at(text: &str, offset: usize) -> usize {
     before[line_start..].chars().count() + 1
 }
 
-fn current_lang(state: &State) -> Result<String, minijinja::Error> {
+/// The `lang` of the document being rendered (a string value).
+fn current_lang(state: &State) -> Result<Value, minijinja::Error> {
     state
         .lookup("lang")
-        .and_then(|v| v.as_str().map(str::to_string))
+        .filter(|v| v.as_str().is_some())
         .ok_or_else(|| minijinja::Error::new(ErrorKind::UndefinedError, "`lang` is not set"))
 }
 
@@ -151,23 +162,48 @@ fn current_lang(state: &State) -> Result<String, minijinja::Error> {
 /// `date_format: "{year}年{month}月{day}日"` or `"{day} {month_name} {year}"`.
 pub fn format_date(date: &Date, strings: Option<&Strings>) -> String {
     use chrono::Datelike;
+    use std::fmt::Write;
     let d = date.naive_date();
     let format = strings
         .and_then(|s| s.get("date_format"))
         .and_then(|v| v.as_str())
         .unwrap_or("{year}-{month:02}-{day:02}");
-    let month_name = strings
-        .and_then(|s| s.get("months"))
-        .and_then(|m| m.get(d.month0() as usize))
-        .and_then(|m| m.as_str())
-        .unwrap_or("");
-    format
-        .replace("{year}", &d.year().to_string())
-        .replace("{month:02}", &format!("{:02}", d.month()))
-        .replace("{day:02}", &format!("{:02}", d.day()))
-        .replace("{month_name}", month_name)
-        .replace("{month}", &d.month().to_string())
-        .replace("{day}", &d.day().to_string())
+    let month_name = || {
+        strings
+            .and_then(|s| s.get("months"))
+            .and_then(|m| m.get(d.month0() as usize))
+            .and_then(|m| m.as_str())
+            .unwrap_or("")
+    };
+    // One pass (a list page shows many dates); anything else stays as written.
+    let mut out = String::with_capacity(format.len() + 8);
+    let mut rest = format;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let field = [
+            "{year}",
+            "{month:02}",
+            "{day:02}",
+            "{month_name}",
+            "{month}",
+            "{day}",
+        ]
+        .into_iter()
+        .find(|f| rest.starts_with(f));
+        let _ = match field {
+            Some("{year}") => write!(out, "{}", d.year()),
+            Some("{month:02}") => write!(out, "{:02}", d.month()),
+            Some("{day:02}") => write!(out, "{:02}", d.day()),
+            Some("{month_name}") => write!(out, "{}", month_name()),
+            Some("{month}") => write!(out, "{}", d.month()),
+            Some("{day}") => write!(out, "{}", d.day()),
+            _ => write!(out, "{{"),
+        };
+        rest = &rest[field.map_or(1, str::len)..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -182,6 +218,14 @@ mod tests {
         let d = Date::parse("2021-12-31").unwrap();
         assert_eq!(format_date(&d, Some(&zh)), "2021年12月31日");
         assert_eq!(format_date(&d, Some(&en)), "31 December 2021");
+        // Padded fields; what is not a field stays as written.
+        let odd: Strings = serde_yaml::from_str(
+            "date_format: \"{year}/{month:02}/{day:02} {weekday} {{year}} {\"",
+        )
+        .unwrap();
+        let d = Date::parse("2021-03-04").unwrap();
+        assert_eq!(format_date(&d, Some(&odd)), "2021/03/04 {weekday} {2021} {");
+        assert_eq!(format_date(&d, None), "2021-03-04");
     }
 
     #[test]
