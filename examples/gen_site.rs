@@ -11,6 +11,13 @@
 //! the first M articles each get a generated 3000x2000 JPEG photo (as a
 //! figure and as the cover); the photos have detail and noise, so they
 //! encode like real ones.
+//!
+//! The Chinese text is made of 16 set phrases, so it repeats far more than
+//! real text (a 10k site's Chinese index has about 24,000 keys). With
+//! `--zh-text chain` it is drawn instead from a character chain (each
+//! character followed by one that follows it in the example site's Chinese
+//! articles, `content/`): about nine times as many keys, closer to a real
+//! archive for the search index's size and cost.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -168,6 +175,61 @@ struct Args {
     articles: usize,
     images: usize,
     out: PathBuf,
+    /// `--zh-text chain`: Chinese from the example site's characters.
+    chain: bool,
+}
+
+/// Which character may follow which, in the example site's Chinese text.
+struct Chain {
+    chars: Vec<char>,
+    next: std::collections::HashMap<char, Vec<char>>,
+}
+
+impl Chain {
+    fn from_example_site() -> Chain {
+        let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+        let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&content)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .map(|e| e.into_path())
+            .filter(|p| p.to_string_lossy().ends_with(".zh.md"))
+            .collect();
+        files.sort();
+        let mut chars = Vec::new();
+        for f in files {
+            let text = fs::read_to_string(&f).expect("read the example site");
+            let body = text.splitn(3, "---").nth(2).unwrap_or("");
+            let mut fenced = false;
+            for line in body.lines() {
+                fenced ^= line.starts_with("```");
+                if fenced || line.starts_with(['#', '-', '!', '|', '>', '`', '*']) {
+                    continue;
+                }
+                chars.extend(line.chars().filter(|c| !c.is_ascii()));
+            }
+        }
+        let mut next: std::collections::HashMap<char, Vec<char>> = Default::default();
+        for w in chars.windows(2) {
+            next.entry(w[0]).or_default().push(w[1]);
+        }
+        assert!(chars.len() > 1000, "the example site's Chinese text");
+        Chain { chars, next }
+    }
+
+    /// About `n` characters, ending a sentence.
+    fn paragraph(&self, rng: &mut Rng, n: usize) -> String {
+        let mut c = self.chars[rng.below(self.chars.len())];
+        let mut p = String::new();
+        for _ in 0..n {
+            p.push(c);
+            c = match self.next.get(&c) {
+                Some(after) => after[rng.below(after.len())],
+                None => self.chars[rng.below(self.chars.len())],
+            };
+        }
+        p.push('。');
+        p
+    }
 }
 
 fn parse_args() -> Args {
@@ -175,6 +237,7 @@ fn parse_args() -> Args {
         articles: 1000,
         images: 0,
         out: PathBuf::from("bench-site"),
+        chain: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -188,6 +251,13 @@ fn parse_args() -> Args {
             }
             "--images" => args.images = value().parse().unwrap_or_else(|_| usage("--images M")),
             "--out" => args.out = PathBuf::from(value()),
+            "--zh-text" => {
+                args.chain = match value().as_str() {
+                    "chain" => true,
+                    "phrases" => false,
+                    _ => usage("--zh-text phrases|chain"),
+                }
+            }
             _ => usage(&format!("unknown argument {a}")),
         }
     }
@@ -195,7 +265,9 @@ fn parse_args() -> Args {
 }
 
 fn usage(why: &str) -> ! {
-    eprintln!("{why}\nusage: gen_site [--articles N] [--images M] [--out DIR]");
+    eprintln!(
+        "{why}\nusage: gen_site [--articles N] [--images M] [--zh-text phrases|chain] [--out DIR]"
+    );
     std::process::exit(2)
 }
 
@@ -221,8 +293,9 @@ fn main() {
     )
     .expect("write");
     let tags = tags();
+    let chain = args.chain.then(Chain::from_example_site);
     (0..args.articles).into_par_iter().for_each(|i| {
-        write_article(&news, i, i < args.images, &tags).expect("write an article");
+        write_article(&news, i, i < args.images, &tags, chain.as_ref()).expect("write an article");
     });
     eprintln!(
         "generated {} bilingual articles ({} with a 3000x2000 photo) in {}",
@@ -247,6 +320,7 @@ fn write_article(
     i: usize,
     with_photo: bool,
     tags: &[(String, String)],
+    chain: Option<&Chain>,
 ) -> std::io::Result<()> {
     let mut rng = Rng::new(i as u64 + 1);
     let dir = news.join(format!("a{i:05}"));
@@ -283,6 +357,9 @@ fn write_article(
         en_tags.join(", ")
     );
     let zh_paragraph = |rng: &mut Rng| {
+        if let Some(chain) = chain {
+            return chain.paragraph(rng, 230);
+        }
         let mut p = String::new();
         while p.chars().count() < 230 {
             p.push_str(rng.pick(ZH_PHRASES));

@@ -12,6 +12,7 @@
 #   COLD=20 bash bench/search/run.sh         # cold runs: 20 of the queries, not all
 #   UNIONPRESS=path/to/unionpress bash bench/search/run.sh   # build with that binary
 #   NO_BUILD_COST=1 …   # skip timing builds with and without search (BUILD_RUNS=3 each)
+#   GEN_ARGS="--zh-text chain" …   # gen_site's options (chain: Chinese as varied as real text)
 #
 # The generated site (gen_site) is kept in BENCH_DIR (default
 # /tmp/unionpress-search-bench/siteN) and built into BENCH_DIR/outN every run
@@ -63,9 +64,10 @@ else
     unionpress="$target/unionpress"
     (cd "$repo" && cargo build --release --quiet --bin unionpress --example gen_site)
   fi
-  site="$work/site$n"
+  site="$work/site$n$(printf %s "${GEN_ARGS:-}" | tr -c 'a-z0-9' '-')"
   if [ ! -d "$site/content" ]; then
-    "$target/examples/gen_site" --articles "$n" --out "$site" 2>/dev/null
+    # shellcheck disable=SC2086 # GEN_ARGS is a list of options
+    "$target/examples/gen_site" --articles "$n" ${GEN_ARGS:-} --out "$site" 2>/dev/null
   fi
   out="$work/out$n"
   rm -rf "$out"
