@@ -492,6 +492,20 @@ fn reused_chunks_make_the_index_made_from_scratch() {
     );
 }
 
+/// `n` characters drawn from `alphabet` (a linear congruential generator,
+/// `seed` its state).
+fn random_han(alphabet: &str, n: usize, seed: &mut u64) -> String {
+    let han: Vec<char> = alphabet.chars().collect();
+    (0..n)
+        .map(|_| {
+            *seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            han[(*seed >> 33) as usize % han.len()]
+        })
+        .collect()
+}
+
 /// The index files are the same on any number of cores and however the
 /// docs are split into partials (a build splits by cores, dev mode in
 /// chunks of 256): the merge's ranges, each of which ends a shard, are
@@ -499,18 +513,10 @@ fn reused_chunks_make_the_index_made_from_scratch() {
 #[test]
 fn the_index_is_the_same_on_any_number_of_cores() {
     const HAN: &str = "工会会员职工劳动竞赛技能培训服务中心城市新闻年度报告活动组织建设";
-    let han: Vec<char> = HAN.chars().collect();
     let mut seed = 7u64;
     let pages: Vec<Indexed> = (0..600)
         .map(|i| {
-            let text: String = (0..400)
-                .map(|_| {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    han[(seed >> 33) as usize % han.len()]
-                })
-                .collect();
+            let text = random_han(HAN, 400, &mut seed);
             page(
                 &format!("/p{i}/"),
                 &format!("<h1>第{i}篇</h1><p>{text} union {i}</p>"),
@@ -542,16 +548,7 @@ fn the_index_is_the_same_on_any_number_of_cores() {
 #[test]
 fn chinese_fragments_are_compressed_with_their_own_codes() {
     const HAN: &str = "市总工会紧紧围绕中心工作开拓创新务实求效各项取得明显成深入展劳动和技能竞赛切实维护职合法权益精准帮扶困难推进新就业形态者入加强基层规范化建设广泛普惠服活大力弘扬模神匠持续送温暖产人队伍改革完善体系干部教育培训组织疗休养积极智慧";
-    let han: Vec<char> = HAN.chars().collect();
-    let mut seed = 11u64;
-    let text: String = (0..3000)
-        .map(|_| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            han[(seed >> 33) as usize % han.len()]
-        })
-        .collect();
+    let text = random_han(HAN, 3000, &mut 11);
     let gz = fragment::gzip(text.as_bytes());
     let ratio = gz.len() as f64 / text.len() as f64;
     // Fixed codes: 0.78 here; the codes deflate makes for these bytes: 0.54.
