@@ -237,21 +237,23 @@ impl Shards {
 }
 
 /// Names shards (of consecutive key ranges, handed over in order) as the
-/// files `<dir>/<kind>/<i>.bin`, and lists them in a directory: entries
+/// files `<dir>/<kind>/<i>.<ext>`, and lists them in a directory: entries
 /// `[first key, size]` (size negative: the shard holds that one key only),
 /// a JSON array.
 pub(crate) struct Numbering<'d> {
     dir: &'d str,
     kind: &'static str,
+    ext: &'static str,
     next: usize,
     index: String,
 }
 
 impl<'d> Numbering<'d> {
-    pub fn new(dir: &'d str, kind: &'static str) -> Self {
+    pub fn new(dir: &'d str, kind: &'static str, ext: &'static str) -> Self {
         Numbering {
             dir,
             kind,
+            ext,
             next: 0,
             index: String::from("["),
         }
@@ -270,7 +272,7 @@ impl<'d> Numbering<'d> {
                 "[{},{size}]",
                 serde_json::to_string(&first).unwrap_or_default()
             ));
-            let path = format!("{}/{}/{}.bin", self.dir, self.kind, self.next);
+            let path = format!("{}/{}/{}.{}", self.dir, self.kind, self.next, self.ext);
             self.next += 1;
             (path, bytes)
         })

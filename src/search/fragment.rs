@@ -14,7 +14,8 @@ use super::text::words_end;
 /// Pages per fragment file.
 pub(crate) const GROUP: usize = 2;
 
-/// Deflate level (flate2 over `zlib-rs`). Level 1 (`deflate_quick`) writes
+/// Deflate level of the index's `.gz` files (fragments and doc-level
+/// shards; flate2 over `zlib-rs`). Level 1 (`deflate_quick`) writes
 /// the fixed Huffman codes, which spend 8 or 9 bits on every byte of a
 /// Chinese character outside a match: on 10,000 articles of Chinese text
 /// drawn from the seeds' characters (an order-1 chain) its fragments are

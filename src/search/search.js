@@ -124,7 +124,8 @@ function lang(name) {
 
 const shards = new Map(); // path -> Promise<{keys: sorted [], at: Map key->[b, start, end]}>
 function shard(L, kind, i) {
-  const path = `${L.name}/${kind}/${i}.bin`;
+  // Doc-level shards are stored gzip-compressed (`load` unpacks them).
+  const path = `${L.name}/${kind}/${i}.${kind === "d" ? "gz" : "bin"}`;
   let s = shards.get(path);
   if (!s) {
     s = load(path, "bin").then((b) => {

@@ -232,7 +232,18 @@ impl Files {
     fn payload(&self, kind: &str, key: &str) -> Option<Vec<u8>> {
         let meta = self.meta();
         for (i, _) in meta[kind].as_array().unwrap().iter().enumerate() {
-            let b = self.get(&format!("zh/{kind}/{i}.bin"));
+            // Doc-level shards are stored gzip-compressed.
+            let b = match kind {
+                "d" => {
+                    let gz = self.get(&format!("zh/d/{i}.gz"));
+                    let mut b = Vec::new();
+                    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(gz), &mut b)
+                        .unwrap();
+                    b
+                }
+                _ => self.get(&format!("zh/{kind}/{i}.bin")).to_vec(),
+            };
+            let b = &b[..];
             let mut j = 0;
             let mut k: Vec<u8> = Vec::new();
             while j < b.len() {
