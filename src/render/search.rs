@@ -184,6 +184,17 @@ impl Renderer<'_> {
     }
 }
 
+/// What became of a language's index files in a build.
+#[derive(Default)]
+struct Emitted {
+    /// Kept to return (no sink).
+    kept: Vec<OutputFile>,
+    /// Handed to the sink.
+    written: usize,
+    /// The first write that failed.
+    failed: Option<Error>,
+}
+
 /// Hands the heap's free pages back to the system. Called when a
 /// language's pages are made, before its index is merged: the pages freed
 /// their texts (`super::Texts`), and the merge is the build's peak (10,000
@@ -228,17 +239,16 @@ pub(super) fn build<'a>(
                 .collect();
             // Each index file is written once made (or, with no sink, kept);
             // the first write that fails fails the language.
-            let kept = Mutex::new((Vec::new(), 0, None));
+            let emitted = Mutex::new(Emitted::default());
+            let emitted_now = || emitted.lock().unwrap_or_else(|e| e.into_inner());
             let emit = |path: String, bytes| {
                 let file = OutputFile::new(format!("{}{path}", urls::SEARCH_DIR), bytes);
                 let Some(sink) = sink else {
-                    return kept.lock().unwrap_or_else(|e| e.into_inner()).0.push(file);
+                    return emitted_now().kept.push(file);
                 };
-                let result = sink(file);
-                let mut kept = kept.lock().unwrap_or_else(|e| e.into_inner());
-                match result {
-                    Ok(()) => kept.1 += 1,
-                    Err(e) => drop(kept.2.get_or_insert(e)),
+                match sink(file) {
+                    Ok(()) => emitted_now().written += 1,
+                    Err(e) => drop(emitted_now().failed.get_or_insert(e)),
                 }
             };
             let results = search::build_index_with(
@@ -254,8 +264,8 @@ pub(super) fn build<'a>(
             for (k, result) in items.into_iter().zip(results) {
                 made[k] = Some(result);
             }
-            let (files, n, failed) = kept.into_inner().unwrap_or_else(|e| e.into_inner());
-            (lang.id, failed.map_or(Ok((files, n)), Err))
+            let e = emitted.into_inner().unwrap_or_else(|e| e.into_inner());
+            (lang.id, e.failed.map_or(Ok((e.kept, e.written)), Err))
         })
         .collect()
 }

@@ -66,32 +66,28 @@ impl Templates {
         env.add_function(
             "t",
             move |state: &State, key: &str| -> Result<Value, minijinja::Error> {
-                let lang = current_lang(state)?;
-                let lang = lang.as_str().unwrap_or_default();
-                strings
-                    .get(lang)
-                    .and_then(|s| s.get(key))
-                    .cloned()
-                    .ok_or_else(|| {
+                with_lang(state, |lang| {
+                    (strings.get(lang).and_then(|s| s.get(key)).cloned()).ok_or_else(|| {
                         minijinja::Error::new(
                             ErrorKind::UndefinedError,
                             format!("no UI string `{key}` in i18n/{lang}.yaml"),
                         )
                     })
+                })
             },
         );
         env.add_filter(
             "date",
             move |state: &State, value: &str| -> Result<String, minijinja::Error> {
-                let lang = current_lang(state)?;
-                let lang = lang.as_str().unwrap_or_default();
-                let date = Date::parse(value).ok_or_else(|| {
-                    minijinja::Error::new(
-                        ErrorKind::InvalidOperation,
-                        format!("`{value}` is not a date"),
-                    )
-                })?;
-                Ok(format_date(&date, i18n.get(lang)))
+                with_lang(state, |lang| {
+                    let date = Date::parse(value).ok_or_else(|| {
+                        minijinja::Error::new(
+                            ErrorKind::InvalidOperation,
+                            format!("`{value}` is not a date"),
+                        )
+                    })?;
+                    Ok(format_date(&date, i18n.get(lang)))
+                })
             },
         );
         templates.env = env;
@@ -150,12 +146,19 @@ fn column_at(text: &str, offset: usize) -> usize {
     before[line_start..].chars().count() + 1
 }
 
-/// The `lang` of the document being rendered (a string value).
-fn current_lang(state: &State) -> Result<Value, minijinja::Error> {
-    state
-        .lookup("lang")
-        .filter(|v| v.as_str().is_some())
-        .ok_or_else(|| minijinja::Error::new(ErrorKind::UndefinedError, "`lang` is not set"))
+/// `f` of the `lang` of the document being rendered (looked up, not
+/// copied: `t()` and `date` run many times a page).
+fn with_lang<T>(
+    state: &State,
+    f: impl FnOnce(&str) -> Result<T, minijinja::Error>,
+) -> Result<T, minijinja::Error> {
+    match state.lookup("lang").as_ref().and_then(Value::as_str) {
+        Some(lang) => f(lang),
+        None => Err(minijinja::Error::new(
+            ErrorKind::UndefinedError,
+            "`lang` is not set",
+        )),
+    }
 }
 
 /// A date in the language's own form, from the theme's i18n file:
@@ -181,26 +184,21 @@ pub fn format_date(date: &Date, strings: Option<&Strings>) -> String {
     while let Some(i) = rest.find('{') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
-        let field = [
-            "{year}",
-            "{month:02}",
-            "{day:02}",
-            "{month_name}",
-            "{month}",
-            "{day}",
-        ]
-        .into_iter()
-        .find(|f| rest.starts_with(f));
+        let field = rest.find('}').map_or("", |j| &rest[1..j]);
         let _ = match field {
-            Some("{year}") => write!(out, "{}", d.year()),
-            Some("{month:02}") => write!(out, "{:02}", d.month()),
-            Some("{day:02}") => write!(out, "{:02}", d.day()),
-            Some("{month_name}") => write!(out, "{}", month_name()),
-            Some("{month}") => write!(out, "{}", d.month()),
-            Some("{day}") => write!(out, "{}", d.day()),
-            _ => write!(out, "{{"),
+            "year" => write!(out, "{}", d.year()),
+            "month:02" => write!(out, "{:02}", d.month()),
+            "day:02" => write!(out, "{:02}", d.day()),
+            "month_name" => write!(out, "{}", month_name()),
+            "month" => write!(out, "{}", d.month()),
+            "day" => write!(out, "{}", d.day()),
+            _ => {
+                out.push('{');
+                rest = &rest[1..];
+                continue;
+            }
         };
-        rest = &rest[field.map_or(1, str::len)..];
+        rest = &rest[field.len() + 2..];
     }
     out.push_str(rest);
     out
@@ -226,6 +224,67 @@ mod tests {
         let d = Date::parse("2021-03-04").unwrap();
         assert_eq!(format_date(&d, Some(&odd)), "2021/03/04 {weekday} {2021} {");
         assert_eq!(format_date(&d, None), "2021-03-04");
+    }
+
+    /// `t()` and `date` in a page: the language's own strings and dates,
+    /// and a missing string, a bad date or no `lang` named at their line.
+    #[test]
+    fn ui_strings_and_dates_follow_the_page_s_language() {
+        let i18n = [
+            (
+                "zh",
+                "home: 首页\ndate_format: \"{year}年{month}月{day}日\"",
+            ),
+            ("en", "home: Home"),
+        ];
+        let theme = Theme {
+            dir: "themes/t".into(),
+            templates: vec![
+                ("ok.html".into(), "{{ t('home') }} {{ d|date }}".into()),
+                ("missing.html".into(), "<p>\n{{ t('nope') }}".into()),
+                ("bad.html".into(), "<p>\n\n{{ 'soon'|date }}".into()),
+            ],
+            static_files: Vec::new(),
+            i18n: (i18n.iter())
+                .map(|(l, y)| (l.to_string(), serde_yaml::from_str(y).unwrap()))
+                .collect(),
+        };
+        let t = Templates::compile(&theme).unwrap();
+        let page = Path::new("content/x.md");
+        let render = |name, lang: Option<&str>| {
+            let ctx = match lang {
+                Some(lang) => minijinja::context! { lang, d => "2021-03-04" },
+                None => minijinja::context! { d => "2021-03-04" },
+            };
+            t.render(name, ctx, page)
+        };
+        assert_eq!(render("ok.html", Some("zh")).unwrap(), "首页 2021年3月4日");
+        assert_eq!(render("ok.html", Some("en")).unwrap(), "Home 2021-03-04");
+        let e = render("missing.html", Some("en")).unwrap_err();
+        assert_eq!(
+            (e.path.as_path(), e.line),
+            (Path::new("themes/t/templates/missing.html"), 2)
+        );
+        assert!(
+            e.message
+                .to_string()
+                .contains("no UI string `nope` in i18n/en.yaml"),
+            "{}",
+            e.message
+        );
+        let e = render("bad.html", Some("zh")).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(
+            e.message.to_string().contains("`soon` is not a date"),
+            "{}",
+            e.message
+        );
+        let e = render("ok.html", None).unwrap_err();
+        assert!(
+            e.message.to_string().contains("`lang` is not set"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

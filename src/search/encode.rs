@@ -259,9 +259,10 @@ impl<'d> Numbering<'d> {
         }
     }
 
-    /// The files of the next shards.
-    pub fn name(&mut self, shards: Vec<Shard>) -> impl Iterator<Item = (String, Vec<u8>)> + '_ {
-        shards.into_iter().map(|(first, single, bytes)| {
+    /// The files of the next shards (listed in the directory).
+    pub fn name(&mut self, shards: Vec<Shard>) -> Vec<(String, Vec<u8>)> {
+        let mut files = Vec::with_capacity(shards.len());
+        for (first, single, bytes) in shards {
             if self.next > 0 {
                 self.index.push(',');
             }
@@ -272,10 +273,13 @@ impl<'d> Numbering<'d> {
                 "[{},{size}]",
                 serde_json::to_string(&first).unwrap_or_default()
             ));
-            let path = format!("{}/{}/{}.{}", self.dir, self.kind, self.next, self.ext);
+            files.push((
+                format!("{}/{}/{}.{}", self.dir, self.kind, self.next, self.ext),
+                bytes,
+            ));
             self.next += 1;
-            (path, bytes)
-        })
+        }
+        files
     }
 
     /// The directory of all shards named.

@@ -526,22 +526,23 @@ pub(crate) fn emit_partials(
         d: Numbering::new(lang_dir, "d", "gz"),
         p: Numbering::new(lang_dir, "p", "bin"),
     });
-    // Ranges are taken in order (`par_bridge`), so few wait for another.
+    // Ranges are taken in order (`par_bridge`), so few wait for another;
+    // each is named once those before it are, and written outside the lock.
     (ranges.iter().enumerate().par_bridge()).try_for_each(|(r, &(a, b))| {
         let made = range_shards(parts, &keys[a..b], &tlen, shard, stop)?;
-        let mut o = lock(&order);
-        o.ready.insert(r, made);
-        loop {
-            let next = o.next;
-            let Some((d, p)) = o.ready.remove(&next) else {
-                break;
-            };
-            o.next += 1;
-            let o = &mut *o;
-            o.d.name(d)
-                .chain(o.p.name(p))
-                .for_each(|(path, bytes)| emit(path, bytes));
+        let mut files = Vec::new();
+        {
+            let o = &mut *lock(&order);
+            o.ready.insert(r, made);
+            while let Some((d, p)) = o.ready.remove(&o.next) {
+                o.next += 1;
+                files.extend(o.d.name(d));
+                files.extend(o.p.name(p));
+            }
         }
+        files
+            .into_iter()
+            .for_each(|(path, bytes)| emit(path, bytes));
         Some(())
     })?;
     let o = order.into_inner().unwrap_or_else(|e| e.into_inner());
